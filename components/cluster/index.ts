@@ -1,0 +1,1 @@
+export { ExistingCluster, type ExistingClusterArgs } from "./existing-cluster";

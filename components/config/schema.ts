@@ -1,0 +1,222 @@
+// The stack configuration model: every key the program reads, its type, default and what is allowed.
+// Pulumi.yaml's `config:` block and docs/configuration.md are generated from this one schema
+// (tools/config/generate-pulumi-yaml.ts), and a test fails if they drift apart.
+import { z } from "zod";
+import {
+  CacheEngine, CacheMode, ClusterMode, DatabaseMode, Environment, PostgresMajorVersion, values,
+} from "./enums";
+import {
+  arn, cacheNodeType, cpuMillicores, cpuQuantity, cronSchedule, dnsHostName, dnsLabel, ec2InstanceType, httpsUrl,
+  ipv4Cidr, memoryBytes, memoryQuantity, pinnedImage, rdsInstanceClass, storageQuantity,
+} from "./formats";
+
+/** Attach the description shown by `pulumi config` and the generated reference. */
+function doc<T extends z.ZodType>(schema: T, description: string, extra: { secret?: boolean } = {}): T {
+  return schema.meta({ description, ...extra });
+}
+
+const int = (min: number, max: number) => z.number().int({ error: "expected a whole number" }).min(min).max(max);
+
+/** A secret set with `pulumi config set --secret`: non-empty, no surrounding white space. */
+const secretString = z.string().regex(/^\S(?:.*\S)?$/s, { error: "expected a non-empty value without leading or trailing white space" });
+
+export const rawConfigSchema = z.strictObject({
+  environment: doc(z.enum(values(Environment)).default(Environment.Prod),
+    "Kind of stack. prod enforces the production invariants; dev relaxes defaults for a laptop cluster. Default prod, so a stack that sets nothing gets the hardened setup."),
+  namespace: doc(dnsLabel.default("agent-platform"), "Kubernetes namespace for every object the platform creates. Default agent-platform."),
+
+  cluster: z.strictObject({
+    mode: doc(z.enum(values(ClusterMode)).optional(),
+      "create: a new VPC and EKS cluster; existing: deploy into the cluster of cluster.kubeconfig or the ambient kubeconfig. Default create, existing when environment=dev."),
+    kubernetesVersion: doc(z.string().regex(/^1\.(?:3[0-9])$/, { error: "expected a Kubernetes minor version from 1.30 to 1.39, such as 1.34" }).default("1.34"),
+      "EKS Kubernetes version, pinned. Default 1.34."),
+    vpcCidr: doc(ipv4Cidr.refine((c) => { const p = Number(c.split("/")[1]); return p >= 16 && p <= 20; }, { error: "expected a prefix length from /16 to /20, room for the subnets" }).default("10.0.0.0/16"),
+      "CIDR of the VPC created in cluster.mode=create. Default 10.0.0.0/16."),
+    availabilityZones: doc(int(2, 6).default(3), "Availability zones the VPC and node group span (2 to 6). Default 3."),
+    publicAccessCidrs: doc(z.array(ipv4Cidr).default([]),
+      "CIDRs allowed to reach the EKS public API endpoint. Empty (default): the public endpoint is off, private only."),
+    nodeInstanceTypes: doc(z.array(ec2InstanceType).min(1, { error: "expected at least one instance type" }).default(["m6i.large"]),
+      "Instance types of the managed node group. Default [m6i.large]."),
+    nodeMinSize: doc(int(1, 100).default(2), "Minimum nodes in the managed node group. Default 2."),
+    nodeDesiredSize: doc(int(1, 100).default(3), "Desired nodes in the managed node group. Default 3."),
+    nodeMaxSize: doc(int(1, 100).default(6), "Maximum nodes in the managed node group. Default 6."),
+    kubeconfig: doc(secretString.optional(),
+      "cluster.mode=existing: kubeconfig contents (set with --secret). Unset: the ambient kubeconfig (KUBECONFIG or ~/.kube/config).", { secret: true }),
+    oidcProviderArn: doc(arn("iam", "oidc-provider/", "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC").optional(),
+      "cluster.mode=existing: ARN of the cluster's IAM OIDC provider, for IRSA roles. Set with cluster.oidcIssuerUrl, or neither."),
+    oidcIssuerUrl: doc(httpsUrl.optional(), "cluster.mode=existing: the cluster's OIDC issuer URL. Set with cluster.oidcProviderArn, or neither."),
+  }).prefault({}),
+
+  server: z.strictObject({
+    image: doc(pinnedImage.default("letta/letta:0.16.8"), "Agent server image, pinned by tag (not latest) or digest. Default letta/letta:0.16.8."),
+    minReplicas: doc(int(1, 100).default(2), "HPA minimum replicas. Default 2."),
+    maxReplicas: doc(int(1, 100).default(10), "HPA maximum replicas. Default 10."),
+    cpuTargetPercent: doc(int(1, 100).default(70), "HPA target CPU utilisation, percent of requests (1-100). Default 70."),
+    memoryTargetPercent: doc(int(1, 100).default(80), "HPA target memory utilisation, percent of requests (1-100). Default 80."),
+    cpuRequest: doc(cpuQuantity.default("250m"), "CPU request of the server container. Default 250m."),
+    memoryRequest: doc(memoryQuantity.default("512Mi"), "Memory request of the server container. Default 512Mi."),
+    cpuLimit: doc(cpuQuantity.default("500m"), "CPU limit of the server container. Default 500m."),
+    memoryLimit: doc(memoryQuantity.default("1Gi"), "Memory limit of the server container. Default 1Gi."),
+    uvicornWorkers: doc(int(1, 64).default(1), "Uvicorn worker processes per pod (LETTA_UVICORN_WORKERS). Default 1."),
+  }).prefault({}),
+
+  ingress: z.strictObject({
+    enabled: doc(z.boolean().optional(), "Expose the server through an Ingress with TLS. Default true; false when environment=dev. Only dev may turn it off."),
+    host: doc(dnsHostName.optional(), "Public host name of the server, such as agents.example.com. Required when the ingress is enabled."),
+    className: doc(dnsLabel.optional(), "IngressClass. Default alb with cluster.mode=create (AWS Load Balancer Controller), nginx otherwise."),
+    certificateArn: doc(arn("acm", "certificate/", "arn:aws:acm:eu-west-1:123456789012:certificate/uuid").optional(),
+      "ACM certificate for the ALB. Required when ingress.className=alb."),
+    clusterIssuer: doc(dnsLabel.optional(), "cert-manager ClusterIssuer that signs the TLS certificate. Required when the ingress class is not alb."),
+  }).prefault({}),
+
+  database: z.strictObject({
+    mode: doc(z.enum(values(DatabaseMode)).optional(), "rds: Amazon RDS for PostgreSQL; statefulset: an in-cluster pgvector StatefulSet. Default rds; statefulset when environment=dev."),
+    engineVersion: doc(z.enum(values(PostgresMajorVersion)).default(PostgresMajorVersion.V17), "PostgreSQL major version, 16 or 17. Default 17."),
+    instanceClass: doc(rdsInstanceClass.default("db.t4g.medium"), "RDS instance class. Default db.t4g.medium."),
+    allocatedStorageGb: doc(int(20, 65536).default(50), "RDS storage in GiB at creation. Default 50."),
+    maxAllocatedStorageGb: doc(int(20, 65536).default(200), "RDS storage autoscaling ceiling in GiB (at least allocatedStorageGb). Default 200."),
+    multiAz: doc(z.boolean().optional(), "RDS Multi-AZ standby. Default true; false when environment=dev."),
+    deletionProtection: doc(z.boolean().optional(), "RDS deletion protection and a final snapshot. Default true; false when environment=dev."),
+    backupRetentionDays: doc(int(1, 35).optional(), "RDS automated backup retention in days (1-35; prod at least 7). Default 14; 7 when environment=dev."),
+    poolSize: doc(int(1, 200).default(10), "SQLAlchemy pool size per uvicorn worker (LETTA_PG_POOL_SIZE). Default 10."),
+    maxOverflow: doc(int(0, 200).default(5), "SQLAlchemy pool overflow per uvicorn worker (LETTA_PG_MAX_OVERFLOW). Default 5."),
+    maxConnections: doc(int(20, 10000).default(200), "statefulset mode: PostgreSQL max_connections. Default 200."),
+    storageSize: doc(storageQuantity.default("20Gi"), "statefulset mode: size of the data volume. Default 20Gi."),
+    image: doc(pinnedImage.default("pgvector/pgvector:0.8.1-pg17"), "statefulset mode: pgvector image, pinned. Default pgvector/pgvector:0.8.1-pg17."),
+    allowInClusterInProd: doc(z.boolean().default(false), "Override: let environment=prod run the in-cluster StatefulSet database. Default false."),
+  }).prefault({}),
+
+  cache: z.strictObject({
+    mode: doc(z.enum(values(CacheMode)).optional(), "elasticache: an ElastiCache replication group; in-cluster: one Redis in the namespace. Default elasticache; in-cluster when environment=dev."),
+    engine: doc(z.enum(values(CacheEngine)).default(CacheEngine.Valkey), "ElastiCache engine, redis or valkey. Default valkey."),
+    engineVersion: doc(z.string().regex(/^\d+\.\d+$/, { error: "expected a major.minor engine version such as 7.1 or 8.0" }).default("8.0"), "ElastiCache engine version. Default 8.0."),
+    nodeType: doc(cacheNodeType.default("cache.t4g.small"), "ElastiCache node type. Default cache.t4g.small."),
+    numNodes: doc(int(1, 6).default(2), "ElastiCache nodes (primary plus replicas, 1-6; at least 2 with automatic failover). Default 2."),
+    automaticFailover: doc(z.boolean().default(true), "ElastiCache automatic failover and Multi-AZ. Default true."),
+    snapshotRetentionDays: doc(int(1, 35).default(7), "ElastiCache snapshot retention in days (1-35). Default 7."),
+    image: doc(pinnedImage.default("redis:7.4.6-alpine"), "in-cluster mode: Redis image, pinned. Default redis:7.4.6-alpine."),
+    allowInClusterInProd: doc(z.boolean().default(false), "Override: let environment=prod run the in-cluster Redis. Default false."),
+  }).prefault({}),
+
+  backup: z.strictObject({
+    enabled: doc(z.boolean().optional(), "Logical backups of the database to S3. Default true; false when environment=dev."),
+    schedule: doc(cronSchedule.default("0 3 * * *"), "Backup CronJob schedule (five-field cron or @daily). Default 0 3 * * *."),
+    retentionDays: doc(int(1, 3650).default(30), "Days a backup object is kept in S3 (1-3650). Default 30."),
+    objectLockDays: doc(int(0, 3650).default(0), "S3 Object Lock retention in governance mode, days; 0 turns it off. Default 0."),
+    restoreDrillSchedule: doc(cronSchedule.default("0 5 * * 0"), "Schedule of the restore drill that proves the latest backup restores. Default 0 5 * * 0."),
+  }).prefault({}),
+
+  llm: z.strictObject({
+    openaiApiKey: doc(secretString.optional(), "OPENAI_API_KEY (set with --secret).", { secret: true }),
+    anthropicApiKey: doc(secretString.optional(), "ANTHROPIC_API_KEY (set with --secret).", { secret: true }),
+    azureApiKey: doc(secretString.optional(), "AZURE_API_KEY (set with --secret); needs llm.azureBaseUrl.", { secret: true }),
+    azureBaseUrl: doc(httpsUrl.optional(), "AZURE_BASE_URL, with llm.azureApiKey."),
+    geminiApiKey: doc(secretString.optional(), "GEMINI_API_KEY (set with --secret).", { secret: true }),
+    groqApiKey: doc(secretString.optional(), "GROQ_API_KEY (set with --secret).", { secret: true }),
+    togetherApiKey: doc(secretString.optional(), "TOGETHER_API_KEY (set with --secret).", { secret: true }),
+    deepseekApiKey: doc(secretString.optional(), "DEEPSEEK_API_KEY (set with --secret).", { secret: true }),
+    xaiApiKey: doc(secretString.optional(), "XAI_API_KEY (set with --secret).", { secret: true }),
+    openrouterApiKey: doc(secretString.optional(), "OPENROUTER_API_KEY (set with --secret).", { secret: true }),
+  }).prefault({}),
+});
+
+type RawConfig = z.output<typeof rawConfigSchema>;
+
+/** Fill the defaults that depend on the environment; everything else was defaulted by the schema. */
+function withEnvironmentDefaults(raw: RawConfig) {
+  const prodLike = raw.environment !== Environment.Dev;
+  const clusterMode = raw.cluster.mode ?? (prodLike ? ClusterMode.Create : ClusterMode.Existing);
+  return {
+    ...raw,
+    cluster: { ...raw.cluster, mode: clusterMode },
+    ingress: {
+      ...raw.ingress,
+      enabled: raw.ingress.enabled ?? prodLike,
+      className: raw.ingress.className ?? (clusterMode === ClusterMode.Create ? "alb" : "nginx"),
+    },
+    database: {
+      ...raw.database,
+      mode: raw.database.mode ?? (prodLike ? DatabaseMode.Rds : DatabaseMode.StatefulSet),
+      multiAz: raw.database.multiAz ?? prodLike,
+      deletionProtection: raw.database.deletionProtection ?? prodLike,
+      backupRetentionDays: raw.database.backupRetentionDays ?? (raw.environment === Environment.Prod ? 14 : 7),
+    },
+    cache: { ...raw.cache, mode: raw.cache.mode ?? (prodLike ? CacheMode.ElastiCache : CacheMode.InCluster) },
+    backup: { ...raw.backup, enabled: raw.backup.enabled ?? prodLike },
+  };
+}
+
+/** The validated configuration every component reads. */
+export type PlatformConfig = ReturnType<typeof withEnvironmentDefaults>;
+
+type Issue = { path: string[]; message: string; input: unknown };
+
+/** Rules that relate several keys, checked on the config with its environment defaults applied. */
+export function crossFieldIssues(c: PlatformConfig): Issue[] {
+  const issues: Issue[] = [];
+  const fail = (path: string, input: unknown, message: string) => issues.push({ path: path.split("."), input, message });
+  const prod = c.environment === Environment.Prod;
+
+  if (c.server.minReplicas > c.server.maxReplicas) {
+    fail("server.minReplicas", c.server.minReplicas, `must not exceed server.maxReplicas (${c.server.maxReplicas})`);
+  }
+  if (cpuMillicores(c.server.cpuRequest) > cpuMillicores(c.server.cpuLimit)) {
+    fail("server.cpuRequest", c.server.cpuRequest, `must not exceed server.cpuLimit (${c.server.cpuLimit})`);
+  }
+  if (memoryBytes(c.server.memoryRequest) > memoryBytes(c.server.memoryLimit)) {
+    fail("server.memoryRequest", c.server.memoryRequest, `must not exceed server.memoryLimit (${c.server.memoryLimit})`);
+  }
+  const { nodeMinSize, nodeDesiredSize, nodeMaxSize } = c.cluster;
+  if (nodeMinSize > nodeDesiredSize || nodeDesiredSize > nodeMaxSize) {
+    fail("cluster.nodeDesiredSize", nodeDesiredSize, `must lie between cluster.nodeMinSize (${nodeMinSize}) and cluster.nodeMaxSize (${nodeMaxSize})`);
+  }
+  if (c.database.maxAllocatedStorageGb < c.database.allocatedStorageGb) {
+    fail("database.maxAllocatedStorageGb", c.database.maxAllocatedStorageGb, `must be at least database.allocatedStorageGb (${c.database.allocatedStorageGb})`);
+  }
+  if (c.cache.mode === CacheMode.ElastiCache && c.cache.automaticFailover && c.cache.numNodes < 2) {
+    fail("cache.numNodes", c.cache.numNodes, "must be at least 2 when cache.automaticFailover is true (failover needs a replica)");
+  }
+  if ((c.cluster.oidcProviderArn === undefined) !== (c.cluster.oidcIssuerUrl === undefined)) {
+    const [key, value] = c.cluster.oidcProviderArn === undefined
+      ? ["cluster.oidcProviderArn", undefined] : ["cluster.oidcIssuerUrl", undefined];
+    fail(key, value, "set cluster.oidcProviderArn and cluster.oidcIssuerUrl together, or neither");
+  }
+  if (c.llm.azureApiKey !== undefined && c.llm.azureBaseUrl === undefined) {
+    fail("llm.azureBaseUrl", undefined, "is required when llm.azureApiKey is set");
+  }
+  if (c.ingress.enabled) {
+    if (c.ingress.host === undefined) fail("ingress.host", undefined, "is required when the ingress is enabled");
+    if (c.ingress.className === "alb" && c.ingress.certificateArn === undefined) {
+      fail("ingress.certificateArn", undefined, "is required with the alb ingress class: TLS terminates at the load balancer");
+    }
+    if (c.ingress.className !== "alb" && c.ingress.clusterIssuer === undefined) {
+      fail("ingress.clusterIssuer", undefined, `is required with ingress class ${c.ingress.className}: cert-manager issues the TLS certificate`);
+    }
+  }
+
+  if (prod) {
+    if (!c.ingress.enabled) fail("ingress.enabled", false, "must be true when environment=prod: only dev may run without an ingress");
+    if (c.server.minReplicas < 2) fail("server.minReplicas", c.server.minReplicas, "must be at least 2 when environment=prod (one pod is a single point of failure)");
+    if (c.database.mode === DatabaseMode.StatefulSet && !c.database.allowInClusterInProd) {
+      fail("database.mode", c.database.mode, "statefulset is refused when environment=prod; use rds, or set database.allowInClusterInProd=true to accept it");
+    }
+    if (c.cache.mode === CacheMode.InCluster && !c.cache.allowInClusterInProd) {
+      fail("cache.mode", c.cache.mode, "in-cluster is refused when environment=prod; use elasticache, or set cache.allowInClusterInProd=true to accept it");
+    }
+    if (c.database.mode === DatabaseMode.Rds && c.database.backupRetentionDays < 7) {
+      fail("database.backupRetentionDays", c.database.backupRetentionDays, "must be at least 7 when environment=prod");
+    }
+    if (c.cluster.publicAccessCidrs.includes("0.0.0.0/0")) {
+      fail("cluster.publicAccessCidrs", c.cluster.publicAccessCidrs, "must not contain 0.0.0.0/0 when environment=prod: list the CIDRs that need the API");
+    }
+  }
+  return issues;
+}
+
+/** Raw values (as read from the stack) to the validated, defaulted configuration. */
+export const platformConfigSchema = rawConfigSchema.transform(withEnvironmentDefaults).superRefine((config, ctx) => {
+  for (const issue of crossFieldIssues(config)) ctx.addIssue({ code: "custom", ...issue });
+});
+
+/** What a program may pass to build a configuration: every key optional, as in a stack file. */
+export type PlatformConfigInput = z.input<typeof rawConfigSchema>;

@@ -1,0 +1,6 @@
+// The reusable package: `import { AgentPlatform, parsePlatformConfig } from "<this package>/components"`.
+export * from "./config";
+export * from "./platform";
+export * from "./cluster";
+export * from "./secrets";
+export * from "./workload";

@@ -1,0 +1,109 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterMode, ConfigError, type PlatformConfig } from "../config";
+import { ExistingCluster } from "../cluster";
+import { PlatformSecrets, createKmsKey } from "../secrets";
+import { createNamespace } from "../workload";
+import { awsServicesUsed } from "./aws-usage";
+
+/** LLM provider key config fields and the environment variables the server reads them from. */
+const providerKeyEnv = {
+  openaiApiKey: "OPENAI_API_KEY", anthropicApiKey: "ANTHROPIC_API_KEY", azureApiKey: "AZURE_API_KEY",
+  geminiApiKey: "GEMINI_API_KEY", groqApiKey: "GROQ_API_KEY", togetherApiKey: "TOGETHER_API_KEY",
+  deepseekApiKey: "DEEPSEEK_API_KEY", xaiApiKey: "XAI_API_KEY", openrouterApiKey: "OPENROUTER_API_KEY",
+} as const;
+
+export interface AgentPlatformArgs {
+  /** Validated settings: from `loadPlatformConfig()` (stack config) or `parsePlatformConfig({...})` (code). Required. */
+  config: PlatformConfig;
+  /** AWS region of every AWS resource. Default: the stack's `aws:region`; required when the config uses AWS. */
+  awsRegion?: string;
+  /** Tags added to every AWS resource, over the platform's own. Default: none. */
+  tags?: Record<string, string>;
+  /** Deploy into this cluster instead of the one `config.cluster` describes. Default: built from `config.cluster`. */
+  kubernetesProvider?: k8s.Provider;
+}
+
+/**
+ * The whole platform for one agent server: cluster access, namespace, credentials, and (in their own components)
+ * database, cache, workload, backups and observability. Every child's name derives from this instance's name, so
+ * two instances in one program do not collide.
+ */
+export class AgentPlatform extends pulumi.ComponentResource {
+  /** Namespace every Kubernetes object lives in. */
+  public readonly namespace: pulumi.Output<string>;
+  /** Kubernetes Secret with the server's credentials. */
+  public readonly credentialsSecretName: pulumi.Output<string>;
+  /** The server password (secret): clients send it as `Authorization: Bearer …`. */
+  public readonly serverPassword: pulumi.Output<string>;
+  /** ARNs of the Secrets Manager secrets, by purpose; empty when the stack uses no AWS. */
+  public readonly secretArns: pulumi.Output<Record<string, string>>;
+  /** AWS services this stack uses. */
+  public readonly awsServices: pulumi.Output<string[]>;
+
+  constructor(name: string, args: AgentPlatformArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    if (!/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/.test(name)) {
+      throw new Error(`AgentPlatform name "${name}" must be 2-22 lower-case letters, digits or '-': it prefixes Kubernetes object names`);
+    }
+    super("agent-platform:index:AgentPlatform", name, {}, opts);
+    const { config } = args;
+    const services = awsServicesUsed(config);
+
+    let awsProvider: aws.Provider | undefined;
+    if (services.length > 0) {
+      const region = args.awsRegion ?? new pulumi.Config("aws").get("region");
+      if (!region) {
+        throw new ConfigError([{ key: "aws:region", value: undefined, message: `is required: this stack uses AWS (${services.join(", ")}); run: pulumi config set aws:region <region>` }]);
+      }
+      awsProvider = new aws.Provider(`${name}-aws`, {
+        region: region as aws.Region,
+        defaultTags: { tags: { "app.kubernetes.io/part-of": "agent-platform", "agent-platform/instance": name, "agent-platform/environment": config.environment, ...args.tags } },
+      }, { parent: this });
+    }
+    const awsOpts: pulumi.CustomResourceOptions = { parent: this, ...(awsProvider ? { provider: awsProvider } : {}) };
+
+    const k8sProvider = args.kubernetesProvider ?? this.clusterProvider(name, config);
+
+    const namespace = createNamespace(`${name}-namespace`, {
+      name: config.namespace, instance: name, podSecurityVersion: `v${config.cluster.kubernetesVersion}`, provider: k8sProvider,
+    }, { parent: this });
+
+    const providerKeys: Record<string, pulumi.Input<string>> = {};
+    for (const [field, envName] of Object.entries(providerKeyEnv)) {
+      const value = config.llm[field as keyof typeof providerKeyEnv];
+      if (value !== undefined) providerKeys[envName] = value;
+    }
+    if (config.llm.azureBaseUrl) providerKeys.AZURE_BASE_URL = config.llm.azureBaseUrl;
+
+    const secretsKey = awsProvider ? createKmsKey(`${name}-secrets`, `Encrypts the ${name} agent platform's secrets`, awsOpts) : undefined;
+    const secrets = new PlatformSecrets(`${name}-secrets`, {
+      namespace: namespace.metadata.name,
+      secretName: `${name}-server-credentials`,
+      providerKeys,
+      ...(secretsKey ? { awsSecretsManager: { kmsKeyArn: secretsKey.arn, namePrefix: `${name}-${config.environment}` } } : {}),
+      kubernetesProvider: k8sProvider,
+    }, { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) });
+
+    this.namespace = namespace.metadata.name;
+    this.credentialsSecretName = secrets.secretName;
+    this.serverPassword = secrets.serverPassword;
+    this.secretArns = secrets.secretArn.apply((arn): Record<string, string> => (arn ? { server: arn } : {}));
+    this.awsServices = pulumi.output(services);
+    this.registerOutputs({
+      namespace: this.namespace, credentialsSecretName: this.credentialsSecretName, serverPassword: this.serverPassword,
+      secretArns: this.secretArns, awsServices: this.awsServices,
+    });
+  }
+
+  private clusterProvider(name: string, config: PlatformConfig): k8s.Provider {
+    if (config.cluster.mode === ClusterMode.Existing) {
+      return new ExistingCluster(`${name}-cluster`, {
+        ...(config.cluster.kubeconfig ? { kubeconfig: config.cluster.kubeconfig } : {}),
+        ...(config.cluster.oidcProviderArn ? { oidcProviderArn: config.cluster.oidcProviderArn } : {}),
+        ...(config.cluster.oidcIssuerUrl ? { oidcIssuerUrl: config.cluster.oidcIssuerUrl } : {}),
+      }, { parent: this }).provider;
+    }
+    throw new ConfigError([{ key: "agent-platform:cluster.mode", value: JSON.stringify(config.cluster.mode), message: "create is not built yet" }]);
+  }
+}

@@ -1,0 +1,2 @@
+export { AgentPlatform, type AgentPlatformArgs } from "./agent-platform";
+export { awsServicesUsed } from "./aws-usage";

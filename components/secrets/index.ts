@@ -1,0 +1,2 @@
+export { createKmsKey } from "./kms-key";
+export { PlatformSecrets, type PlatformSecretsArgs } from "./platform-secrets";

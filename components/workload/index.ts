@@ -1,0 +1,1 @@
+export { createNamespace, platformLabels, type NamespaceArgs } from "./namespace";

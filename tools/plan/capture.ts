@@ -1,0 +1,185 @@
+// Runs a Pulumi program under the SDK's mock runtime and records the resource graph the engine would receive:
+// type, name, parent, dependencies, provider reference, inputs with their secret markers, and outputs. This is
+// what the offline plan and every test build on.
+import * as pulumi from "@pulumi/pulumi";
+import { fakeCall, fakeOutputs } from "./fakes";
+import { SECRET_SIG, SIG_KEY, containsSecret, isSecretValue, unwrapSecrets } from "./wire";
+
+export interface CapturedResource {
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  /** Provider-assigned id (custom resources only). */
+  id?: string;
+  parent?: string;
+  /** Provider reference as the engine writes it: `<provider urn>::<provider id>`. */
+  provider?: string;
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  /** Inputs in wire form: secrets stay wrapped as {sig, value}. */
+  inputs: Record<string, unknown>;
+  /** Outputs in wire form: inputs plus what the (fake) provider computed; secret where the engine would make them so. */
+  outputs: Record<string, unknown>;
+}
+
+export interface CapturedStack {
+  project: string;
+  stack: string;
+  /** Every resource, in registration order, starting with the synthesised root Stack resource. */
+  resources: CapturedResource[];
+  /** The program's stack outputs, in wire form. */
+  outputs: Record<string, unknown>;
+}
+
+export interface RunOptions {
+  project: string;
+  stack: string;
+  /** Config as Pulumi passes it: `namespace:key` → string. */
+  config: Record<string, string>;
+  /** Fully qualified keys whose values are secrets. */
+  secretKeys: string[];
+  /** The program: returns its stack outputs, as a Pulumi program's exported function does. */
+  program: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** AWS region the fakes use in ARNs and host names. Default: the config's aws:region, else us-east-1. */
+  region?: string;
+}
+
+// The slices of the SDK's protobuf request and response objects the recorder reads.
+interface Struct { toJavaScript(): Record<string, unknown> }
+interface RegisterRequest {
+  getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProvider(): string; getVersion(): string;
+  getDependenciesList(): string[]; getAdditionalsecretoutputsList(): string[]; getObject(): Struct | undefined;
+  getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+}
+interface RegisterResponse { getUrn(): string; getId(): string }
+interface OutputsRequest { getUrn(): string; getOutputs(): Struct | undefined }
+type Callback<T> = (error: Error | null, response?: T) => void;
+interface Monitor {
+  resources: Map<string, { state: Record<string, unknown> }>;
+  registerResource(req: RegisterRequest, cb: Callback<RegisterResponse>): Promise<void>;
+  registerResourceOutputs(req: OutputsRequest, cb: Callback<unknown>): void;
+  invoke(req: unknown, cb: Callback<unknown>): Promise<void>;
+}
+
+const runtimeInternals = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+
+class PlanMocks implements pulumi.runtime.Mocks {
+  constructor(private readonly region: string) {}
+
+  newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+    const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
+    const computed = fakeOutputs(args.type, args.name, inputs, this.region);
+    return { id: args.custom ? fakeId(args.type, args.name, inputs) : undefined, state: { ...inputs, ...computed } };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    return fakeCall(args, this.region);
+  }
+}
+
+function fakeId(type: string, name: string, inputs: Record<string, unknown>): string {
+  if (type.startsWith("kubernetes:")) {
+    const metadata = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
+    const objectName = metadata.name ?? name;
+    return metadata.namespace ? `${metadata.namespace}/${objectName}` : objectName;
+  }
+  if (type.startsWith("pulumi:providers:")) return `${name}-00000000-0000-4000-8000-000000000000`;
+  return `${name}-placeholder-id`;
+}
+
+function secretWrap(value: unknown): Record<string, unknown> {
+  return { [SIG_KEY]: SECRET_SIG, value };
+}
+
+/** Run a program under mocks and return the captured graph. Throws what the program or a registration threw. */
+export async function captureProgram(options: RunOptions): Promise<CapturedStack> {
+  const region = options.region ?? options.config["aws:region"] ?? "us-east-1";
+  pulumi.runtime.setAllConfig(options.config, options.secretKeys);
+  await pulumi.runtime.setMocks(new PlanMocks(region), options.project, options.stack, false);
+  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+
+  const stackUrn = `urn:pulumi:${options.stack}::${options.project}::pulumi:pulumi:Stack::${options.project}-${options.stack}`;
+  const resources: CapturedResource[] = [];
+  const byUrn = new Map<string, CapturedResource>();
+  const defaultProviders = new Map<string, CapturedResource>();
+  const failures: Error[] = [];
+
+  const defaultProviderFor = (type: string, version: string): string => {
+    const pkg = type.split(":")[0] ?? "unknown";
+    const key = `${pkg}@${version}`;
+    let provider = defaultProviders.get(key);
+    if (!provider) {
+      const name = `default${version ? `_${version.replace(/[.-]/g, "_")}` : ""}`;
+      const inputs: Record<string, unknown> = version ? { version } : {};
+      provider = {
+        urn: `urn:pulumi:${options.stack}::${options.project}::pulumi:providers:${pkg}::${name}`,
+        type: `pulumi:providers:${pkg}`, name, custom: true, id: fakeId("pulumi:providers:", name, {}),
+        dependencies: [], propertyDependencies: {}, inputs, outputs: inputs,
+      };
+      defaultProviders.set(key, provider);
+      resources.push(provider);
+    }
+    return `${provider.urn}::${provider.id ?? ""}`;
+  };
+
+  const originalRegister = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) =>
+    originalRegister(req, (error, response) => {
+      if (error || !response) {
+        failures.push(error ?? new Error(`registering ${req.getType()} ${req.getName()} returned nothing`));
+        cb(error, response);
+        return;
+      }
+      const urn = response.getUrn();
+      const type = req.getType();
+      const custom = req.getCustom();
+      const inputs = req.getObject()?.toJavaScript() ?? {};
+      const outputs: Record<string, unknown> = { ...(monitor.resources.get(urn)?.state ?? {}) };
+      // The engine keeps secret inputs secret in the outputs, and applies additionalSecretOutputs; mocks do neither.
+      for (const [key, value] of Object.entries(inputs)) if (containsSecret(value)) outputs[key] = value;
+      for (const key of req.getAdditionalsecretoutputsList()) {
+        if (key in outputs && !isSecretValue(outputs[key])) outputs[key] = secretWrap(outputs[key]);
+      }
+      const propertyDependencies: Record<string, string[]> = {};
+      req.getPropertydependenciesMap().forEach((deps, key) => { propertyDependencies[key] = deps.getUrnsList(); });
+      const isProvider = type.startsWith("pulumi:providers:");
+      const provider = req.getProvider() || (custom && !isProvider ? defaultProviderFor(type, req.getVersion()) : undefined);
+      const resource: CapturedResource = {
+        urn, type, name: req.getName(), custom,
+        ...(custom ? { id: response.getId() } : {}),
+        parent: req.getParent() || stackUrn,
+        ...(provider ? { provider } : {}),
+        dependencies: req.getDependenciesList(), propertyDependencies, inputs, outputs: custom ? outputs : {},
+      };
+      resources.push(resource);
+      byUrn.set(urn, resource);
+      cb(null, response);
+    });
+
+  const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, cb) => {
+    const resource = byUrn.get(req.getUrn());
+    if (resource) resource.outputs = req.getOutputs()?.toJavaScript() ?? {};
+    originalOutputs(req, cb);
+  };
+
+  const originalInvoke = monitor.invoke.bind(monitor);
+  monitor.invoke = (req, cb) => originalInvoke(req, (error, response) => {
+    if (error) failures.push(error);
+    cb(error, response);
+  });
+
+  const exported = await options.program();
+  const outputs = await pulumi.runtime.serializeProperties("stack outputs", exported, { keepOutputValues: false });
+  await runtimeInternals.waitForRPCs?.();
+  if (failures.length > 0) {
+    throw new AggregateError(failures, `the program failed under the offline plan: ${failures.map((f) => f.message).join("; ")}`);
+  }
+
+  const root: CapturedResource = {
+    urn: stackUrn, type: "pulumi:pulumi:Stack", name: `${options.project}-${options.stack}`, custom: false,
+    dependencies: [], propertyDependencies: {}, inputs: {}, outputs,
+  };
+  return { project: options.project, stack: options.stack, resources: [root, ...resources], outputs };
+}

@@ -1,0 +1,61 @@
+// npm run plan -- [--stack dev|prod|PATH] [--out DIR]
+// Evaluates the real program offline, prints a summary and writes DIR/state.json and DIR/manifests/.
+// Exit codes: 0 ok; 1 mandatory policy violations; 2 bad config or usage; 3 the program itself failed.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { ConfigError } from "../../components/config";
+import { manifestsOf, toYaml } from "./manifests";
+import { planStack } from "./plan-stack";
+import { UsageError } from "./stack-file";
+import { toDeployment } from "./state-export";
+import { renderSummary } from "./summary";
+
+const usage = "usage: npm run plan -- [--stack dev|prod|PATH-TO-STACK-YAML] [--out DIR]";
+
+async function main(argv: string[]): Promise<number> {
+  let values: { stack?: string; out?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { stack: { type: "string", default: "dev" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
+      strict: true, allowPositionals: false,
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+
+  const plan = await planStack({ stack: values.stack ?? "dev" });
+  const { captured, stackFile } = plan;
+  const outDir = path.resolve(values.out ?? path.join("out", stackFile.stack));
+  const manifestDir = path.join(outDir, "manifests");
+  rmSync(manifestDir, { recursive: true, force: true });
+  mkdirSync(manifestDir, { recursive: true });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdkVersion = (require("@pulumi/pulumi/package.json") as { version: string }).version;
+  writeFileSync(path.join(outDir, "state.json"), `${JSON.stringify(toDeployment(captured, sdkVersion), null, 2)}\n`);
+  const manifests = manifestsOf(captured);
+  for (const manifest of manifests) writeFileSync(path.join(manifestDir, manifest.file), toYaml(manifest.object));
+
+  console.log(renderSummary(captured, path.relative(process.cwd(), stackFile.path)));
+  console.log(`\nWrote ${path.relative(process.cwd(), path.join(outDir, "state.json"))} and ${manifests.length} manifests in ${path.relative(process.cwd(), manifestDir)}/`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      console.error(error.message);
+      process.exitCode = 2;
+    } else {
+      console.error("The offline plan failed:", error);
+      process.exitCode = 3;
+    }
+  },
+);

@@ -1,0 +1,41 @@
+// One call that runs the real program (index.ts) for a stack file under the mock runtime.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import program from "../../index";
+import { captureProgram, type CapturedStack } from "./capture";
+import { readStackFile, resolveStackFile, type StackFile } from "./stack-file";
+
+export const PROJECT_DIR = path.resolve(__dirname, "../..");
+
+export function projectName(projectDir = PROJECT_DIR): string {
+  const project = parse(readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { name?: unknown };
+  if (typeof project.name !== "string") throw new Error("Pulumi.yaml has no name");
+  return project.name;
+}
+
+export interface PlanOptions {
+  /** `dev`, `prod`, or a path to a stack YAML file. */
+  stack: string;
+  /** Extra plain config values (`namespace:key` → string), applied over the stack file. */
+  config?: Record<string, string>;
+  /** Extra secret config values, applied over the stack file. */
+  secrets?: Record<string, string>;
+}
+
+export interface Plan {
+  stackFile: StackFile;
+  captured: CapturedStack;
+}
+
+export async function planStack(options: PlanOptions): Promise<Plan> {
+  const project = projectName();
+  const stackFile = readStackFile(resolveStackFile(options.stack, PROJECT_DIR), project);
+  const config = { ...stackFile.config, ...options.config, ...options.secrets };
+  const secretKeys = [
+    ...stackFile.secretKeys.filter((k) => !(options.config && k in options.config)),
+    ...Object.keys(options.secrets ?? {}),
+  ];
+  const captured = await captureProgram({ project, stack: stackFile.stack, config, secretKeys, program });
+  return { stackFile, captured };
+}
