@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.mjs"],
+    files: ["**/*.mjs", "**/*.mts"],
     ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AgentPlatform, loadPlatformConfig } from "./components";
 
-export = async (): Promise<Record<string, unknown>> => {
+export = (): Record<string, unknown> => {
   const config = loadPlatformConfig();
   const platform = new AgentPlatform("agents", { config });
   return {

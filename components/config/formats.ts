@@ -119,7 +119,7 @@ function hostBitsAreZero(cidr: string): boolean {
 }
 
 /** An ARN of the given service and resource prefix (for example acm / certificate/). */
-export function arn(service: string, resourcePrefix: string, example: string) {
+export function arn(service: string, resourcePrefix: string, example: string): z.ZodString {
   const pattern = new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:\\d{12}:${resourcePrefix}.+$`);
   return z.string().regex(pattern, { error: `expected an ARN such as ${example}` });
 }

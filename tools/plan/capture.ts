@@ -92,6 +92,11 @@ function secretWrap(value: unknown): Record<string, unknown> {
   return { [SIG_KEY]: SECRET_SIG, value };
 }
 
+/** Install the plan's mocks with the given config, for tests that construct components directly. */
+export async function installPlanMocks(project: string, stack: string, region = "us-east-1"): Promise<void> {
+  await pulumi.runtime.setMocks(new PlanMocks(region), project, stack, false);
+}
+
 /** Run a program under mocks and return the captured graph. Throws what the program or a registration threw. */
 export async function captureProgram(options: RunOptions): Promise<CapturedStack> {
   const region = options.region ?? options.config["aws:region"] ?? "us-east-1";

@@ -25,16 +25,20 @@ export function manifestsOf(captured: CapturedStack): Manifest[] {
   const used = new Set<string>();
   return captured.resources.filter(isKubernetesObject).map((resource) => {
     const object = kubernetesObject(resource);
-    const kind = String(object.kind ?? "Unknown");
+    const kind = text(object.kind, "Unknown");
     const metadata = (object.metadata ?? {}) as Record<string, Json>;
     const order = applyOrder.indexOf(kind);
     const prefix = String(order === -1 ? applyOrder.length : order).padStart(2, "0");
-    const slug = [kind, metadata.namespace ?? "cluster", metadata.name ?? resource.name].join("-").toLowerCase().replace(/[^a-z0-9.-]+/g, "-");
+    const slug = [kind, text(metadata.namespace, "cluster"), text(metadata.name, resource.name)].join("-").toLowerCase().replace(/[^a-z0-9.-]+/g, "-");
     let file = `${prefix}-${slug}.yaml`;
     for (let i = 2; used.has(file); i++) file = `${prefix}-${slug}-${i}.yaml`;
     used.add(file);
     return { file, object };
   }).sort((a, b) => a.file.localeCompare(b.file));
+}
+
+function text(value: Json | undefined, fallback: string): string {
+  return typeof value === "string" ? value : fallback;
 }
 
 export function toYaml(object: Record<string, Json>): string {
