@@ -13,5 +13,6 @@ export = (): Record<string, unknown> => {
     serverPassword: pulumi.secret(platform.serverPassword),
     secretArns: platform.secretArns,
     awsServices: platform.awsServices,
+    kubeconfig: pulumi.secret(platform.kubeconfig),
   };
 };

@@ -1,1 +1,6 @@
+export { subnetCidr, subnetPlan } from "./cidr";
+export { EksCluster, amiTypeFor, type EksClusterArgs } from "./eks-cluster";
 export { ExistingCluster, type ExistingClusterArgs } from "./existing-cluster";
+export { createIrsaRole, irsaTrustPolicy, type IrsaRoleArgs } from "./irsa-role";
+export { eksKubeconfig } from "./kubeconfig";
+export { Network, type NetworkArgs } from "./network";

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterMode, ConfigError, type PlatformConfig } from "../config";
-import { ExistingCluster } from "../cluster";
+import { ClusterMode, ConfigError, Environment, type PlatformConfig } from "../config";
+import { EksCluster, ExistingCluster } from "../cluster";
 import { PlatformSecrets, createKmsKey } from "../secrets";
 import { createNamespace } from "../workload";
 import { awsServicesUsed } from "./aws-usage";
@@ -41,6 +41,10 @@ export class AgentPlatform extends pulumi.ComponentResource {
   public readonly secretArns: pulumi.Output<Record<string, string>>;
   /** AWS services this stack uses. */
   public readonly awsServices: pulumi.Output<string[]>;
+  /** Kubeconfig of the cluster this platform created (secret); undefined with cluster.mode=existing. */
+  public readonly kubeconfig: pulumi.Output<string | undefined>;
+  /** The cluster: an EksCluster (cluster.mode=create) or an ExistingCluster. */
+  public readonly cluster: EksCluster | ExistingCluster;
 
   constructor(name: string, args: AgentPlatformArgs, opts: pulumi.ComponentResourceOptions = {}) {
     if (!/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/.test(name)) {
@@ -49,10 +53,14 @@ export class AgentPlatform extends pulumi.ComponentResource {
     super("agent-platform:index:AgentPlatform", name, {}, opts);
     const { config } = args;
     const services = awsServicesUsed(config);
+    // Physical names (EKS cluster, log groups, KMS aliases, secrets) must differ between stacks of one account.
+    const physical = `${name}-${pulumi.getStack()}`;
 
     let awsProvider: aws.Provider | undefined;
+    let awsRegion: string | undefined;
     if (services.length > 0) {
       const region = args.awsRegion ?? new pulumi.Config("aws").get("region");
+      awsRegion = region;
       if (!region) {
         throw new ConfigError([{ key: "aws:region", value: undefined, message: `is required: this stack uses AWS (${services.join(", ")}); run: pulumi config set aws:region <region>` }]);
       }
@@ -63,7 +71,26 @@ export class AgentPlatform extends pulumi.ComponentResource {
     }
     const awsOpts: pulumi.CustomResourceOptions = { parent: this, ...(awsProvider ? { provider: awsProvider } : {}) };
 
-    const k8sProvider = args.kubernetesProvider ?? this.clusterProvider(name, config);
+    this.cluster = config.cluster.mode === ClusterMode.Create
+      ? new EksCluster(`${name}-cluster`, {
+        clusterName: physical,
+        version: config.cluster.kubernetesVersion,
+        region: awsRegion ?? "",
+        vpcCidr: config.cluster.vpcCidr,
+        zones: config.cluster.availabilityZones,
+        publicAccessCidrs: config.cluster.publicAccessCidrs,
+        nodeInstanceTypes: config.cluster.nodeInstanceTypes,
+        nodeMinSize: config.cluster.nodeMinSize,
+        nodeDesiredSize: config.cluster.nodeDesiredSize,
+        nodeMaxSize: config.cluster.nodeMaxSize,
+        deletionProtection: config.environment === Environment.Prod,
+      }, { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) })
+      : new ExistingCluster(`${name}-cluster`, {
+        ...(config.cluster.kubeconfig ? { kubeconfig: config.cluster.kubeconfig } : {}),
+        ...(config.cluster.oidcProviderArn ? { oidcProviderArn: config.cluster.oidcProviderArn } : {}),
+        ...(config.cluster.oidcIssuerUrl ? { oidcIssuerUrl: config.cluster.oidcIssuerUrl } : {}),
+      }, { parent: this });
+    const k8sProvider = args.kubernetesProvider ?? this.cluster.provider;
 
     const namespace = createNamespace(`${name}-namespace`, {
       name: config.namespace, instance: name, podSecurityVersion: `v${config.cluster.kubernetesVersion}`, provider: k8sProvider,
@@ -76,12 +103,12 @@ export class AgentPlatform extends pulumi.ComponentResource {
     }
     if (config.llm.azureBaseUrl) providerKeys.AZURE_BASE_URL = config.llm.azureBaseUrl;
 
-    const secretsKey = awsProvider ? createKmsKey(`${name}-secrets`, `Encrypts the ${name} agent platform's secrets`, awsOpts) : undefined;
+    const secretsKey = awsProvider ? createKmsKey(`${name}-secrets`, `${physical}-secrets`, `Encrypts the secrets of agent platform ${physical}`, awsOpts) : undefined;
     const secrets = new PlatformSecrets(`${name}-secrets`, {
       namespace: namespace.metadata.name,
       secretName: `${name}-server-credentials`,
       providerKeys,
-      ...(secretsKey ? { awsSecretsManager: { kmsKeyArn: secretsKey.arn, namePrefix: `${name}-${config.environment}` } } : {}),
+      ...(secretsKey ? { awsSecretsManager: { kmsKeyArn: secretsKey.arn, namePrefix: physical } } : {}),
       kubernetesProvider: k8sProvider,
     }, { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) });
 
@@ -90,20 +117,12 @@ export class AgentPlatform extends pulumi.ComponentResource {
     this.serverPassword = secrets.serverPassword;
     this.secretArns = secrets.secretArn.apply((arn): Record<string, string> => (arn ? { server: arn } : {}));
     this.awsServices = pulumi.output(services);
+    this.kubeconfig = this.cluster instanceof EksCluster ? this.cluster.kubeconfig : pulumi.output(undefined);
     this.registerOutputs({
+      kubeconfig: this.kubeconfig,
       namespace: this.namespace, credentialsSecretName: this.credentialsSecretName, serverPassword: this.serverPassword,
       secretArns: this.secretArns, awsServices: this.awsServices,
     });
   }
 
-  private clusterProvider(name: string, config: PlatformConfig): k8s.Provider {
-    if (config.cluster.mode === ClusterMode.Existing) {
-      return new ExistingCluster(`${name}-cluster`, {
-        ...(config.cluster.kubeconfig ? { kubeconfig: config.cluster.kubeconfig } : {}),
-        ...(config.cluster.oidcProviderArn ? { oidcProviderArn: config.cluster.oidcProviderArn } : {}),
-        ...(config.cluster.oidcIssuerUrl ? { oidcIssuerUrl: config.cluster.oidcIssuerUrl } : {}),
-      }, { parent: this }).provider;
-    }
-    throw new ConfigError([{ key: "agent-platform:cluster.mode", value: JSON.stringify(config.cluster.mode), message: "create is not built yet" }]);
-  }
 }

@@ -3,14 +3,14 @@ import type * as pulumi from "@pulumi/pulumi";
 
 /**
  * A customer-managed KMS key with yearly rotation and the 30-day deletion window, plus an alias so operators can
- * find it. Each concern (secrets, cluster, database, backups) gets its own key, so revoking one does not break all.
+ * find it. `aliasName` must be unique in the account and region: derive it from the stack. Each concern (secrets, cluster, database, backups) gets its own key, so revoking one does not break all.
  */
-export function createKmsKey(name: string, description: string, opts: pulumi.CustomResourceOptions): aws.kms.Key {
+export function createKmsKey(name: string, aliasName: string, description: string, opts: pulumi.CustomResourceOptions): aws.kms.Key {
   const key = new aws.kms.Key(name, {
     description,
     enableKeyRotation: true,
     deletionWindowInDays: 30,
   }, opts);
-  new aws.kms.Alias(`${name}-alias`, { name: `alias/${name}`, targetKeyId: key.keyId }, opts);
+  new aws.kms.Alias(`${name}-alias`, { name: `alias/${aliasName}`, targetKeyId: key.keyId }, opts);
   return key;
 }

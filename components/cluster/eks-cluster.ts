@@ -1,0 +1,187 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { createKmsKey } from "../secrets/kms-key";
+import { createIrsaRole } from "./irsa-role";
+import { eksKubeconfig } from "./kubeconfig";
+import { Network } from "./network";
+
+export interface EksClusterArgs {
+  /** Physical cluster name, unique in the account and region. Default: the component's resource name. */
+  clusterName?: string;
+  /** Kubernetes version, pinned (for example 1.34). Required. */
+  version: string;
+  /** AWS region, for the kubeconfig. Required. */
+  region: string;
+  /** VPC CIDR. Required. */
+  vpcCidr: string;
+  /** Availability zones to span, at least 2. Required. */
+  zones: number;
+  /** CIDRs allowed to reach the public API endpoint. Default: none, the public endpoint is off. */
+  publicAccessCidrs?: string[];
+  /** Node group instance types, all of one CPU architecture. Required. */
+  nodeInstanceTypes: string[];
+  /** Node group minimum, desired and maximum sizes. Required. */
+  nodeMinSize: number;
+  nodeDesiredSize: number;
+  nodeMaxSize: number;
+  /** Refuse to delete the cluster through the API. Default false. */
+  deletionProtection?: boolean;
+  /** Days the control-plane and flow logs are kept. Default 90. */
+  logRetentionDays?: number;
+}
+
+// Graviton families carry a `g` after the generation digit (m7g, c7gn, t4g, r8g).
+const isArm = (instanceType: string): boolean => /^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType.replace(/-flex/, ""));
+
+/** The EKS AMI type for a set of instance types; throws when they mix CPU architectures. */
+export function amiTypeFor(instanceTypes: string[]): string {
+  const arm = instanceTypes.filter(isArm);
+  if (arm.length > 0 && arm.length < instanceTypes.length) {
+    throw new Error(`cluster.nodeInstanceTypes mixes arm64 (${arm.join(", ")}) and x86_64 types; one node group runs one architecture`);
+  }
+  return arm.length > 0 ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
+}
+
+const policy = (partition: pulumi.Input<string>, name: string) => pulumi.interpolate`arn:${partition}:iam::aws:policy/${name}`;
+
+/**
+ * An EKS cluster as terraform-aws-eks builds it by default, and then some: private API endpoint (public only for
+ * listed CIDRs), secrets envelope-encrypted with a customer-managed KMS key, control-plane logs, an IAM OIDC
+ * provider for IRSA, a managed node group in private subnets with IMDSv2 and encrypted volumes, and the add-ons
+ * the platform relies on, the VPC CNI and EBS CSI driver running with their own IRSA roles, not the node's.
+ */
+export class EksCluster extends pulumi.ComponentResource {
+  public readonly clusterName: pulumi.Output<string>;
+  public readonly kubeconfig: pulumi.Output<string>;
+  public readonly oidcProviderArn: pulumi.Output<string>;
+  public readonly oidcIssuerUrl: pulumi.Output<string>;
+  /** Security group EKS attaches to the control plane and managed nodes: what databases admit traffic from. */
+  public readonly clusterSecurityGroupId: pulumi.Output<string>;
+  public readonly vpcId: pulumi.Output<string>;
+  public readonly privateSubnetIds: pulumi.Output<string[]>;
+  public readonly publicSubnetIds: pulumi.Output<string[]>;
+  public readonly vpcCidr: pulumi.Output<string>;
+  public readonly provider: k8s.Provider;
+
+  constructor(name: string, args: EksClusterArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("agent-platform:cluster:EksCluster", name, {}, opts);
+    const child = { parent: this };
+    const amiType = amiTypeFor(args.nodeInstanceTypes);
+    const partition = aws.getPartitionOutput({}, child).partition;
+    const logRetention = args.logRetentionDays ?? 90;
+    const publicCidrs = args.publicAccessCidrs ?? [];
+
+    const clusterName = args.clusterName ?? name;
+    const network = new Network(`${name}-network`, { cidr: args.vpcCidr, zones: args.zones, clusterName, flowLogRetentionDays: logRetention }, child);
+    const secretsKey = createKmsKey(`${name}-eks-secrets`, `${clusterName}-eks-secrets`, `Envelope encryption of Kubernetes secrets in ${clusterName}`, child);
+
+    const clusterRole = new aws.iam.Role(`${name}-cluster`, {
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+      }),
+    }, child);
+    const clusterPolicy = new aws.iam.RolePolicyAttachment(`${name}-cluster`, { role: clusterRole.name, policyArn: policy(partition, "AmazonEKSClusterPolicy") }, child);
+
+    // EKS writes control-plane logs to this group; creating it first sets the retention (EKS would keep them forever).
+    const controlPlaneLogs = new aws.cloudwatch.LogGroup(`${name}-control-plane`, { name: `/aws/eks/${clusterName}/cluster`, retentionInDays: logRetention }, child);
+
+    const cluster = new aws.eks.Cluster(`${name}-eks`, {
+      name: clusterName,
+      version: args.version,
+      roleArn: clusterRole.arn,
+      vpcConfig: {
+        subnetIds: network.privateSubnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicCidrs.length > 0,
+        ...(publicCidrs.length > 0 ? { publicAccessCidrs: publicCidrs } : {}),
+      },
+      encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKey.arn } },
+      enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+      // API access entries, not the aws-auth ConfigMap. The identity running `pulumi up` becomes cluster admin so the
+      // same run can create the Kubernetes objects; grant others access entries of their own.
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+      deletionProtection: args.deletionProtection ?? false,
+      upgradePolicy: { supportType: "STANDARD" },
+    }, { ...child, dependsOn: [clusterPolicy, controlPlaneLogs] });
+
+    const issuer = cluster.identities.apply((ids) => {
+      const url = ids[0]?.oidcs?.[0]?.issuer;
+      if (!url) throw new Error(`EKS cluster ${name} reported no OIDC issuer`);
+      return url;
+    });
+    const oidc = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, { url: issuer, clientIdLists: ["sts.amazonaws.com"] }, child);
+
+    const nodeRole = new aws.iam.Role(`${name}-nodes`, {
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    }, child);
+    const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"].map((p) =>
+      new aws.iam.RolePolicyAttachment(`${name}-nodes-${p}`, { role: nodeRole.name, policyArn: policy(partition, p) }, child));
+
+    const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-nodes`, {
+      description: `Nodes of ${name}: IMDSv2 only, one hop (pods cannot borrow the node's role), encrypted gp3 root volume`,
+      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+      blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+      updateDefaultVersion: true,
+      tagSpecifications: [{ resourceType: "instance", tags: { Name: `${clusterName}-node` } }],
+    }, child);
+
+    const nodeGroup = new aws.eks.NodeGroup(`${name}-nodes`, {
+      clusterName: cluster.name,
+      nodeRoleArn: nodeRole.arn,
+      subnetIds: network.privateSubnetIds,
+      instanceTypes: args.nodeInstanceTypes,
+      amiType,
+      capacityType: "ON_DEMAND",
+      scalingConfig: { minSize: args.nodeMinSize, desiredSize: args.nodeDesiredSize, maxSize: args.nodeMaxSize },
+      updateConfig: { maxUnavailable: 1 },
+      launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
+    }, { ...child, dependsOn: nodePolicies, ignoreChanges: ["scalingConfig.desiredSize"] });
+
+    const oidcArgs = { oidcProviderArn: oidc.arn, oidcIssuerUrl: issuer };
+    const cniRole = createIrsaRole(`${name}-vpc-cni`, { ...oidcArgs, namespace: "kube-system", serviceAccount: "aws-node", policyArns: [policy(partition, "AmazonEKS_CNI_Policy")] }, child);
+    const ebsRole = createIrsaRole(`${name}-ebs-csi`, { ...oidcArgs, namespace: "kube-system", serviceAccount: "ebs-csi-controller-sa", policyArns: [policy(partition, "service-role/AmazonEBSCSIDriverPolicy")] }, child);
+
+    // Versions are left to EKS's default for the pinned Kubernetes version: always a compatible, supported build.
+    const addon = (addonName: string, extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []) =>
+      new aws.eks.Addon(`${name}-${addonName}`, {
+        clusterName: cluster.name, addonName, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "PRESERVE", ...extra,
+      }, { ...child, dependsOn });
+    addon("vpc-cni", { serviceAccountRoleArn: cniRole.arn });
+    addon("kube-proxy");
+    addon("coredns", {}, [nodeGroup]);
+    addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn }, [nodeGroup]);
+    addon("metrics-server", {}, [nodeGroup]);
+
+    this.clusterName = cluster.name;
+    this.kubeconfig = pulumi.secret(eksKubeconfig(cluster.name, cluster.endpoint, cluster.certificateAuthority.data, args.region));
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { ...child, dependsOn: [nodeGroup] });
+
+    // The default StorageClass of EKS (gp2) is unencrypted; volumes the platform claims use this one.
+    new k8s.storage.v1.StorageClass(`${name}-gp3-encrypted`, {
+      metadata: { name: "gp3-encrypted" },
+      provisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3", encrypted: "true" },
+      reclaimPolicy: "Retain",
+      volumeBindingMode: "WaitForFirstConsumer",
+      allowVolumeExpansion: true,
+    }, { ...child, provider: this.provider });
+
+    this.oidcProviderArn = oidc.arn;
+    this.oidcIssuerUrl = issuer;
+    this.clusterSecurityGroupId = cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId ?? "");
+    this.vpcId = network.vpcId;
+    this.vpcCidr = network.cidr;
+    this.privateSubnetIds = network.privateSubnetIds;
+    this.publicSubnetIds = network.publicSubnetIds;
+    this.registerOutputs({
+      clusterName: this.clusterName, kubeconfig: this.kubeconfig, oidcProviderArn: this.oidcProviderArn, oidcIssuerUrl: this.oidcIssuerUrl,
+      clusterSecurityGroupId: this.clusterSecurityGroupId, vpcId: this.vpcId, vpcCidr: this.vpcCidr,
+      privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds,
+    });
+  }
+}
