@@ -1,12 +1,20 @@
 // One call that runs the real program (index.ts) for a stack file under the mock runtime.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import program from "../../index";
 import { captureProgram, type CapturedStack } from "./capture";
 import { readStackFile, resolveStackFile, type StackFile } from "./stack-file";
 
-export const PROJECT_DIR = path.resolve(__dirname, "../..");
+/** The folder holding Pulumi.yaml: found by walking up, so this works from tools/ and from the compiled dist/. */
+function findProjectDir(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no Pulumi.yaml above ${start}`);
+  }
+}
+
+export const PROJECT_DIR = findProjectDir(__dirname);
 
 export function projectName(projectDir = PROJECT_DIR): string {
   const project = parse(readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { name?: unknown };
