@@ -4,16 +4,21 @@ import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 
 /** CPU quantity as Kubernetes writes it: millicores (`250m`) or cores (`0.5`, `2`). */
-export const cpuQuantity = z
-  .string()
-  .regex(/^(?:[1-9]\d*m|(?:0|[1-9]\d*)(?:\.\d{1,3})?)$/, {
-    error: "expected a CPU quantity such as 250m, 0.5 or 2",
-  })
-  .refine((v) => cpuMillicores(v) > 0, { error: "expected a CPU quantity greater than zero" });
+export const cpuQuantity = z.string().superRefine((value, ctx) => {
+  if (!/^(?:[1-9]\d*m|(?:0|[1-9]\d*)(?:\.\d{1,3})?)$/.test(value)) {
+    ctx.addIssue({ code: "custom", message: "expected a CPU quantity such as 250m, 0.5 or 2" });
+  } else if (cpuMillicores(value) <= 0) {
+    ctx.addIssue({ code: "custom", message: "expected a CPU quantity greater than zero" });
+  }
+});
 
 /** Memory quantity with a binary or decimal suffix (`512Mi`, `1Gi`, `500M`). Bare byte counts are refused. */
-export const memoryQuantity = z.string().regex(/^[1-9]\d*(?:\.\d+)?(?:Ki|Mi|Gi|Ti|k|M|G|T)$/, {
-  error: "expected a memory quantity with a unit, such as 512Mi, 1Gi or 500M",
+export const memoryQuantity = z.string().superRefine((value, ctx) => {
+  if (!/^(?:0|[1-9]\d*)(?:\.\d+)?(?:Ki|Mi|Gi|Ti|k|M|G|T)$/.test(value)) {
+    ctx.addIssue({ code: "custom", message: "expected a memory quantity with a unit, such as 512Mi, 1.5Gi or 500M" });
+  } else if (!(memoryBytes(value) >= 1024 * 1024)) {
+    ctx.addIssue({ code: "custom", message: "expected a memory quantity of at least 1Mi" });
+  }
 });
 
 /** Storage size for a PersistentVolumeClaim (`20Gi`). */
@@ -56,8 +61,37 @@ export const pinnedImage = z.string().superRefine((value, ctx) => {
   }
 });
 
-// Kubernetes' CronJob controller uses the standard five-field syntax plus the @-descriptors.
+// Kubernetes' CronJob controller (robfig/cron's standard parser) takes five fields plus the @-descriptors: numbers,
+// `*`, `?` (day fields), ranges, lists, steps, and month or weekday names; weekdays are 0-6. No L, W, # or H.
 const cronDescriptors = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]);
+const months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+const weekdays = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+const cronFields = [
+  { name: "minute", min: 0, max: 59, names: [] as string[], question: false },
+  { name: "hour", min: 0, max: 23, names: [] as string[], question: false },
+  { name: "day of month", min: 1, max: 31, names: [] as string[], question: true },
+  { name: "month", min: 1, max: 12, names: months, question: false },
+  { name: "day of week", min: 0, max: 6, names: weekdays, question: true },
+];
+
+/** Why a cron field is outside what Kubernetes accepts, or undefined when it is fine. */
+function kubernetesCronFieldProblem(text: string, field: (typeof cronFields)[number]): string | undefined {
+  for (const part of text.split(",")) {
+    const [range = "", step, extra] = part.split("/");
+    if (extra !== undefined || (step !== undefined && !/^[1-9]\d*$/.test(step))) return `${field.name} has a bad step in "${part}"`;
+    if (range === "*" || (range === "?" && field.question)) continue;
+    const bounds = range.split("-");
+    if (bounds.length > 2) return `${field.name} has a bad range "${range}"`;
+    for (const bound of bounds) {
+      const named = field.names.indexOf(bound.toUpperCase());
+      const value = named >= 0 ? named + field.min : /^\d+$/.test(bound) ? Number(bound) : Number.NaN;
+      if (!(value >= field.min && value <= field.max)) {
+        return `${field.name} allows ${field.min}-${field.max}${field.names.length ? ` or ${field.names[0]}-${field.names[field.names.length - 1]}` : ""}, not "${bound}"`;
+      }
+    }
+  }
+  return undefined;
+}
 
 /** A five-field cron schedule (`0 3 * * *`) or a descriptor such as `@daily`, as a Kubernetes CronJob takes it. */
 export const cronSchedule = z.string().superRefine((value, ctx) => {
@@ -65,6 +99,11 @@ export const cronSchedule = z.string().superRefine((value, ctx) => {
   const fields = value.trim().split(/\s+/);
   if (fields.length !== 5) {
     ctx.addIssue({ code: "custom", message: `expected five cron fields (minute hour day month weekday) or one of ${[...cronDescriptors].join(", ")}` });
+    return;
+  }
+  const problem = fields.map((f, i) => kubernetesCronFieldProblem(f, cronFields[i] as (typeof cronFields)[number])).find(Boolean);
+  if (problem) {
+    ctx.addIssue({ code: "custom", message: `expected a cron schedule Kubernetes accepts: ${problem}` });
     return;
   }
   try {
@@ -118,9 +157,10 @@ function hostBitsAreZero(cidr: string): boolean {
   return hostBits === 0 || value % 2 ** hostBits === 0;
 }
 
-/** An ARN of the given service and resource prefix (for example acm / certificate/). */
+/** An ARN of the given service and resource prefix (for example acm / certificate/); IAM ARNs have no region. */
 export function arn(service: string, resourcePrefix: string, example: string): z.ZodString {
-  const pattern = new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:\\d{12}:${resourcePrefix}.+$`);
+  const region = service === "iam" ? "" : "[a-z]{2}(?:-[a-z]+)+-\\d";
+  const pattern = new RegExp(`^arn:aws[a-z-]*:${service}:${region}:\\d{12}:${resourcePrefix}.+$`);
   return z.string().regex(pattern, { error: `expected an ARN such as ${example}` });
 }
 

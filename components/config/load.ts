@@ -32,6 +32,8 @@ export function parseStackConfig(values: Record<string, string>, namespace: stri
   const keys = new Map(configKeys().map((k) => [k.key, k]));
   const issues: ConfigIssue[] = [];
   const nested: Record<string, unknown> = {};
+  // A value is masked in messages when the schema says it is a secret or the user set it with --secret.
+  const masked = new Set<string>();
 
   for (const [fullKey, rawValue] of Object.entries(values)) {
     const separator = fullKey.indexOf(":");
@@ -39,17 +41,19 @@ export function parseStackConfig(values: Record<string, string>, namespace: stri
     const name = fullKey.slice(separator + 1);
     const declared = keys.get(name);
     if (!declared) {
+      // The value of an unknown key is never echoed: it may be a secret under a mistyped name.
       const hint = closestKey(name, [...keys.keys()]);
-      issues.push({ key: fullKey, value: JSON.stringify(rawValue), message: `unknown key${hint ? `; did you mean ${namespace}:${hint}?` : ""} (see docs/configuration.md)` });
+      issues.push({ key: fullKey, value: undefined, message: `unknown key${hint ? `; did you mean ${namespace}:${hint}?` : ""} (see docs/configuration.md)` });
       continue;
     }
+    if (declared.secret || isSecret(fullKey) === true) masked.add(name);
     if (declared.secret && isSecret(fullKey) === false) {
       issues.push({ key: fullKey, value: "[secret]", message: `is a secret but was set in plain text; run: pulumi config set --secret ${name} <value>` });
       continue;
     }
     const coerced = coerce(declared, rawValue);
     if ("error" in coerced) {
-      issues.push({ key: fullKey, value: declared.secret ? "[secret]" : JSON.stringify(rawValue), message: coerced.error });
+      issues.push({ key: fullKey, value: masked.has(name) ? "[secret]" : JSON.stringify(rawValue), message: coerced.error });
       continue;
     }
     setPath(nested, name.split("."), coerced.value);
@@ -57,7 +61,7 @@ export function parseStackConfig(values: Record<string, string>, namespace: stri
 
   const result = platformConfigSchema.safeParse(nested, { reportInput: true });
   if (!result.success) {
-    for (const issue of result.error.issues) issues.push(toConfigIssue(namespace, issue.path, issue.message, issue.input));
+    for (const issue of result.error.issues) issues.push(toConfigIssue(namespace, issue.path, issue.message, issue.input, masked));
   }
   if (issues.length > 0 || !result.success) throw new ConfigError(issues);
   return result.data;
@@ -83,10 +87,11 @@ function coerce(key: ConfigKey, raw: string): { value: unknown } | { error: stri
   }
 }
 
-function toConfigIssue(namespace: string, path: PropertyKey[], message: string, input: unknown): ConfigIssue {
+function toConfigIssue(namespace: string, path: PropertyKey[], message: string, input: unknown, masked: Set<string> = new Set()): ConfigIssue {
   const name = path.map(String).join(".");
   const declared = configKeys().find((k) => k.key === name || name.startsWith(`${k.key}.`));
-  const value = input === undefined ? undefined : declared?.secret ? "[secret]" : JSON.stringify(input);
+  const secret = declared !== undefined && (declared.secret || masked.has(declared.key));
+  const value = input === undefined ? undefined : secret ? "[secret]" : JSON.stringify(input);
   return { key: `${namespace}:${declared?.key ?? name}`, value, message };
 }
 

@@ -139,7 +139,7 @@ function withEnvironmentDefaults(raw: RawConfig) {
       mode: raw.database.mode ?? (prodLike ? DatabaseMode.Rds : DatabaseMode.StatefulSet),
       multiAz: raw.database.multiAz ?? prodLike,
       deletionProtection: raw.database.deletionProtection ?? prodLike,
-      backupRetentionDays: raw.database.backupRetentionDays ?? (raw.environment === Environment.Prod ? 14 : 7),
+      backupRetentionDays: raw.database.backupRetentionDays ?? (prodLike ? 14 : 7),
     },
     cache: { ...raw.cache, mode: raw.cache.mode ?? (prodLike ? CacheMode.ElastiCache : CacheMode.InCluster) },
     backup: { ...raw.backup, enabled: raw.backup.enabled ?? prodLike },
@@ -181,6 +181,9 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
       ? ["cluster.oidcProviderArn", undefined] : ["cluster.oidcIssuerUrl", undefined];
     fail(key, value, "set cluster.oidcProviderArn and cluster.oidcIssuerUrl together, or neither");
   }
+  if (c.backup.objectLockDays > c.backup.retentionDays) {
+    fail("backup.objectLockDays", c.backup.objectLockDays, `must not exceed backup.retentionDays (${c.backup.retentionDays}): a locked object cannot expire`);
+  }
   if (c.llm.azureApiKey !== undefined && c.llm.azureBaseUrl === undefined) {
     fail("llm.azureBaseUrl", undefined, "is required when llm.azureApiKey is set");
   }
@@ -206,8 +209,9 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
     if (c.database.mode === DatabaseMode.Rds && c.database.backupRetentionDays < 7) {
       fail("database.backupRetentionDays", c.database.backupRetentionDays, "must be at least 7 when environment=prod");
     }
-    if (c.cluster.publicAccessCidrs.includes("0.0.0.0/0")) {
-      fail("cluster.publicAccessCidrs", c.cluster.publicAccessCidrs, "must not contain 0.0.0.0/0 when environment=prod: list the CIDRs that need the API");
+    const broad = c.cluster.publicAccessCidrs.filter((cidr) => Number(cidr.split("/")[1]) < 16);
+    if (broad.length > 0) {
+      fail("cluster.publicAccessCidrs", c.cluster.publicAccessCidrs, `must list only /16 or narrower ranges when environment=prod, not ${broad.join(", ")}: name the egress ranges that need the API`);
     }
   }
   return issues;

@@ -64,6 +64,10 @@ const rows: BadRow[] = [
   { why: "a /8 VPC", base: "prod", set: { "cluster.vpcCidr": "10.0.0.0/8" }, key: "cluster.vpcCidr", shown: '"10.0.0.0/8"', says: "/16 to /20" },
   { why: "public access CIDR with host bits", base: "prod", set: { "cluster.publicAccessCidrs": '["203.0.113.7/24"]' }, key: "cluster.publicAccessCidrs", shown: '"203.0.113.7/24"' },
   // Cron schedules.
+  { why: "weekday 7, which Kubernetes refuses", base: "dev", set: { "backup.schedule": "0 0 * * 7" }, key: "backup.schedule", shown: '"0 0 * * 7"', says: "day of week allows 0-6" },
+  { why: "cron L, which Kubernetes refuses", base: "dev", set: { "backup.schedule": "0 0 L * *" }, key: "backup.schedule", shown: '"0 0 L * *"', says: "day of month allows 1-31" },
+  { why: "cron #, which Kubernetes refuses", base: "dev", set: { "backup.restoreDrillSchedule": "0 3 * * 1#2" }, key: "backup.restoreDrillSchedule", shown: '"0 3 * * 1#2"', says: "Kubernetes accepts" },
+  { why: "Jenkins H in cron", base: "dev", set: { "backup.schedule": "H 3 * * *" }, key: "backup.schedule", shown: '"H 3 * * *"', says: "minute allows 0-59" },
   { why: "four cron fields", base: "dev", set: { "backup.schedule": "0 3 * *" }, key: "backup.schedule", shown: '"0 3 * *"', says: "five cron fields" },
   { why: "minute 61", base: "dev", set: { "backup.schedule": "61 * * * *" }, key: "backup.schedule", shown: '"61 * * * *"' },
   { why: "@every is not a CronJob schedule", base: "dev", set: { "backup.restoreDrillSchedule": "@every 1h" }, key: "backup.restoreDrillSchedule", shown: '"@every 1h"' },
@@ -87,7 +91,7 @@ const rows: BadRow[] = [
   { why: "list given as a plain string", base: "prod", set: { "cluster.nodeInstanceTypes": "m6i.large" }, key: "cluster.nodeInstanceTypes", shown: '"m6i.large"', says: "pulumi config set --path 'cluster.nodeInstanceTypes[0]'" },
   { why: "namespace not a DNS label", base: "dev", set: { namespace: "Agent_Platform" }, key: "namespace", shown: '"Agent_Platform"' },
   // Unknown keys and secrets.
-  { why: "typo in a key", base: "dev", set: { "databse.mode": "rds" }, key: "databse.mode", shown: '"rds"', says: `did you mean ${NS}:database.mode?` },
+  { why: "typo in a key", base: "dev", set: { "databse.mode": "rds" }, key: "databse.mode", shown: null, says: `did you mean ${NS}:database.mode?` },
   { why: "secret set in plain text", base: "dev", set: { "llm.openaiApiKey": "sk-live-plaintext-0123456789" }, key: "llm.openaiApiKey", shown: "[secret]", says: "pulumi config set --secret llm.openaiApiKey", leaks: "sk-live-plaintext-0123456789" },
   { why: "kubeconfig set in plain text", base: "dev", set: { "cluster.kubeconfig": "apiVersion: v1 # token s3cr3t-kube" }, key: "cluster.kubeconfig", shown: "[secret]", leaks: "s3cr3t-kube" },
   { why: "secret with surrounding white space", base: "dev", set: { "llm.anthropicApiKey": " sk-ant-padded-secret " }, secretKeys: ["llm.anthropicApiKey"], key: "llm.anthropicApiKey", shown: "[secret]", leaks: "sk-ant-padded-secret" },
@@ -97,7 +101,11 @@ const rows: BadRow[] = [
   { why: "prod with the in-cluster cache", base: "prod", set: { "cache.mode": "in-cluster" }, key: "cache.mode", shown: '"in-cluster"', says: "cache.allowInClusterInProd" },
   { why: "prod with one replica", base: "prod", set: { "server.minReplicas": "1" }, key: "server.minReplicas", shown: "1", says: "at least 2 when environment=prod" },
   { why: "prod without ingress", base: "prod", set: { "ingress.enabled": "false" }, key: "ingress.enabled", shown: "false", says: "must be true when environment=prod" },
-  { why: "prod API open to the internet", base: "prod", set: { "cluster.publicAccessCidrs": '["203.0.113.0/24","0.0.0.0/0"]' }, key: "cluster.publicAccessCidrs", shown: '["203.0.113.0/24","0.0.0.0/0"]', says: "must not contain 0.0.0.0/0" },
+  { why: "prod API open to the internet", base: "prod", set: { "cluster.publicAccessCidrs": '["203.0.113.0/24","0.0.0.0/0"]' }, key: "cluster.publicAccessCidrs", shown: '["203.0.113.0/24","0.0.0.0/0"]', says: "must list only /16 or narrower ranges when environment=prod, not 0.0.0.0/0" },
+  { why: "prod API open to the internet in two halves", base: "prod", set: { "cluster.publicAccessCidrs": '["0.0.0.0/1","128.0.0.0/1"]' }, key: "cluster.publicAccessCidrs", shown: '["0.0.0.0/1","128.0.0.0/1"]', says: "not 0.0.0.0/1, 128.0.0.0/1" },
+  { why: "object lock longer than retention", base: "dev", set: { "backup.objectLockDays": "60", "backup.retentionDays": "30" }, key: "backup.objectLockDays", shown: "60", says: "must not exceed backup.retentionDays (30)" },
+  { why: "certificate ARN without a region", base: "prod", set: { "ingress.certificateArn": "arn:aws:acm::123456789012:certificate/x" }, key: "ingress.certificateArn", shown: '"arn:aws:acm::123456789012:certificate/x"', says: "expected an ARN such as" },
+  { why: "a value set with --secret on a plain key is masked", base: "dev", set: { "database.instanceClass": "hunter2-secret" }, secretKeys: ["database.instanceClass"], key: "database.instanceClass", shown: "[secret]", leaks: "hunter2-secret" },
   { why: "prod RDS retention under 7 days", base: "prod", set: { "database.backupRetentionDays": "5" }, key: "database.backupRetentionDays", shown: "5", says: "at least 7 when environment=prod" },
   // Rules across keys.
   { why: "one cache node with automatic failover", base: "dev", set: { "cache.mode": "elasticache", "cache.numNodes": "1", "cache.automaticFailover": "true" }, key: "cache.numNodes", shown: "1", says: "failover needs a replica" },
@@ -187,10 +195,8 @@ describe("bad stack configuration", () => {
     expect(config.environment).toBe("dev");
   });
 
-  // KNOWN BUG (reported, not fixed here: components/ belongs to another engineer). A mistyped secret key set with
-  // --secret is reported as unknown with its value in plain text. it.fails turns red once load.ts stops the leak;
-  // then make it a plain `it`.
-  it.fails("does not echo the value of a mistyped key that was set with --secret", () => {
+  // A mistyped secret key set with --secret must not echo its value.
+  it("does not echo the value of a mistyped key that was set with --secret", () => {
     const error = configErrorOf(() => parse({ ...BASES.dev, "llm.openaiApiKye": "sk-typo-secret-value" }, ["llm.openaiApiKye"]));
     expect(error.issues.map((i) => i.key)).toEqual([`${NS}:llm.openaiApiKye`]);
     expect(error.message).not.toContain("sk-typo-secret-value");
@@ -238,6 +244,21 @@ describe("valid stack configuration", () => {
     });
     expect(config.database.mode).toBe("statefulset");
     expect(config.cache.mode).toBe("in-cluster");
+  });
+
+  it("accepts values Kubernetes and cron accept: decimal memory, names, ranges, steps, descriptors", () => {
+    const config = parse({
+      ...BASES.dev, "server.memoryRequest": "0.5Gi", "server.memoryLimit": "1.5Gi",
+      "backup.schedule": "*/15 1-5 ? JAN-MAR,DEC MON-FRI", "backup.restoreDrillSchedule": "@weekly",
+    });
+    expect(config.server.memoryRequest).toBe("0.5Gi");
+    expect(config.backup.schedule).toBe("*/15 1-5 ? JAN-MAR,DEC MON-FRI");
+  });
+
+  it("staging takes prod's defaults, retention included", () => {
+    const config = parse({ ...BASES.prod, environment: "staging" });
+    expect(config.database.backupRetentionDays).toBe(14);
+    expect(config.database.mode).toBe("rds");
   });
 
   it("a secret set with --secret is accepted and kept", () => {

@@ -157,7 +157,7 @@ describe("renderers", () => {
     expect(doc).toContain("pulumi config set --secret llm.openaiApiKey");
     expect(doc).toContain("pulumi config set --path 'cluster.publicAccessCidrs[0]'");
     expect(doc).toContain("| `database.mode` | `string` | prod, staging: `rds`; dev: `statefulset` | no |");
-    expect(doc).toContain("| `database.backupRetentionDays` | `integer` | prod: `14`; staging, dev: `7` | no |");
+    expect(doc).toContain("| `database.backupRetentionDays` | `integer` | prod, staging: `14`; dev: `7` | no |");
     expect(doc).toContain("| `ingress.host` | `string` | unset | no |");
     expect(doc).toContain("| `llm.openaiApiKey` | `string` | unset | yes |");
     expect(doc).toContain("| `cluster.nodeInstanceTypes` | `array<string>` | `[\"m6i.large\"]` | no |");
