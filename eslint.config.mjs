@@ -19,7 +19,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.mjs", "**/*.mts"],
+    files: ["**/*.mjs", "**/*.mts", "**/*.cjs"],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", process: "readonly", module: "writable" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
 );

@@ -57,6 +57,7 @@ interface OutputsRequest { getUrn(): string; getOutputs(): Struct | undefined }
 type Callback<T> = (error: Error | null, response?: T) => void;
 interface Monitor {
   resources: Map<string, { state: Record<string, unknown> }>;
+  newUrn(parent: string, type: string, name: string): string;
   registerResource(req: RegisterRequest, cb: Callback<RegisterResponse>): Promise<void>;
   registerResourceOutputs(req: OutputsRequest, cb: Callback<unknown>): void;
   invoke(req: unknown, cb: Callback<unknown>): Promise<void>;
@@ -92,9 +93,23 @@ function secretWrap(value: unknown): Record<string, unknown> {
   return { [SIG_KEY]: SECRET_SIG, value };
 }
 
+/**
+ * The SDK's mock monitor prefixes a child's type with only its parent's own type; the engine prefixes the parent's
+ * whole type path (a$b$c), which is what `pulumi stack export` and policies see. Make the mocks build URNs the
+ * engine's way.
+ */
+function useEngineUrns(monitor: Monitor, project: string, stack: string): void {
+  monitor.newUrn = (parent, type, name) => {
+    const parentPath = parent ? parent.slice(0, parent.lastIndexOf("::")).split("::").slice(2).join("::") : "";
+    const typePath = parentPath && parentPath !== "pulumi:pulumi:Stack" ? `${parentPath}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${typePath}::${name}`;
+  };
+}
+
 /** Install the plan's mocks with the given config, for tests that construct components directly. */
 export async function installPlanMocks(project: string, stack: string, region = "us-east-1"): Promise<void> {
   await pulumi.runtime.setMocks(new PlanMocks(region), project, stack, false);
+  useEngineUrns(pulumi.runtime.getMonitor() as unknown as Monitor, project, stack);
 }
 
 /** Run a program under mocks and return the captured graph. Throws what the program or a registration threw. */
@@ -103,6 +118,7 @@ export async function captureProgram(options: RunOptions): Promise<CapturedStack
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
   await pulumi.runtime.setMocks(new PlanMocks(region), options.project, options.stack, false);
   const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+  useEngineUrns(monitor, options.project, options.stack);
 
   const stackUrn = `urn:pulumi:${options.stack}::${options.project}::pulumi:pulumi:Stack::${options.project}-${options.stack}`;
   const resources: CapturedResource[] = [];
