@@ -13,6 +13,9 @@ export = (): Record<string, unknown> => {
     serverPassword: pulumi.secret(platform.serverPassword),
     secretArns: platform.secretArns,
     awsServices: platform.awsServices,
+    serviceName: platform.serviceName,
+    databaseEndpoint: platform.databaseEndpoint,
+    cacheEndpoint: platform.cacheEndpoint,
   };
   // Only a cluster this stack created has a kubeconfig worth exporting.
   if (config.cluster.mode === ClusterMode.Create) outputs.kubeconfig = pulumi.secret(platform.kubeconfig);

@@ -4,3 +4,5 @@ export * from "./platform";
 export * from "./cluster";
 export * from "./secrets";
 export * from "./workload";
+export * from "./database";
+export * from "./cache";

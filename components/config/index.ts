@@ -3,3 +3,4 @@ export { ConfigError, type ConfigIssue } from "./errors";
 export { configKeys, type ConfigKey, type PulumiConfigType } from "./keys";
 export { loadPlatformConfig, parsePlatformConfig, parseStackConfig, type SecretKeyProbe } from "./load";
 export { type PlatformConfig, type PlatformConfigInput } from "./schema";
+export * from "./connection-budget";

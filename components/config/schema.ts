@@ -5,6 +5,7 @@ import { z } from "zod";
 import {
   CacheEngine, CacheMode, ClusterMode, DatabaseMode, Environment, PostgresMajorVersion, values,
 } from "./enums";
+import { BUDGET_SHARE, JOB_CONNECTIONS, rdsMaxConnections, worstCaseConnections } from "./connection-budget";
 import {
   arn, cacheNodeType, cpuMillicores, cpuQuantity, cronSchedule, dnsHostName, dnsLabel, ec2InstanceType, httpsUrl,
   ipv4Cidr, memoryBytes, memoryQuantity, pinnedImage, rdsInstanceClass, storageQuantity,
@@ -45,6 +46,12 @@ export const rawConfigSchema = z.strictObject({
     oidcProviderArn: doc(arn("iam", "oidc-provider/", "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC").optional(),
       "cluster.mode=existing: ARN of the cluster's IAM OIDC provider, for IRSA roles. Set with cluster.oidcIssuerUrl, or neither."),
     oidcIssuerUrl: doc(httpsUrl.optional(), "cluster.mode=existing: the cluster's OIDC issuer URL. Set with cluster.oidcProviderArn, or neither."),
+    vpcId: doc(z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: "expected a VPC id such as vpc-0123456789abcdef0" }).optional(),
+      "cluster.mode=existing with RDS or ElastiCache: the cluster's VPC."),
+    privateSubnetIds: doc(z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: "expected subnet ids such as subnet-0123456789abcdef0" })).optional(),
+      "cluster.mode=existing with RDS or ElastiCache: private subnets (in at least two zones) for the database and cache."),
+    nodeSecurityGroupId: doc(z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: "expected a security group id such as sg-0123456789abcdef0" }).optional(),
+      "cluster.mode=existing with RDS or ElastiCache: the security group of the nodes (or pods) the server runs on; the only source admitted to the database and cache."),
   }).prefault({}),
 
   server: z.strictObject({
@@ -95,6 +102,7 @@ export const rawConfigSchema = z.strictObject({
     automaticFailover: doc(z.boolean().default(true), "ElastiCache automatic failover and Multi-AZ. Default true."),
     snapshotRetentionDays: doc(int(1, 35).default(7), "ElastiCache snapshot retention in days (1-35). Default 7."),
     image: doc(pinnedImage.default("redis:7.4.6-alpine"), "in-cluster mode: Redis image, pinned. Default redis:7.4.6-alpine."),
+    tlsProxyImage: doc(pinnedImage.default("envoyproxy/envoy:v1.34.1"), "elasticache mode: image of the sidecar that carries the server's plaintext Redis to ElastiCache over TLS. Default envoyproxy/envoy:v1.34.1."),
     allowInClusterInProd: doc(z.boolean().default(false), "Override: let environment=prod run the in-cluster Redis. Default false."),
   }).prefault({}),
 
@@ -181,6 +189,13 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
       ? ["cluster.oidcProviderArn", undefined] : ["cluster.oidcIssuerUrl", undefined];
     fail(key, value, "set cluster.oidcProviderArn and cluster.oidcIssuerUrl together, or neither");
   }
+  const awsData = c.database.mode === DatabaseMode.Rds || c.cache.mode === CacheMode.ElastiCache;
+  if (c.cluster.mode === ClusterMode.Existing && awsData) {
+    for (const key of ["vpcId", "privateSubnetIds", "nodeSecurityGroupId"] as const) {
+      if (c.cluster[key] === undefined) fail(`cluster.${key}`, undefined, "is required with cluster.mode=existing when the database or cache runs on AWS (RDS, ElastiCache)");
+    }
+  }
+  budgetIssues(c).forEach((issue) => issues.push(issue));
   if (c.backup.objectLockDays > c.backup.retentionDays) {
     fail("backup.objectLockDays", c.backup.objectLockDays, `must not exceed backup.retentionDays (${c.backup.retentionDays}): a locked object cannot expire`);
   }
@@ -215,6 +230,23 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
     }
   }
   return issues;
+}
+
+/** The connection budget: refuse a config whose worst case exceeds 80% of the database's max_connections. */
+function budgetIssues(c: PlatformConfig): Issue[] {
+  const rds = c.database.mode === DatabaseMode.Rds;
+  const max = rds ? rdsMaxConnections(c.database.instanceClass) : c.database.maxConnections;
+  if (max === undefined) {
+    return [{ path: ["database", "instanceClass"], input: c.database.instanceClass, message: "has no known memory size, so the connection budget cannot be checked; use a db.t*, db.m*, db.r*, db.x* or db.z* class" }];
+  }
+  const worst = worstCaseConnections({ maxReplicas: c.server.maxReplicas, uvicornWorkers: c.server.uvicornWorkers, poolSize: c.database.poolSize, maxOverflow: c.database.maxOverflow });
+  const allowed = Math.floor(max * BUDGET_SHARE);
+  if (worst <= allowed) return [];
+  const source = rds ? `max_connections ${max} of ${c.database.instanceClass}` : `database.maxConnections ${max}`;
+  return [{
+    path: ["database", "poolSize"], input: c.database.poolSize,
+    message: `the worst case of ${worst} connections (server.maxReplicas ${c.server.maxReplicas} × server.uvicornWorkers ${c.server.uvicornWorkers} × (database.poolSize ${c.database.poolSize} + database.maxOverflow ${c.database.maxOverflow}) + ${JOB_CONNECTIONS} for jobs) exceeds ${allowed}, 80% of ${source}; lower those keys, or ${rds ? "choose a larger database.instanceClass" : "raise database.maxConnections"}`,
+  }];
 }
 
 /** Raw values (as read from the stack) to the validated, defaulted configuration. */

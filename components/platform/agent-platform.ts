@@ -4,8 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterMode, ConfigError, Environment, type PlatformConfig } from "../config";
 import { EksCluster, ExistingCluster } from "../cluster";
 import { PlatformSecrets, createKmsKey } from "../secrets";
-import { createNamespace } from "../workload";
+import { AgentServer, createNamespace } from "../workload";
 import { awsServicesUsed } from "./aws-usage";
+import { buildDataTier, type AwsNetwork } from "./data-tier";
 
 /** LLM provider key config fields and the environment variables the server reads them from. */
 const providerKeyEnv = {
@@ -45,6 +46,12 @@ export class AgentPlatform extends pulumi.ComponentResource {
   public readonly kubeconfig: pulumi.Output<string | undefined>;
   /** The cluster: an EksCluster (cluster.mode=create) or an ExistingCluster. */
   public readonly cluster: EksCluster | ExistingCluster;
+  /** Database host the server connects to (RDS address or the in-cluster Service). */
+  public readonly databaseEndpoint: pulumi.Output<string>;
+  /** Redis endpoint: the ElastiCache primary, or the in-cluster Service. */
+  public readonly cacheEndpoint: pulumi.Output<string>;
+  /** The server's ClusterIP Service. */
+  public readonly serviceName: pulumi.Output<string>;
 
   constructor(name: string, args: AgentPlatformArgs, opts: pulumi.ComponentResourceOptions = {}) {
     if (!/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/.test(name)) {
@@ -112,6 +119,36 @@ export class AgentPlatform extends pulumi.ComponentResource {
       kubernetesProvider: k8sProvider,
     }, { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) });
 
+    let network: AwsNetwork | undefined;
+    if (this.cluster instanceof EksCluster) {
+      network = { vpcId: this.cluster.vpcId, privateSubnetIds: this.cluster.privateSubnetIds, clientSecurityGroupId: this.cluster.clusterSecurityGroupId };
+    } else if (config.cluster.vpcId && config.cluster.privateSubnetIds && config.cluster.nodeSecurityGroupId) {
+      network = { vpcId: config.cluster.vpcId, privateSubnetIds: config.cluster.privateSubnetIds, clientSecurityGroupId: config.cluster.nodeSecurityGroupId };
+    }
+    const data = buildDataTier(this, {
+      instance: name, physicalName: physical, config, namespace: namespace.metadata.name, provider: k8sProvider,
+      ...(network ? { network } : {}),
+      ...(this.cluster instanceof EksCluster ? { storageClassName: "gp3-encrypted" } : {}),
+      awsOpts: { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) },
+    });
+
+    const server = new AgentServer(`${name}-server`, {
+      namespace: namespace.metadata.name, instance: name, image: config.server.image,
+      resources: { cpuRequest: config.server.cpuRequest, memoryRequest: config.server.memoryRequest, cpuLimit: config.server.cpuLimit, memoryLimit: config.server.memoryLimit },
+      autoscaling: { minReplicas: config.server.minReplicas, maxReplicas: config.server.maxReplicas, cpuTargetPercent: config.server.cpuTargetPercent, memoryTargetPercent: config.server.memoryTargetPercent },
+      credentialsSecret: { name: secrets.secretName, keys: secrets.secretKeys },
+      databaseSecretName: data.jobs.appSecretName,
+      pool: { size: config.database.poolSize, maxOverflow: config.database.maxOverflow, uvicornWorkers: config.server.uvicornWorkers },
+      redis: data.redis,
+      ...(data.sidecars ? { sidecars: data.sidecars } : {}),
+      clientLabels: data.clientLabels,
+      dependsOn: [data.jobs.migrations],
+      provider: k8sProvider,
+    }, { parent: this });
+
+    this.databaseEndpoint = data.endpoint.host;
+    this.cacheEndpoint = data.cacheEndpoint;
+    this.serviceName = server.serviceName;
     this.namespace = namespace.metadata.name;
     this.credentialsSecretName = secrets.secretName;
     this.serverPassword = secrets.serverPassword;
@@ -119,6 +156,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
     this.awsServices = pulumi.output(services);
     this.kubeconfig = this.cluster instanceof EksCluster ? this.cluster.kubeconfig : pulumi.output(undefined);
     this.registerOutputs({
+      databaseEndpoint: this.databaseEndpoint, cacheEndpoint: this.cacheEndpoint, serviceName: this.serviceName,
       kubeconfig: this.kubeconfig,
       namespace: this.namespace, credentialsSecretName: this.credentialsSecretName, serverPassword: this.serverPassword,
       secretArns: this.secretArns, awsServices: this.awsServices,

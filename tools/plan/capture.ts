@@ -52,7 +52,8 @@ interface RegisterRequest {
   getDependenciesList(): string[]; getAdditionalsecretoutputsList(): string[]; getObject(): Struct | undefined;
   getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
 }
-interface RegisterResponse { getUrn(): string; getId(): string }
+interface RegisterResponse { getUrn(): string; getId(): string; getObject(): Struct | undefined; setObject(value: Struct): void }
+type StructClass = { fromJavaScript(value: Record<string, unknown>): Struct };
 interface OutputsRequest { getUrn(): string; getOutputs(): Struct | undefined }
 type Callback<T> = (error: Error | null, response?: T) => void;
 interface Monitor {
@@ -159,8 +160,15 @@ export async function captureProgram(options: RunOptions): Promise<CapturedStack
       const outputs: Record<string, unknown> = { ...(monitor.resources.get(urn)?.state ?? {}) };
       // The engine keeps secret inputs secret in the outputs, and applies additionalSecretOutputs; mocks do neither.
       for (const [key, value] of Object.entries(inputs)) if (containsSecret(value)) outputs[key] = value;
-      for (const key of req.getAdditionalsecretoutputsList()) {
-        if (key in outputs && !isSecretValue(outputs[key])) outputs[key] = secretWrap(outputs[key]);
+      const additionalSecrets = req.getAdditionalsecretoutputsList().filter((key) => key in outputs && !isSecretValue(outputs[key]));
+      for (const key of additionalSecrets) outputs[key] = secretWrap(outputs[key]);
+      // Hand the program those outputs as secrets too, as the engine does, so what depends on a generated password
+      // (keepers, connection strings) is secret downstream as well.
+      const returned = response.getObject();
+      if (returned && additionalSecrets.length > 0) {
+        const state = returned.toJavaScript();
+        for (const key of additionalSecrets) if (key in state && !isSecretValue(state[key])) state[key] = secretWrap(state[key]);
+        response.setObject((returned.constructor as unknown as StructClass).fromJavaScript(state));
       }
       const propertyDependencies: Record<string, string[]> = {};
       req.getPropertydependenciesMap().forEach((deps, key) => { propertyDependencies[key] = deps.getUrnsList(); });

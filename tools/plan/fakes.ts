@@ -85,7 +85,8 @@ export function fakeOutputs(type: string, name: string, inputs: Inputs, region: 
     case "aws:secretsmanager/secret:Secret":
       return { arn: arnOf("secretsmanager", `secret:${str(inputs.name, name)}-PLCHLD`) };
     default:
-      return type.startsWith("aws:") ? { arn: arnOf(awsService(type), `${name}`) } : {};
+      // Pulumi auto-names AWS resources that take a name: the resource name plus a random suffix.
+      return type.startsWith("aws:") ? { arn: arnOf(awsService(type), `${name}`), name: str(inputs.name, `${name}-0a1b2c3`) } : {};
   }
 }
 

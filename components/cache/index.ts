@@ -1,0 +1,3 @@
+export { ElastiCacheRedis, type ElastiCacheArgs } from "./elasticache";
+export { CACHE_CLIENT_LABEL, InClusterRedis, type InClusterRedisArgs } from "./in-cluster-redis";
+export { SIDECAR_LISTEN, envoyConfig, tlsSidecarContainer } from "./tls-sidecar";

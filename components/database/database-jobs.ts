@@ -1,0 +1,152 @@
+import { createHash } from "node:crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { platformLabels } from "../workload/namespace";
+import { restrictedContainerSecurity, restrictedPodSecurity } from "../workload/pod-security";
+import { APP_ROLE, APP_SCHEMA, type DatabaseEndpoint } from "./endpoint";
+import { DATABASE_CLIENT_LABEL } from "./postgres-statefulset";
+import { bootstrapSqlFiles } from "./sql-files";
+
+export interface DatabaseJobsArgs {
+  /** Namespace. Required. */
+  namespace: pulumi.Input<string>;
+  /** Platform instance name, for labels and object names. Required. */
+  instance: string;
+  /** The database and its admin credentials. Required. */
+  endpoint: DatabaseEndpoint;
+  /** Image with psql for the bootstrap Job (the pgvector image). Required. */
+  clientImage: string;
+  /** The server image, which carries the alembic migrations. Required. */
+  serverImage: string;
+  /** Provider of the target cluster. Required. */
+  provider: k8s.Provider;
+}
+
+const JOB_UID = 10001;
+const shortHash = (...parts: string[]): string => createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 8);
+
+/** The connection URI the server reads: no sslmode or ssl parameter, which would crash its pg8000 migrations. */
+export function lettaPgUri(password: string, host: string, port: number, database: string): string {
+  return `postgresql://${APP_ROLE}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
+}
+
+/**
+ * Everything between an empty database and a server that can start: the application role's credentials, a
+ * bootstrap Job that (as the admin) creates the role, its schema, the search_path and the vector extension, and
+ * then one migrations Job (`alembic upgrade head`), so migrations never race from every server pod. Both Jobs are
+ * named after what they run, so a new SQL file, a new password or a new server image runs them again.
+ */
+export class DatabaseJobs extends pulumi.ComponentResource {
+  /** Secret holding LETTA_PG_URI for the server. */
+  public readonly appSecretName: pulumi.Output<string>;
+  /** The migrations Job: the server Deployment depends on it. */
+  public readonly migrations: k8s.batch.v1.Job;
+  public readonly bootstrap: k8s.batch.v1.Job;
+
+  constructor(name: string, args: DatabaseJobsArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("agent-platform:database:DatabaseJobs", name, {}, opts);
+    const child = { parent: this };
+    const k8sOpts = { parent: this, provider: args.provider };
+    const { endpoint } = args;
+    const labels = { ...platformLabels(args.instance, "database-jobs"), [DATABASE_CLIENT_LABEL]: "true" };
+
+    const appPassword = new random.RandomPassword(`${name}-app-password`, { length: 40, special: false }, child);
+    // A fresh id whenever the password changes, so the bootstrap Job re-runs and sets it; not derived from the secret.
+    const passwordRevision = new random.RandomId(`${name}-app-password-revision`, { byteLength: 4, keepers: { password: appPassword.result } }, child);
+
+    const appSecret = new k8s.core.v1.Secret(`${name}-app`, {
+      metadata: { name: `${args.instance}-database-app`, namespace: args.namespace, labels: platformLabels(args.instance, "database") },
+      type: "Opaque",
+      stringData: {
+        LETTA_PG_URI: pulumi.secret(pulumi.all([appPassword.result, endpoint.host, endpoint.port]).apply(([pw, host, port]) => lettaPgUri(pw, host, port, endpoint.database))),
+        APP_PASSWORD: pulumi.secret(appPassword.result),
+      },
+    }, k8sOpts);
+
+    const sql = bootstrapSqlFiles();
+    const sqlConfig = new k8s.core.v1.ConfigMap(`${name}-sql`, {
+      metadata: { name: `${args.instance}-database-bootstrap-${shortHash(...Object.values(sql))}`, namespace: args.namespace, labels },
+      data: sql,
+      immutable: true,
+    }, k8sOpts);
+
+    const podBasics = {
+      restartPolicy: "Never",
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: restrictedPodSecurity(JOB_UID),
+    };
+    const resources = { requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "50Mi" }, limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "512Mi" } };
+
+    this.bootstrap = new k8s.batch.v1.Job(`${name}-bootstrap`, {
+      metadata: {
+        name: pulumi.interpolate`${args.instance}-db-bootstrap-${passwordRevision.hex}-${shortHash(...Object.values(sql), args.clientImage)}`,
+        namespace: args.namespace, labels,
+      },
+      spec: {
+        backoffLimit: 6,
+        activeDeadlineSeconds: 900,
+        template: {
+          metadata: { labels },
+          spec: {
+            ...podBasics,
+            containers: [{
+              name: "bootstrap",
+              image: args.clientImage,
+              command: ["psql", "-X", "-v", "ON_ERROR_STOP=1", "-f", "/bootstrap/bootstrap.sql", "-f", "/bootstrap/extensions.sql"],
+              env: [
+                { name: "PGHOST", value: endpoint.host },
+                { name: "PGPORT", value: endpoint.port.apply(String) },
+                { name: "PGDATABASE", value: endpoint.database },
+                { name: "PGUSER", value: endpoint.adminUser },
+                { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: endpoint.adminSecret.name, key: endpoint.adminSecret.key } } },
+                { name: "PGSSLMODE", value: endpoint.sslMode },
+                { name: "PGCONNECT_TIMEOUT", value: "10" },
+                { name: "APP_PASSWORD", valueFrom: { secretKeyRef: { name: appSecret.metadata.name, key: "APP_PASSWORD" } } },
+                // Plain SQL reads its parameters from session settings, so the same files run under psql and in tests.
+                { name: "PGOPTIONS", value: `-c bootstrap.app_role=${APP_ROLE} -c bootstrap.schema=${APP_SCHEMA} -c bootstrap.app_password=$(APP_PASSWORD)` },
+              ],
+              securityContext: restrictedContainerSecurity(JOB_UID),
+              resources,
+              volumeMounts: [{ name: "sql", mountPath: "/bootstrap", readOnly: true }, { name: "tmp", mountPath: "/tmp" }],
+            }],
+            volumes: [{ name: "sql", configMap: { name: sqlConfig.metadata.name } }, { name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+          },
+        },
+      },
+    }, k8sOpts);
+
+    this.migrations = new k8s.batch.v1.Job(`${name}-migrations`, {
+      metadata: { name: `${args.instance}-db-migrate-${shortHash(args.serverImage)}`, namespace: args.namespace, labels },
+      spec: {
+        backoffLimit: 3,
+        activeDeadlineSeconds: 1800,
+        template: {
+          metadata: { labels },
+          spec: {
+            ...podBasics,
+            containers: [{
+              name: "migrate",
+              image: args.serverImage,
+              workingDir: "/app",
+              command: ["alembic", "upgrade", "head"],
+              env: [
+                { name: "LETTA_PG_URI", valueFrom: { secretKeyRef: { name: appSecret.metadata.name, key: "LETTA_PG_URI" } } },
+                { name: "HOME", value: "/home/letta" },
+                { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
+              ],
+              securityContext: restrictedContainerSecurity(JOB_UID),
+              resources,
+              volumeMounts: [{ name: "home", mountPath: "/home/letta" }, { name: "tmp", mountPath: "/tmp" }],
+            }],
+            volumes: [{ name: "home", emptyDir: { sizeLimit: "256Mi" } }, { name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+          },
+        },
+      },
+    }, { ...k8sOpts, dependsOn: [this.bootstrap] });
+
+    this.appSecretName = appSecret.metadata.name;
+    this.registerOutputs({ appSecretName: this.appSecretName });
+  }
+}

@@ -1,0 +1,23 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Where the database is and how an administrator reaches it: what the bootstrap Job and backups need. */
+export interface DatabaseEndpoint {
+  host: pulumi.Output<string>;
+  port: pulumi.Output<number>;
+  /** The application database. */
+  database: string;
+  /** The admin user (RDS master user, or the StatefulSet's superuser). */
+  adminUser: string;
+  /** Kubernetes Secret and key holding the admin password. */
+  adminSecret: { name: pulumi.Output<string>; key: string };
+  /** libpq sslmode for admin clients: `require` on RDS (rds.force_ssl), `disable` in-cluster (no TLS there). */
+  sslMode: "require" | "disable";
+  /** max_connections of the server, for the connection budget. */
+  maxConnections: number;
+}
+
+export const DATABASE_NAME = "letta";
+export const ADMIN_USER = "platform_admin";
+/** The application role and its schema share the database's name, as upstream's init.sql does. */
+export const APP_ROLE = "letta";
+export const APP_SCHEMA = "letta";

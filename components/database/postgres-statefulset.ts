@@ -1,0 +1,146 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { platformLabels } from "../workload/namespace";
+import { restrictedContainerSecurity, restrictedPodSecurity } from "../workload/pod-security";
+import { ADMIN_USER, DATABASE_NAME, type DatabaseEndpoint } from "./endpoint";
+
+/** Label a pod carries to be admitted to the database by its NetworkPolicy. */
+export const DATABASE_CLIENT_LABEL = "agent-platform/database-client";
+
+export interface PostgresStatefulSetArgs {
+  /** Namespace. Required. */
+  namespace: pulumi.Input<string>;
+  /** Platform instance name, for labels and object names. Required. */
+  instance: string;
+  /** pgvector image, pinned. Required. */
+  image: string;
+  /** max_connections. Required. */
+  maxConnections: number;
+  /** Size of the data volume (20Gi). Required. */
+  storageSize: string;
+  /** StorageClass of the data volume. Default: the cluster's default class. */
+  storageClassName?: string;
+  /** Provider of the target cluster. Required. */
+  provider: k8s.Provider;
+}
+
+// The postgres user of the official image (and pgvector's, built on it).
+const POSTGRES_UID = 999;
+
+/**
+ * One PostgreSQL with pgvector inside the cluster, for dev: a StatefulSet with its own volume, non-root and
+ * read-only root filesystem, probes with pg_isready, a headless Service, a NetworkPolicy that admits only pods
+ * labelled as database clients, and a PodDisruptionBudget. It is a single instance: a node drain waits for it.
+ */
+export class PostgresStatefulSet extends pulumi.ComponentResource {
+  public readonly endpoint: DatabaseEndpoint;
+  public readonly serviceName: pulumi.Output<string>;
+
+  constructor(name: string, args: PostgresStatefulSetArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("agent-platform:database:PostgresStatefulSet", name, {}, opts);
+    const child = { parent: this };
+    const k8sOpts = { parent: this, provider: args.provider };
+    const objectName = `${args.instance}-postgres`;
+    const labels = { ...platformLabels(args.instance, "database"), "app.kubernetes.io/name": "postgres" };
+    const selector = { "app.kubernetes.io/instance": args.instance, "app.kubernetes.io/name": "postgres" };
+
+    const password = new random.RandomPassword(`${name}-admin-password`, { length: 40, special: false }, child);
+    const secret = new k8s.core.v1.Secret(`${name}-admin`, {
+      metadata: { name: `${objectName}-admin`, namespace: args.namespace, labels },
+      type: "Opaque",
+      stringData: { PGPASSWORD: pulumi.secret(password.result) },
+    }, k8sOpts);
+
+    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
+      metadata: { name: objectName, namespace: args.namespace, labels },
+      automountServiceAccountToken: false,
+    }, k8sOpts);
+
+    const service = new k8s.core.v1.Service(`${name}-service`, {
+      metadata: { name: objectName, namespace: args.namespace, labels },
+      spec: { clusterIP: "None", selector, ports: [{ name: "postgres", port: 5432, targetPort: "postgres", protocol: "TCP" }] },
+    }, k8sOpts);
+
+    const pgIsReady = ["pg_isready", "--host", "127.0.0.1", "--username", ADMIN_USER, "--dbname", DATABASE_NAME];
+    new k8s.apps.v1.StatefulSet(`${name}-statefulset`, {
+      metadata: { name: objectName, namespace: args.namespace, labels },
+      spec: {
+        serviceName: service.metadata.name,
+        replicas: 1,
+        selector: { matchLabels: selector },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: serviceAccount.metadata.name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurity(POSTGRES_UID),
+            terminationGracePeriodSeconds: 60,
+            containers: [{
+              name: "postgres",
+              image: args.image,
+              imagePullPolicy: "IfNotPresent",
+              args: ["-c", `max_connections=${args.maxConnections}`, "-c", "password_encryption=scram-sha-256", "-c", "log_min_duration_statement=1000", "-c", "log_connections=on"],
+              env: [
+                { name: "POSTGRES_USER", value: ADMIN_USER },
+                { name: "POSTGRES_DB", value: DATABASE_NAME },
+                { name: "POSTGRES_PASSWORD", valueFrom: { secretKeyRef: { name: secret.metadata.name, key: "PGPASSWORD" } } },
+                { name: "POSTGRES_INITDB_ARGS", value: "--auth-host=scram-sha-256 --auth-local=trust" },
+                { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
+              ],
+              ports: [{ name: "postgres", containerPort: 5432, protocol: "TCP" }],
+              securityContext: restrictedContainerSecurity(POSTGRES_UID),
+              resources: { requests: { cpu: "250m", memory: "512Mi", "ephemeral-storage": "100Mi" }, limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "1Gi" } },
+              startupProbe: { exec: { command: pgIsReady }, periodSeconds: 5, failureThreshold: 60 },
+              readinessProbe: { exec: { command: pgIsReady }, periodSeconds: 10, timeoutSeconds: 5 },
+              livenessProbe: { exec: { command: pgIsReady }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
+              volumeMounts: [
+                { name: "data", mountPath: "/var/lib/postgresql/data" },
+                { name: "run", mountPath: "/var/run/postgresql" },
+                { name: "tmp", mountPath: "/tmp" },
+              ],
+            }],
+            volumes: [
+              { name: "run", emptyDir: { sizeLimit: "16Mi" } },
+              { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+            ],
+          },
+        },
+        volumeClaimTemplates: [{
+          metadata: { name: "data", labels },
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            ...(args.storageClassName ? { storageClassName: args.storageClassName } : {}),
+            resources: { requests: { storage: args.storageSize } },
+          },
+        }],
+      },
+    }, k8sOpts);
+
+    new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
+      metadata: { name: objectName, namespace: args.namespace, labels },
+      spec: {
+        podSelector: { matchLabels: selector },
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{ from: [{ podSelector: { matchLabels: { [DATABASE_CLIENT_LABEL]: "true" } } }], ports: [{ port: 5432, protocol: "TCP" }] }],
+        egress: [],
+      },
+    }, k8sOpts);
+
+    // minAvailable 1 of 1: a voluntary eviction (drain) waits until an operator moves the database on purpose.
+    new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
+      metadata: { name: objectName, namespace: args.namespace, labels },
+      spec: { minAvailable: 1, selector: { matchLabels: selector } },
+    }, k8sOpts);
+
+    this.serviceName = service.metadata.name;
+    this.endpoint = {
+      host: pulumi.interpolate`${service.metadata.name}.${args.namespace}.svc.cluster.local`,
+      port: pulumi.output(5432), database: DATABASE_NAME, adminUser: ADMIN_USER,
+      adminSecret: { name: secret.metadata.name, key: "PGPASSWORD" }, sslMode: "disable", maxConnections: args.maxConnections,
+    };
+    this.registerOutputs({ serviceName: this.serviceName, host: this.endpoint.host });
+  }
+}

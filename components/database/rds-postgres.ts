@@ -1,0 +1,161 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { createKmsKey } from "../secrets/kms-key";
+import { ADMIN_USER, DATABASE_NAME, type DatabaseEndpoint } from "./endpoint";
+
+export interface RdsPostgresArgs {
+  /** Physical name prefix, unique in the account and region (instance identifier, KMS alias, secret name). Required. */
+  physicalName: string;
+  /** PostgreSQL major version, "16" or "17"; minor versions follow AWS's default and auto-upgrade. Required. */
+  engineVersion: string;
+  /** Instance class, such as db.t4g.medium. Required. */
+  instanceClass: string;
+  /** Storage at creation and the autoscaling ceiling, GiB. Required. */
+  allocatedStorageGb: number;
+  maxAllocatedStorageGb: number;
+  /** A standby in a second zone. Default true. */
+  multiAz?: boolean;
+  /** Deletion protection, and a final snapshot on delete. Default true. */
+  deletionProtection?: boolean;
+  /** Automated backup retention, days (1-35). Default 14. */
+  backupRetentionDays?: number;
+  /** max_connections RDS derives for the class (for the budget outputs). Required. */
+  maxConnections: number;
+  /** VPC, private subnets (two zones or more) and the one security group admitted on 5432. Required. */
+  vpcId: pulumi.Input<string>;
+  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  clientSecurityGroupId: pulumi.Input<string>;
+  /** Namespace and provider for the Kubernetes Secret that hands the admin password to the bootstrap Job. Required. */
+  namespace: pulumi.Input<string>;
+  adminSecretName: string;
+  kubernetesProvider: k8s.Provider;
+}
+
+/**
+ * RDS for PostgreSQL with terraform-aws-rds's secure defaults and the ones it leaves off: private subnets only,
+ * one security group admitted, storage and Performance Insights encrypted with a customer-managed key, TLS forced
+ * (rds.force_ssl), Multi-AZ, deletion protection with a final snapshot, explicit backup retention, enhanced
+ * monitoring, IAM authentication available, logs to CloudWatch, minor upgrades on, tags copied to snapshots.
+ */
+export class RdsPostgres extends pulumi.ComponentResource {
+  public readonly endpoint: DatabaseEndpoint;
+  public readonly instanceArn: pulumi.Output<string>;
+  public readonly address: pulumi.Output<string>;
+  /** Secrets Manager secret with the master credentials (JSON: username, password, host, port, dbname). */
+  public readonly adminSecretArn: pulumi.Output<string>;
+  public readonly securityGroupId: pulumi.Output<string>;
+
+  constructor(name: string, args: RdsPostgresArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("agent-platform:database:RdsPostgres", name, {}, opts);
+    const child = { parent: this };
+    const deletionProtection = args.deletionProtection ?? true;
+
+    const key = createKmsKey(`${name}-key`, `${args.physicalName}-rds`, `Encrypts RDS storage, snapshots and Performance Insights of ${args.physicalName}`, child);
+    const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: `Private subnets of ${args.physicalName}` }, child);
+
+    // No inline rules: the provider then removes AWS's default allow-all egress; the database needs none.
+    const sg = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: `PostgreSQL of ${args.physicalName}: 5432 from the cluster only` }, child);
+    new aws.vpc.SecurityGroupIngressRule(`${name}-from-cluster`, {
+      securityGroupId: sg.id, referencedSecurityGroupId: args.clientSecurityGroupId, ipProtocol: "tcp", fromPort: 5432, toPort: 5432,
+      description: "PostgreSQL from the cluster's nodes and pods",
+    }, child);
+
+    const parameters = new aws.rds.ParameterGroup(`${name}-params`, {
+      family: `postgres${args.engineVersion}`,
+      description: `TLS-only PostgreSQL ${args.engineVersion} with statement and connection logging`,
+      parameters: [
+        { name: "rds.force_ssl", value: "1" },
+        { name: "log_min_duration_statement", value: "1000" },
+        { name: "log_connections", value: "1" },
+        { name: "log_disconnections", value: "1" },
+        { name: "log_lock_waits", value: "1" },
+        { name: "log_temp_files", value: "10240" },
+        { name: "idle_in_transaction_session_timeout", value: "300000" },
+      ],
+    }, child);
+
+    const monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    }, child);
+    const partition = aws.getPartitionOutput({}, child).partition;
+    const monitoringPolicy = new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
+      role: monitoringRole.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+    }, child);
+
+    // Generated here, not managed by RDS: RDS-managed master passwords rotate on their own, which would break the
+    // bootstrap Job's copy (see docs/decisions/0008-rds-master-password.md).
+    const password = new random.RandomPassword(`${name}-admin-password`, { length: 40, special: false }, child);
+
+    const instance = new aws.rds.Instance(`${name}-instance`, {
+      identifier: args.physicalName,
+      engine: "postgres",
+      engineVersion: args.engineVersion,
+      autoMinorVersionUpgrade: true,
+      instanceClass: args.instanceClass,
+      allocatedStorage: args.allocatedStorageGb,
+      maxAllocatedStorage: args.maxAllocatedStorageGb,
+      storageType: "gp3",
+      storageEncrypted: true,
+      kmsKeyId: key.arn,
+      dbName: DATABASE_NAME,
+      username: ADMIN_USER,
+      password: pulumi.secret(password.result),
+      port: 5432,
+      dbSubnetGroupName: subnets.name,
+      vpcSecurityGroupIds: [sg.id],
+      publiclyAccessible: false,
+      parameterGroupName: parameters.name,
+      multiAz: args.multiAz ?? true,
+      backupRetentionPeriod: args.backupRetentionDays ?? 14,
+      backupWindow: "02:00-03:00",
+      maintenanceWindow: "sun:04:30-sun:05:30",
+      copyTagsToSnapshot: true,
+      deleteAutomatedBackups: false,
+      deletionProtection,
+      skipFinalSnapshot: !deletionProtection,
+      finalSnapshotIdentifier: `${args.physicalName}-final`,
+      performanceInsightsEnabled: true,
+      performanceInsightsKmsKeyId: key.arn,
+      performanceInsightsRetentionPeriod: 7,
+      monitoringInterval: 60,
+      monitoringRoleArn: monitoringRole.arn,
+      iamDatabaseAuthenticationEnabled: true,
+      enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+      caCertIdentifier: "rds-ca-rsa2048-g1",
+    }, { ...child, dependsOn: [monitoringPolicy] });
+
+    const adminSecret = new aws.secretsmanager.Secret(`${name}-admin`, {
+      name: `${args.physicalName}/database-admin`,
+      description: `Master credentials of RDS instance ${args.physicalName}`,
+      kmsKeyId: key.arn,
+      recoveryWindowInDays: 30,
+    }, child);
+    new aws.secretsmanager.SecretVersion(`${name}-admin`, {
+      secretId: adminSecret.id,
+      secretString: pulumi.secret(pulumi.jsonStringify({
+        username: ADMIN_USER, password: password.result, host: instance.address, port: 5432, dbname: DATABASE_NAME, engine: "postgres",
+      })),
+    }, child);
+
+    const k8sSecret = new k8s.core.v1.Secret(`${name}-admin`, {
+      metadata: { name: args.adminSecretName, namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "agent-platform", "app.kubernetes.io/component": "database" } },
+      type: "Opaque",
+      stringData: { PGPASSWORD: pulumi.secret(password.result) },
+    }, { ...child, provider: args.kubernetesProvider });
+
+    this.address = instance.address;
+    this.instanceArn = instance.arn;
+    this.adminSecretArn = adminSecret.arn;
+    this.securityGroupId = sg.id;
+    this.endpoint = {
+      host: instance.address, port: pulumi.output(5432), database: DATABASE_NAME, adminUser: ADMIN_USER,
+      adminSecret: { name: k8sSecret.metadata.name, key: "PGPASSWORD" }, sslMode: "require", maxConnections: args.maxConnections,
+    };
+    this.registerOutputs({ address: this.address, instanceArn: this.instanceArn, adminSecretArn: this.adminSecretArn, securityGroupId: this.securityGroupId });
+  }
+}

@@ -1,0 +1,104 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { CACHE_CLIENT_LABEL, ElastiCacheRedis, InClusterRedis, SIDECAR_LISTEN, envoyConfig, tlsSidecarContainer } from "../cache";
+import { CacheMode, DatabaseMode, rdsMaxConnections, type PlatformConfig } from "../config";
+import { DATABASE_CLIENT_LABEL, DatabaseJobs, PostgresStatefulSet, RdsPostgres, type DatabaseEndpoint } from "../database";
+import { platformLabels } from "../workload/namespace";
+
+/** Where RDS and ElastiCache go: the cluster's VPC, its private subnets, and the security group they admit. */
+export interface AwsNetwork {
+  vpcId: pulumi.Input<string>;
+  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  clientSecurityGroupId: pulumi.Input<string>;
+}
+
+export interface DataTierArgs {
+  instance: string;
+  physicalName: string;
+  config: PlatformConfig;
+  namespace: pulumi.Input<string>;
+  provider: k8s.Provider;
+  /** Required when the database or cache runs on AWS. */
+  network?: AwsNetwork;
+  /** StorageClass for the in-cluster database's volume. Default: the cluster's default. */
+  storageClassName?: string;
+  /** Options for AWS children (the explicit AWS provider). */
+  awsOpts: pulumi.ComponentResourceOptions;
+}
+
+export interface DataTier {
+  database: RdsPostgres | PostgresStatefulSet;
+  endpoint: DatabaseEndpoint;
+  jobs: DatabaseJobs;
+  cache: ElastiCacheRedis | InClusterRedis;
+  /** Where the server's Redis client connects. */
+  redis: { host: pulumi.Output<string>; port: pulumi.Output<number> };
+  /** The endpoint of the cache itself (ElastiCache primary, or the in-cluster Service). */
+  cacheEndpoint: pulumi.Output<string>;
+  sidecars?: { containers: k8s.types.input.core.v1.Container[]; volumes: k8s.types.input.core.v1.Volume[] };
+  /** Labels the server's pods need to be admitted to the database and cache. */
+  clientLabels: Record<string, string>;
+}
+
+function requireNetwork(network: AwsNetwork | undefined, what: string): AwsNetwork {
+  // The config schema already demands the network keys for an existing cluster; this guards programmatic use.
+  if (!network) throw new Error(`${what} needs the cluster's VPC, private subnets and security group`);
+  return network;
+}
+
+/** Postgres and Redis in the mode the config chooses, the bootstrap and migrations Jobs, and what the server needs. */
+export function buildDataTier(parent: pulumi.Resource, args: DataTierArgs): DataTier {
+  const { config, instance } = args;
+  const child = { parent };
+
+  let database: RdsPostgres | PostgresStatefulSet;
+  if (config.database.mode === DatabaseMode.Rds) {
+    const network = requireNetwork(args.network, "database.mode=rds");
+    database = new RdsPostgres(`${instance}-database`, {
+      physicalName: args.physicalName,
+      engineVersion: config.database.engineVersion,
+      instanceClass: config.database.instanceClass,
+      allocatedStorageGb: config.database.allocatedStorageGb,
+      maxAllocatedStorageGb: config.database.maxAllocatedStorageGb,
+      multiAz: config.database.multiAz,
+      deletionProtection: config.database.deletionProtection,
+      backupRetentionDays: config.database.backupRetentionDays,
+      maxConnections: rdsMaxConnections(config.database.instanceClass) ?? 0,
+      vpcId: network.vpcId, subnetIds: network.privateSubnetIds, clientSecurityGroupId: network.clientSecurityGroupId,
+      namespace: args.namespace, adminSecretName: `${instance}-database-admin`, kubernetesProvider: args.provider,
+    }, args.awsOpts);
+  } else {
+    database = new PostgresStatefulSet(`${instance}-database`, {
+      namespace: args.namespace, instance, image: config.database.image, maxConnections: config.database.maxConnections,
+      storageSize: config.database.storageSize, ...(args.storageClassName ? { storageClassName: args.storageClassName } : {}), provider: args.provider,
+    }, child);
+  }
+
+  const jobs = new DatabaseJobs(`${instance}-database-jobs`, {
+    namespace: args.namespace, instance, endpoint: database.endpoint, clientImage: config.database.image, serverImage: config.server.image, provider: args.provider,
+  }, { parent, dependsOn: [database] });
+
+  const clientLabels: Record<string, string> = { [DATABASE_CLIENT_LABEL]: "true" };
+  if (config.cache.mode === CacheMode.ElastiCache) {
+    const network = requireNetwork(args.network, "cache.mode=elasticache");
+    const cache = new ElastiCacheRedis(`${instance}-cache`, {
+      physicalName: args.physicalName, engine: config.cache.engine, engineVersion: config.cache.engineVersion, nodeType: config.cache.nodeType,
+      numNodes: config.cache.numNodes, automaticFailover: config.cache.automaticFailover, snapshotRetentionDays: config.cache.snapshotRetentionDays,
+      vpcId: network.vpcId, subnetIds: network.privateSubnetIds, clientSecurityGroupId: network.clientSecurityGroupId,
+    }, args.awsOpts);
+    const proxyConfig = new k8s.core.v1.ConfigMap(`${instance}-redis-tls`, {
+      metadata: { name: `${instance}-redis-tls`, namespace: args.namespace, labels: platformLabels(instance, "cache") },
+      data: { "envoy.json": pulumi.all([cache.primaryEndpoint, cache.port]).apply(([host, port]) => envoyConfig(host, port)) },
+    }, { parent, provider: args.provider });
+    const sidecar = tlsSidecarContainer(config.cache.tlsProxyImage, proxyConfig.metadata.name);
+    return {
+      database, endpoint: database.endpoint, jobs, cache, clientLabels,
+      redis: { host: pulumi.output(SIDECAR_LISTEN.host), port: pulumi.output(SIDECAR_LISTEN.port) },
+      cacheEndpoint: cache.primaryEndpoint,
+      sidecars: { containers: [sidecar.container], volumes: [sidecar.volume] },
+    };
+  }
+  const cache = new InClusterRedis(`${instance}-cache`, { namespace: args.namespace, instance, image: config.cache.image, provider: args.provider }, child);
+  clientLabels[CACHE_CLIENT_LABEL] = "true";
+  return { database, endpoint: database.endpoint, jobs, cache, clientLabels, redis: { host: cache.host, port: cache.port }, cacheEndpoint: cache.host };
+}

@@ -1,0 +1,180 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { platformLabels } from "./namespace";
+import { restrictedContainerSecurity, restrictedPodSecurity } from "./pod-security";
+
+/** Labels that admit the server's pods to the database and the in-cluster cache (their NetworkPolicies). */
+export interface ClientLabels { [label: string]: string }
+
+export interface AgentServerArgs {
+  /** Namespace. Required. */
+  namespace: pulumi.Input<string>;
+  /** Platform instance name, for labels and object names. Required. */
+  instance: string;
+  /** Server image, pinned. Required. */
+  image: string;
+  /** Port the server listens on. Default 8283 (Letta). */
+  port?: number;
+  /** Command that runs the server directly (no start script: no built-in Postgres, Redis, collector or migrations). Default: Letta's. */
+  command?: string[];
+  /** Liveness and readiness paths. Default /v1/health/ and /v1/ready/ (Letta; the trailing slash matters). */
+  healthPath?: string;
+  readyPath?: string;
+  /** Requests and limits of the server container. Required. */
+  resources: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string };
+  /** HPA bounds and targets (percent of requests). Required. */
+  autoscaling: { minReplicas: number; maxReplicas: number; cpuTargetPercent: number; memoryTargetPercent: number };
+  /** Secret with LETTA_SERVER_PASSWORD, LETTA_ENCRYPTION_KEY and the provider keys; the keys it holds. Required. */
+  credentialsSecret: { name: pulumi.Input<string>; keys: pulumi.Input<string[]> };
+  /** Secret with LETTA_PG_URI. Required. */
+  databaseSecretName: pulumi.Input<string>;
+  /** SQLAlchemy pool per worker, and uvicorn workers per pod. Required. */
+  pool: { size: number; maxOverflow: number; uvicornWorkers: number };
+  /** Where the server's Redis client connects (the TLS sidecar's local port, or the in-cluster Redis). Required. */
+  redis: { host: pulumi.Input<string>; port: pulumi.Input<number> };
+  /** Native sidecars to run beside the server (the Redis TLS proxy) and their volumes. Default: none. */
+  sidecars?: { containers: k8s.types.input.core.v1.Container[]; volumes: k8s.types.input.core.v1.Volume[] };
+  /** Extra pod labels, such as the database and cache client labels. Default: none. */
+  clientLabels?: ClientLabels;
+  /** Resources that must exist first: the migrations Job. Default: none. */
+  dependsOn?: pulumi.Resource[];
+  /** Provider of the target cluster. Required. */
+  provider: k8s.Provider;
+}
+
+const SERVER_UID = 10001;
+// Seconds a pod keeps serving after it is told to stop: readiness fails at once (draining), streams finish.
+const DRAIN_SECONDS = 20;
+const GRACE_SECONDS = 120;
+
+/** Environment the server reads from a Secret, as secretKeyRef entries. Never literal values. */
+function fromSecret(secretName: pulumi.Input<string>, keys: string[]): k8s.types.input.core.v1.EnvVar[] {
+  return keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secretName, key } } }));
+}
+
+/**
+ * The agent server: a hardened Deployment (non-root, read-only root filesystem with writable HOME and /tmp, no
+ * service links, probes on the real health paths, drain before stop, zero-downtime rollouts, spread over zones and
+ * hosts), its ServiceAccount and Service, an HPA that owns the replica count, and a PodDisruptionBudget that keeps
+ * it serving during drains without ever blocking one.
+ */
+export class AgentServer extends pulumi.ComponentResource {
+  public readonly deploymentName: pulumi.Output<string>;
+  public readonly serviceName: pulumi.Output<string>;
+  public readonly serviceAccountName: pulumi.Output<string>;
+
+  constructor(name: string, args: AgentServerArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("agent-platform:workload:AgentServer", name, {}, opts);
+    const k8sOpts = { parent: this, provider: args.provider };
+    const port = args.port ?? 8283;
+    const objectName = `${args.instance}-server`;
+    const selector = { "app.kubernetes.io/instance": args.instance, "app.kubernetes.io/name": "agent-server" };
+    const labels = { ...platformLabels(args.instance, "server"), ...selector };
+
+    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
+      metadata: { name: objectName, namespace: args.namespace, labels }, automountServiceAccountToken: false,
+    }, k8sOpts);
+
+    const credentialEnv = pulumi.output(args.credentialsSecret.keys).apply((keys) => fromSecret(args.credentialsSecret.name, keys));
+    const env = credentialEnv.apply((credentials): k8s.types.input.core.v1.EnvVar[] => [
+      { name: "LETTA_SERVER_SECURE", value: "true" },
+      ...credentials,
+      ...fromSecret(args.databaseSecretName, ["LETTA_PG_URI"]),
+      { name: "LETTA_PG_POOL_SIZE", value: String(args.pool.size) },
+      { name: "LETTA_PG_MAX_OVERFLOW", value: String(args.pool.maxOverflow) },
+      { name: "LETTA_PG_POOL_TIMEOUT", value: "30" },
+      { name: "LETTA_PG_POOL_RECYCLE", value: "1800" },
+      // Pooling is off by default upstream (a new connection per session); the connection budget assumes pools.
+      { name: "LETTA_DISABLE_SQLALCHEMY_POOLING", value: "false" },
+      { name: "LETTA_UVICORN_WORKERS", value: String(args.pool.uvicornWorkers) },
+      { name: "LETTA_REDIS_HOST", value: args.redis.host },
+      { name: "LETTA_REDIS_PORT", value: pulumi.output(args.redis.port).apply(String) },
+      { name: "LETTA_READINESS_ENFORCEMENT_ENABLED", value: "true" },
+      { name: "HOME", value: "/home/letta" },
+      { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
+    ]);
+
+    const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
+      metadata: { name: objectName, namespace: args.namespace, labels },
+      spec: {
+        // No replicas: the HPA owns the count, and a `pulumi up` must not reset it.
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selector },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        template: {
+          metadata: { labels: { ...labels, ...args.clientLabels } },
+          spec: {
+            serviceAccountName: serviceAccount.metadata.name,
+            automountServiceAccountToken: false,
+            // Service links would inject LETTA_REDIS_PORT=tcp://… for a Service named letta-redis and crash the server.
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurity(SERVER_UID),
+            terminationGracePeriodSeconds: GRACE_SECONDS,
+            topologySpreadConstraints: [
+              { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+              { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+            ],
+            initContainers: args.sidecars?.containers ?? [],
+            containers: [{
+              name: "server",
+              image: args.image,
+              imagePullPolicy: "IfNotPresent",
+              command: args.command ?? ["letta", "server", "--host", "0.0.0.0", "--port", String(port)],
+              ports: [{ name: "http", containerPort: port, protocol: "TCP" }],
+              env,
+              securityContext: restrictedContainerSecurity(SERVER_UID),
+              resources: {
+                requests: { cpu: args.resources.cpuRequest, memory: args.resources.memoryRequest, "ephemeral-storage": "256Mi" },
+                limits: { cpu: args.resources.cpuLimit, memory: args.resources.memoryLimit, "ephemeral-storage": "2Gi" },
+              },
+              // Start-up syncs providers and models over the network: give it up to five minutes.
+              startupProbe: { httpGet: { path: args.healthPath ?? "/v1/health/", port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
+              livenessProbe: { httpGet: { path: args.healthPath ?? "/v1/health/", port: "http" }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
+              readinessProbe: { httpGet: { path: args.readyPath ?? "/v1/ready/", port: "http" }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
+              lifecycle: { preStop: { sleep: { seconds: DRAIN_SECONDS } } },
+              volumeMounts: [{ name: "home", mountPath: "/home/letta" }, { name: "tmp", mountPath: "/tmp" }],
+            }],
+            volumes: [
+              { name: "home", emptyDir: { sizeLimit: "1Gi" } },
+              { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
+              ...(args.sidecars?.volumes ?? []),
+            ],
+          },
+        },
+      },
+    }, { ...k8sOpts, dependsOn: args.dependsOn ?? [] });
+
+    const service = new k8s.core.v1.Service(`${name}-service`, {
+      metadata: { name: objectName, namespace: args.namespace, labels },
+      spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] },
+    }, k8sOpts);
+
+    new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
+      metadata: { name: objectName, namespace: args.namespace, labels },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+        minReplicas: args.autoscaling.minReplicas,
+        maxReplicas: args.autoscaling.maxReplicas,
+        metrics: [
+          { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.autoscaling.cpuTargetPercent } } },
+          { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: args.autoscaling.memoryTargetPercent } } },
+        ],
+        behavior: {
+          scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] },
+          scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: "Percent", value: 100, periodSeconds: 30 }] },
+        },
+      },
+    }, k8sOpts);
+
+    // maxUnavailable 1: one pod may go at a time, so serving continues, and a drain is never blocked.
+    new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
+      metadata: { name: objectName, namespace: args.namespace, labels },
+      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+    }, k8sOpts);
+
+    this.deploymentName = deployment.metadata.name;
+    this.serviceName = service.metadata.name;
+    this.serviceAccountName = serviceAccount.metadata.name;
+    this.registerOutputs({ deploymentName: this.deploymentName, serviceName: this.serviceName, serviceAccountName: this.serviceAccountName });
+  }
+}
