@@ -8,6 +8,7 @@ export = (): Record<string, unknown> => {
   const platform = new AgentPlatform("agents", { config });
   const outputs: Record<string, unknown> = {
     environment: config.environment,
+    url: platform.url,
     namespace: platform.namespace,
     credentialsSecretName: platform.credentialsSecretName,
     serverPassword: pulumi.secret(platform.serverPassword),

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createKmsKey } from "../secrets/kms-key";
 import { createIrsaRole } from "./irsa-role";
 import { eksKubeconfig } from "./kubeconfig";
+import { LoadBalancerController } from "./load-balancer-controller";
 import { Network } from "./network";
 
 export interface EksClusterArgs {
@@ -63,6 +64,8 @@ export class EksCluster extends pulumi.ComponentResource {
   public readonly publicSubnetIds: pulumi.Output<string[]>;
   public readonly vpcCidr: pulumi.Output<string>;
   public readonly provider: k8s.Provider;
+  /** The AWS Load Balancer Controller's IAM role. */
+  public readonly loadBalancerControllerRoleArn: pulumi.Output<string>;
 
   constructor(name: string, args: EksClusterArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("agent-platform:cluster:EksCluster", name, {}, opts);
@@ -151,7 +154,8 @@ export class EksCluster extends pulumi.ComponentResource {
       new aws.eks.Addon(`${name}-${addonName}`, {
         clusterName: cluster.name, addonName, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "PRESERVE", ...extra,
       }, { ...child, dependsOn });
-    addon("vpc-cni", { serviceAccountRoleArn: cniRole.arn });
+    // Network policy enforcement is off in the VPC CNI unless asked for: without it, NetworkPolicies do nothing.
+    addon("vpc-cni", { serviceAccountRoleArn: cniRole.arn, configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) });
     addon("kube-proxy");
     addon("coredns", {}, [nodeGroup]);
     addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn }, [nodeGroup]);
@@ -170,6 +174,11 @@ export class EksCluster extends pulumi.ComponentResource {
       volumeBindingMode: "WaitForFirstConsumer",
       allowVolumeExpansion: true,
     }, { ...child, provider: this.provider });
+
+    const lbc = new LoadBalancerController(`${name}-lb-controller`, {
+      clusterName: cluster.name, region: args.region, vpcId: network.vpcId, oidcProviderArn: oidc.arn, oidcIssuerUrl: issuer, provider: this.provider,
+    }, child);
+    this.loadBalancerControllerRoleArn = lbc.roleArn;
 
     this.oidcProviderArn = oidc.arn;
     this.oidcIssuerUrl = issuer;

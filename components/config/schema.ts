@@ -32,7 +32,7 @@ export const rawConfigSchema = z.strictObject({
     kubernetesVersion: doc(z.string().regex(/^1\.(?:3[0-9])$/, { error: "expected a Kubernetes minor version from 1.30 to 1.39, such as 1.34" }).default("1.34"),
       "EKS Kubernetes version, pinned. Default 1.34."),
     vpcCidr: doc(ipv4Cidr.refine((c) => { const p = Number(c.split("/")[1]); return p >= 16 && p <= 20; }, { error: "expected a prefix length from /16 to /20, room for the subnets" }).default("10.0.0.0/16"),
-      "CIDR of the VPC created in cluster.mode=create. Default 10.0.0.0/16."),
+      "CIDR of the VPC: the one created in cluster.mode=create, or the existing cluster's (network policies admit the load balancer and reach RDS and ElastiCache by it). Default 10.0.0.0/16."),
     availabilityZones: doc(int(2, 6).default(3), "Availability zones the VPC and node group span (2 to 6). Default 3."),
     publicAccessCidrs: doc(z.array(ipv4Cidr).default([]),
       "CIDRs allowed to reach the EKS public API endpoint. Empty (default): the public endpoint is off, private only."),
@@ -74,6 +74,7 @@ export const rawConfigSchema = z.strictObject({
     certificateArn: doc(arn("acm", "certificate/", "arn:aws:acm:eu-west-1:123456789012:certificate/uuid").optional(),
       "ACM certificate for the ALB. Required when ingress.className=alb."),
     clusterIssuer: doc(dnsLabel.optional(), "cert-manager ClusterIssuer that signs the TLS certificate. Required when the ingress class is not alb."),
+    controllerNamespace: doc(dnsLabel.default("ingress-nginx"), "Namespace of the ingress controller whose pods may reach the server, when the class is not alb. Default ingress-nginx."),
   }).prefault({}),
 
   database: z.strictObject({

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -21,6 +22,11 @@ export interface DatabaseJobsArgs {
   serverImage: string;
   /** Provider of the target cluster. Required. */
   provider: k8s.Provider;
+  /**
+   * Also keep the application credentials in Secrets Manager under this KMS key (the AWS provider comes from this
+   * component's `providers` option). Default: not stored in AWS.
+   */
+  awsSecretsManager?: { kmsKeyArn: pulumi.Input<string>; namePrefix: string };
 }
 
 const JOB_UID = 10001;
@@ -43,6 +49,10 @@ export class DatabaseJobs extends pulumi.ComponentResource {
   /** The migrations Job: the server Deployment depends on it. */
   public readonly migrations: k8s.batch.v1.Job;
   public readonly bootstrap: k8s.batch.v1.Job;
+  /** Labels selecting the jobs' pods. */
+  public readonly selector: Record<string, string>;
+  /** Secrets Manager secret with the application credentials, when stored in AWS. */
+  public readonly appSecretArn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: DatabaseJobsArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("agent-platform:database:DatabaseJobs", name, {}, opts);
@@ -146,6 +156,22 @@ export class DatabaseJobs extends pulumi.ComponentResource {
       },
     }, { ...k8sOpts, dependsOn: [this.bootstrap] });
 
+    if (args.awsSecretsManager) {
+      const stored = new aws.secretsmanager.Secret(`${name}-app`, {
+        name: `${args.awsSecretsManager.namePrefix}/database-app`,
+        description: "Application role credentials of the agent server's database",
+        kmsKeyId: args.awsSecretsManager.kmsKeyArn,
+        recoveryWindowInDays: 30,
+      }, child);
+      new aws.secretsmanager.SecretVersion(`${name}-app`, {
+        secretId: stored.id,
+        secretString: pulumi.secret(pulumi.jsonStringify({ username: APP_ROLE, password: appPassword.result, host: endpoint.host, port: endpoint.port, dbname: endpoint.database })),
+      }, child);
+      this.appSecretArn = stored.arn;
+    } else {
+      this.appSecretArn = pulumi.output(undefined);
+    }
+    this.selector = { "app.kubernetes.io/instance": args.instance, "app.kubernetes.io/component": "database-jobs" };
     this.appSecretName = appSecret.metadata.name;
     this.registerOutputs({ appSecretName: this.appSecretName });
   }

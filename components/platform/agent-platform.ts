@@ -3,8 +3,10 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterMode, ConfigError, Environment, type PlatformConfig } from "../config";
 import { EksCluster, ExistingCluster } from "../cluster";
+import { InClusterRedis } from "../cache";
+import { PostgresStatefulSet, RdsPostgres } from "../database";
 import { PlatformSecrets, createKmsKey } from "../secrets";
-import { AgentServer, createNamespace } from "../workload";
+import { AgentServer, createNamespace, createNetworkPolicies, createServerIngress, type Destination, type IngressSource } from "../workload";
 import { awsServicesUsed } from "./aws-usage";
 import { buildDataTier, type AwsNetwork } from "./data-tier";
 
@@ -52,6 +54,8 @@ export class AgentPlatform extends pulumi.ComponentResource {
   public readonly cacheEndpoint: pulumi.Output<string>;
   /** The server's ClusterIP Service. */
   public readonly serviceName: pulumi.Output<string>;
+  /** https://<ingress.host>/, or undefined when the stack has no ingress (dev). */
+  public readonly url: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: AgentPlatformArgs, opts: pulumi.ComponentResourceOptions = {}) {
     if (!/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/.test(name)) {
@@ -130,6 +134,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
       ...(network ? { network } : {}),
       ...(this.cluster instanceof EksCluster ? { storageClassName: "gp3-encrypted" } : {}),
       awsOpts: { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) },
+      ...(secretsKey ? { secretsKmsKeyArn: secretsKey.arn } : {}),
     });
 
     const server = new AgentServer(`${name}-server`, {
@@ -146,17 +151,47 @@ export class AgentPlatform extends pulumi.ComponentResource {
       provider: k8sProvider,
     }, { parent: this });
 
+    const vpcCidr = this.cluster instanceof EksCluster ? this.cluster.vpcCidr : config.cluster.vpcCidr;
+    const { ingress } = config;
+    const ingressFrom: IngressSource = !ingress.enabled ? undefined : ingress.className === "alb" ? { cidr: vpcCidr } : { namespace: ingress.controllerNamespace };
+    const inVpc = (inCluster: boolean, podLabels: Record<string, string>): Destination => (inCluster ? { podLabels } : { cidr: vpcCidr });
+    createNetworkPolicies(`${name}-netpol`, {
+      namespace: namespace.metadata.name, instance: name, serverSelector: server.selector, jobSelector: data.jobs.selector, serverPort: server.port,
+      ingressFrom,
+      database: inVpc(data.database instanceof PostgresStatefulSet, { "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "postgres" }),
+      cache: inVpc(data.cache instanceof InClusterRedis, { "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "redis" }),
+      provider: k8sProvider,
+    }, { parent: this });
+
+    if (ingress.enabled && ingress.host) {
+      createServerIngress(`${name}-ingress`, {
+        namespace: namespace.metadata.name, instance: name, host: ingress.host, className: ingress.className, serviceName: server.serviceName,
+        healthPath: "/v1/health/",
+        ...(ingress.certificateArn ? { certificateArn: ingress.certificateArn } : {}),
+        ...(ingress.clusterIssuer ? { clusterIssuer: ingress.clusterIssuer } : {}),
+        provider: k8sProvider,
+      }, { parent: this, dependsOn: [server] });
+    }
+    this.url = pulumi.output(ingress.enabled && ingress.host ? `https://${ingress.host}/` : undefined);
+
     this.databaseEndpoint = data.endpoint.host;
     this.cacheEndpoint = data.cacheEndpoint;
     this.serviceName = server.serviceName;
     this.namespace = namespace.metadata.name;
     this.credentialsSecretName = secrets.secretName;
     this.serverPassword = secrets.serverPassword;
-    this.secretArns = secrets.secretArn.apply((arn): Record<string, string> => (arn ? { server: arn } : {}));
+    const adminArn = data.database instanceof RdsPostgres ? data.database.adminSecretArn : pulumi.output(undefined);
+    this.secretArns = pulumi.all([secrets.secretArn, adminArn, data.jobs.appSecretArn]).apply(([server, databaseAdmin, databaseApp]) => {
+      const arns: Record<string, string> = {};
+      if (server) arns.server = server;
+      if (databaseAdmin) arns.databaseAdmin = databaseAdmin;
+      if (databaseApp) arns.databaseApp = databaseApp;
+      return arns;
+    });
     this.awsServices = pulumi.output(services);
     this.kubeconfig = this.cluster instanceof EksCluster ? this.cluster.kubeconfig : pulumi.output(undefined);
     this.registerOutputs({
-      databaseEndpoint: this.databaseEndpoint, cacheEndpoint: this.cacheEndpoint, serviceName: this.serviceName,
+      url: this.url, databaseEndpoint: this.databaseEndpoint, cacheEndpoint: this.cacheEndpoint, serviceName: this.serviceName,
       kubeconfig: this.kubeconfig,
       namespace: this.namespace, credentialsSecretName: this.credentialsSecretName, serverPassword: this.serverPassword,
       secretArns: this.secretArns, awsServices: this.awsServices,

@@ -24,6 +24,8 @@ export interface DataTierArgs {
   storageClassName?: string;
   /** Options for AWS children (the explicit AWS provider). */
   awsOpts: pulumi.ComponentResourceOptions;
+  /** KMS key for application credentials in Secrets Manager; unset: kept in Kubernetes only. */
+  secretsKmsKeyArn?: pulumi.Input<string>;
 }
 
 export interface DataTier {
@@ -76,7 +78,8 @@ export function buildDataTier(parent: pulumi.Resource, args: DataTierArgs): Data
 
   const jobs = new DatabaseJobs(`${instance}-database-jobs`, {
     namespace: args.namespace, instance, endpoint: database.endpoint, clientImage: config.database.image, serverImage: config.server.image, provider: args.provider,
-  }, { parent, dependsOn: [database] });
+    ...(args.secretsKmsKeyArn ? { awsSecretsManager: { kmsKeyArn: args.secretsKmsKeyArn, namePrefix: args.physicalName } } : {}),
+  }, { parent, dependsOn: [database], ...(args.awsOpts.providers ? { providers: args.awsOpts.providers } : {}) });
 
   const clientLabels: Record<string, string> = { [DATABASE_CLIENT_LABEL]: "true" };
   if (config.cache.mode === CacheMode.ElastiCache) {

@@ -62,6 +62,9 @@ export class AgentServer extends pulumi.ComponentResource {
   public readonly deploymentName: pulumi.Output<string>;
   public readonly serviceName: pulumi.Output<string>;
   public readonly serviceAccountName: pulumi.Output<string>;
+  /** Labels selecting the server's pods. */
+  public readonly selector: Record<string, string>;
+  public readonly port: number;
 
   constructor(name: string, args: AgentServerArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("agent-platform:workload:AgentServer", name, {}, opts);
@@ -172,6 +175,8 @@ export class AgentServer extends pulumi.ComponentResource {
       spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
     }, k8sOpts);
 
+    this.selector = selector;
+    this.port = port;
     this.deploymentName = deployment.metadata.name;
     this.serviceName = service.metadata.name;
     this.serviceAccountName = serviceAccount.metadata.name;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AgentPlatform, parsePlatformConfig } from "../../components";
 import { captureProgram } from "../../tools/plan/capture";
+import { isKubernetesObject } from "../../tools/plan/manifests";
 import { unwrapSecrets } from "../../tools/plan/wire";
 
 describe("AgentPlatform instances", () => {
@@ -17,7 +18,7 @@ describe("AgentPlatform instances", () => {
     const urns = captured.resources.map((r) => r.urn);
     expect(new Set(urns).size).toBe(urns.length);
 
-    const objects = captured.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:")).map((r) => {
+    const objects = captured.resources.filter(isKubernetesObject).map((r) => {
       const metadata = (unwrapSecrets(r.inputs) as { metadata: { name: string; namespace?: string } }).metadata;
       // Objects collide only within one cluster: the provider (the cluster) is part of their identity.
       return `${r.provider ?? ""} ${r.type} ${metadata.namespace ?? ""}/${metadata.name}`;

@@ -1,0 +1,125 @@
+import type * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { createIrsaRole } from "./irsa-role";
+
+/** The tag the controller puts on every load balancer, target group and security group it owns. */
+const OWNED = "elbv2.k8s.aws/cluster";
+
+/**
+ * IAM policy of the AWS Load Balancer Controller, for ALBs behind Ingresses: read anything it must inspect;
+ * create, change and delete only load balancers, target groups, listeners, rules and security groups that carry its
+ * ownership tag. No WAF, Shield or Cognito permissions: the platform uses none of them.
+ */
+export function loadBalancerControllerPolicy(): string {
+  const owned = { Null: { [`aws:ResourceTag/${OWNED}`]: "false" } };
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ServiceLinkedRole", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*",
+        Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } },
+      },
+      {
+        Sid: "Read", Effect: "Allow", Resource: "*",
+        Action: ["ec2:Describe*", "ec2:GetSecurityGroupsForVpc", "elasticloadbalancing:Describe*", "acm:ListCertificates", "acm:DescribeCertificate"],
+      },
+      {
+        Sid: "CreateOwnedSecurityGroups", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: "*",
+        Condition: { Null: { [`aws:RequestTag/${OWNED}`]: "false" } },
+      },
+      {
+        Sid: "TagOnCreate", Effect: "Allow", Action: "ec2:CreateTags", Resource: "arn:aws:ec2:*:*:security-group/*",
+        Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, Null: { [`aws:RequestTag/${OWNED}`]: "false" } },
+      },
+      {
+        Sid: "ManageOwnedSecurityGroups", Effect: "Allow", Resource: "*", Condition: owned,
+        Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags"],
+      },
+      {
+        // The controller also opens the nodes' (cluster) security group to its load balancers' group.
+        Sid: "OpenTargetsToOwnedBalancers", Effect: "Allow", Resource: "*",
+        Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+      },
+      {
+        Sid: "CreateOwnedBalancers", Effect: "Allow", Resource: "*",
+        Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
+        Condition: { Null: { [`aws:RequestTag/${OWNED}`]: "false" } },
+      },
+      {
+        Sid: "ListenersAndRules", Effect: "Allow", Resource: "*",
+        Action: [
+          "elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:ModifyListener",
+          "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:AddListenerCertificates",
+          "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule",
+          "elasticloadbalancing:ModifyRule",
+        ],
+      },
+      {
+        Sid: "TagOwned", Effect: "Allow", Resource: ["arn:aws:elasticloadbalancing:*:*:loadbalancer/*", "arn:aws:elasticloadbalancing:*:*:targetgroup/*", "arn:aws:elasticloadbalancing:*:*:listener/*", "arn:aws:elasticloadbalancing:*:*:listener-rule/*"],
+        Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+      },
+      {
+        Sid: "ManageOwnedBalancers", Effect: "Allow", Resource: "*", Condition: owned,
+        Action: [
+          "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:SetSecurityGroups",
+          "elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",
+          "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup",
+        ],
+      },
+      {
+        Sid: "RegisterTargets", Effect: "Allow", Resource: "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*",
+        Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+      },
+    ],
+  });
+}
+
+export interface LoadBalancerControllerArgs {
+  clusterName: pulumi.Input<string>;
+  region: string;
+  vpcId: pulumi.Input<string>;
+  oidcProviderArn: pulumi.Input<string>;
+  oidcIssuerUrl: pulumi.Input<string>;
+  /** Helm chart version, pinned. Default 1.13.0 (controller v2.13.0). */
+  chartVersion?: string;
+  provider: k8s.Provider;
+}
+
+/**
+ * The AWS Load Balancer Controller: turns the platform's Ingress into an ALB. Installed from its Helm chart
+ * (pinned) in kube-system, two replicas, its ServiceAccount bound to an IRSA role with the policy above; the
+ * Service mutator webhook is off so it never takes over other LoadBalancer Services.
+ */
+export class LoadBalancerController extends pulumi.ComponentResource {
+  public readonly roleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: LoadBalancerControllerArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("agent-platform:cluster:LoadBalancerController", name, {}, opts);
+    const serviceAccount = "aws-load-balancer-controller";
+    const role: aws.iam.Role = createIrsaRole(`${name}-irsa`, {
+      oidcProviderArn: args.oidcProviderArn, oidcIssuerUrl: args.oidcIssuerUrl, namespace: "kube-system", serviceAccount,
+      inlinePolicy: loadBalancerControllerPolicy(),
+    }, { parent: this });
+
+    new k8s.helm.v3.Release(`${name}-chart`, {
+      name: "aws-load-balancer-controller",
+      chart: "aws-load-balancer-controller",
+      version: args.chartVersion ?? "1.13.0",
+      repositoryOpts: { repo: "https://aws.github.io/eks-charts" },
+      namespace: "kube-system",
+      atomic: true,
+      values: {
+        clusterName: args.clusterName,
+        region: args.region,
+        vpcId: args.vpcId,
+        replicaCount: 2,
+        enableServiceMutatorWebhook: false,
+        serviceAccount: { create: true, name: serviceAccount, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
+      },
+    }, { parent: this, provider: args.provider });
+
+    this.roleArn = role.arn;
+    this.registerOutputs({ roleArn: this.roleArn });
+  }
+}

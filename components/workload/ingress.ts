@@ -1,0 +1,67 @@
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { platformLabels } from "./namespace";
+
+export interface ServerIngressArgs {
+  namespace: pulumi.Input<string>;
+  instance: string;
+  host: string;
+  className: string;
+  serviceName: pulumi.Input<string>;
+  /** alb: the ACM certificate. Required with className alb. */
+  certificateArn?: string;
+  /** Other classes: the cert-manager ClusterIssuer. Required unless className is alb. */
+  clusterIssuer?: string;
+  /** Liveness path, for the ALB's health check. */
+  healthPath: string;
+  provider: k8s.Provider;
+}
+
+// Streamed responses (server-sent events) stay open for minutes: the load balancer must not cut them at 60 s.
+const STREAM_IDLE_SECONDS = 3600;
+
+/** The annotations that make an ingress class terminate TLS, redirect HTTP, and keep long streams open. */
+export function ingressAnnotations(args: Pick<ServerIngressArgs, "className" | "certificateArn" | "clusterIssuer" | "healthPath">): Record<string, string> {
+  if (args.className === "alb") {
+    return {
+      "alb.ingress.kubernetes.io/scheme": "internet-facing",
+      "alb.ingress.kubernetes.io/target-type": "ip",
+      "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
+      "alb.ingress.kubernetes.io/ssl-redirect": "443",
+      "alb.ingress.kubernetes.io/certificate-arn": args.certificateArn ?? "",
+      "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      "alb.ingress.kubernetes.io/load-balancer-attributes": `idle_timeout.timeout_seconds=${STREAM_IDLE_SECONDS},routing.http.drop_invalid_header_fields.enabled=true`,
+      "alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=30",
+      "alb.ingress.kubernetes.io/healthcheck-path": args.healthPath,
+      "alb.ingress.kubernetes.io/success-codes": "200",
+    };
+  }
+  return {
+    "cert-manager.io/cluster-issuer": args.clusterIssuer ?? "",
+    "nginx.ingress.kubernetes.io/ssl-redirect": "true",
+    "nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
+    "nginx.ingress.kubernetes.io/proxy-read-timeout": String(STREAM_IDLE_SECONDS),
+    "nginx.ingress.kubernetes.io/proxy-send-timeout": String(STREAM_IDLE_SECONDS),
+    "nginx.ingress.kubernetes.io/proxy-buffering": "off",
+  };
+}
+
+/** The server's Ingress: TLS for its host, HTTP redirected, long-lived streams allowed. */
+export function createServerIngress(name: string, args: ServerIngressArgs, opts: pulumi.CustomResourceOptions): k8s.networking.v1.Ingress {
+  const alb = args.className === "alb";
+  return new k8s.networking.v1.Ingress(name, {
+    metadata: {
+      name: `${args.instance}-server`, namespace: args.namespace, labels: platformLabels(args.instance, "server"),
+      annotations: ingressAnnotations(args),
+    },
+    spec: {
+      ingressClassName: args.className,
+      // With the ALB the certificate is ACM's and no Secret is needed; cert-manager fills the named Secret.
+      tls: [alb ? { hosts: [args.host] } : { hosts: [args.host], secretName: `${args.instance}-server-tls` }],
+      rules: [{
+        host: args.host,
+        http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: args.serviceName, port: { name: "http" } } } }] },
+      }],
+    },
+  }, { ...opts, provider: args.provider });
+}

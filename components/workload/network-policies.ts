@@ -1,0 +1,79 @@
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { platformLabels } from "./namespace";
+
+type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
+type Rule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
+
+/** Where a dependency lives: pods in the namespace (in-cluster mode) or addresses in the VPC (RDS, ElastiCache). */
+export type Destination = { podLabels: Record<string, string> } | { cidr: pulumi.Input<string> };
+
+/** Who may reach the server: the ALB's addresses in the VPC (target type ip), or an ingress controller's namespace. */
+export type IngressSource = { cidr: pulumi.Input<string> } | { namespace: string } | undefined;
+
+export interface NetworkPoliciesArgs {
+  namespace: pulumi.Input<string>;
+  instance: string;
+  /** Pod labels of the server and of the database jobs. */
+  serverSelector: Record<string, string>;
+  jobSelector: Record<string, string>;
+  serverPort: number;
+  ingressFrom: IngressSource;
+  database: Destination;
+  cache: Destination;
+  provider: k8s.Provider;
+}
+
+const dns: Rule = {
+  to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+  ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
+};
+
+function peer(destination: Destination): Peer {
+  return "cidr" in destination ? { ipBlock: { cidr: destination.cidr } } : { podSelector: { matchLabels: destination.podLabels } };
+}
+
+/**
+ * Default deny for the whole namespace, then exactly what each workload needs: the server is reached only from the
+ * load balancer or ingress controller and talks only to DNS, Postgres, Redis and HTTPS (LLM providers); the
+ * database jobs talk only to DNS and Postgres. The database and Redis carry their own policies.
+ */
+export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, opts: pulumi.CustomResourceOptions): void {
+  const k8sOpts = { ...opts, provider: args.provider };
+  const labels = platformLabels(args.instance, "network-policy");
+  const meta = (suffix: string) => ({ name: `${args.instance}-${suffix}`, namespace: args.namespace, labels });
+
+  new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, {
+    metadata: meta("default-deny"),
+    spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+  }, k8sOpts);
+
+  const ingress = args.ingressFrom === undefined ? [] : [{
+    from: ["cidr" in args.ingressFrom ? { ipBlock: { cidr: args.ingressFrom.cidr } } : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingressFrom.namespace } } }],
+    ports: [{ port: args.serverPort, protocol: "TCP" }],
+  }];
+  new k8s.networking.v1.NetworkPolicy(`${name}-server`, {
+    metadata: meta("server"),
+    spec: {
+      podSelector: { matchLabels: args.serverSelector },
+      policyTypes: ["Ingress", "Egress"],
+      ingress,
+      egress: [
+        dns,
+        { to: [peer(args.database)], ports: [{ port: 5432, protocol: "TCP" }] },
+        { to: [peer(args.cache)], ports: [{ port: 6379, protocol: "TCP" }] },
+        { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443, protocol: "TCP" }] },
+      ],
+    },
+  }, k8sOpts);
+
+  new k8s.networking.v1.NetworkPolicy(`${name}-jobs`, {
+    metadata: meta("database-jobs"),
+    spec: {
+      podSelector: { matchLabels: args.jobSelector },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [],
+      egress: [dns, { to: [peer(args.database)], ports: [{ port: 5432, protocol: "TCP" }] }],
+    },
+  }, k8sOpts);
+}
