@@ -67,6 +67,11 @@ export const rawConfigSchema = z.strictObject({
     uvicornWorkers: doc(int(1, 64).default(1), "Uvicorn worker processes per pod (LETTA_UVICORN_WORKERS). Default 1."),
   }).prefault({}),
 
+  image: z.strictObject({
+    build: doc(z.boolean().default(false),
+      "Build a derived server image from image/Dockerfile (server.image as its base: non-root, no bundled database or Redis), push it to a private ECR repository (immutable tags, scan on push, KMS), and run its digest. Needs Docker where pulumi runs. Default false: run server.image as it is."),
+  }).prefault({}),
+
   ingress: z.strictObject({
     enabled: doc(z.boolean().optional(), "Expose the server through an Ingress with TLS. Default true; false when environment=dev. Only dev may turn it off."),
     host: doc(dnsHostName.optional(), "Public host name of the server, such as agents.example.com. Required when the ingress is enabled."),

@@ -19,7 +19,7 @@ export interface DatabaseJobsArgs {
   /** Image with psql for the bootstrap Job (the pgvector image). Required. */
   clientImage: string;
   /** The server image, which carries the alembic migrations. Required. */
-  serverImage: string;
+  serverImage: pulumi.Input<string>;
   /** Provider of the target cluster. Required. */
   provider: k8s.Provider;
   /**
@@ -128,7 +128,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
     }, k8sOpts);
 
     this.migrations = new k8s.batch.v1.Job(`${name}-migrations`, {
-      metadata: { name: `${args.instance}-db-migrate-${shortHash(args.serverImage)}`, namespace: args.namespace, labels },
+      metadata: { name: pulumi.output(args.serverImage).apply((image) => `${args.instance}-db-migrate-${shortHash(image)}`), namespace: args.namespace, labels },
       spec: {
         backoffLimit: 3,
         activeDeadlineSeconds: 1800,

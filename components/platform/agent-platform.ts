@@ -2,11 +2,11 @@ import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterMode, ConfigError, Environment, type PlatformConfig } from "../config";
-import { EksCluster, ExistingCluster } from "../cluster";
+import { EksCluster, ExistingCluster, amiTypeFor } from "../cluster";
 import { InClusterRedis } from "../cache";
 import { PostgresStatefulSet, RdsPostgres } from "../database";
 import { PlatformSecrets, createKmsKey } from "../secrets";
-import { AgentServer, createNamespace, createNetworkPolicies, createServerIngress, type Destination, type IngressSource } from "../workload";
+import { AgentServer, ServerImageBuild, createNamespace, createNetworkPolicies, createServerIngress, type Destination, type IngressSource } from "../workload";
 import { awsServicesUsed } from "./aws-usage";
 import { buildDataTier, type AwsNetwork } from "./data-tier";
 
@@ -123,6 +123,16 @@ export class AgentPlatform extends pulumi.ComponentResource {
       kubernetesProvider: k8sProvider,
     }, { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) });
 
+    // With image.build, the server and its migrations run the digest of the image built from server.image.
+    let serverImage: pulumi.Input<string> = config.server.image;
+    if (config.image.build && secretsKey) {
+      const build = new ServerImageBuild(`${name}-image`, {
+        repositoryName: `${physical}-server`, baseImage: config.server.image, kmsKeyArn: secretsKey.arn,
+        platform: amiTypeFor(config.cluster.nodeInstanceTypes).includes("ARM") ? "linux/arm64" : "linux/amd64",
+      }, { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) });
+      serverImage = build.imageDigestRef;
+    }
+
     let network: AwsNetwork | undefined;
     if (this.cluster instanceof EksCluster) {
       network = { vpcId: this.cluster.vpcId, privateSubnetIds: this.cluster.privateSubnetIds, clientSecurityGroupId: this.cluster.clusterSecurityGroupId };
@@ -134,11 +144,12 @@ export class AgentPlatform extends pulumi.ComponentResource {
       ...(network ? { network } : {}),
       ...(this.cluster instanceof EksCluster ? { storageClassName: "gp3-encrypted" } : {}),
       awsOpts: { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) },
+      serverImage,
       ...(secretsKey ? { secretsKmsKeyArn: secretsKey.arn } : {}),
     });
 
     const server = new AgentServer(`${name}-server`, {
-      namespace: namespace.metadata.name, instance: name, image: config.server.image,
+      namespace: namespace.metadata.name, instance: name, image: serverImage,
       resources: { cpuRequest: config.server.cpuRequest, memoryRequest: config.server.memoryRequest, cpuLimit: config.server.cpuLimit, memoryLimit: config.server.memoryLimit },
       autoscaling: { minReplicas: config.server.minReplicas, maxReplicas: config.server.maxReplicas, cpuTargetPercent: config.server.cpuTargetPercent, memoryTargetPercent: config.server.memoryTargetPercent },
       credentialsSecret: { name: secrets.secretName, keys: secrets.secretKeys },

@@ -7,5 +7,6 @@ export function awsServicesUsed(config: PlatformConfig): string[] {
   if (config.database.mode === DatabaseMode.Rds) used.push("rds");
   if (config.cache.mode === CacheMode.ElastiCache) used.push("elasticache");
   if (config.backup.enabled) used.push("s3");
+  if (config.image.build) used.push("ecr");
   return used;
 }

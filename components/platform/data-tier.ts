@@ -24,6 +24,8 @@ export interface DataTierArgs {
   storageClassName?: string;
   /** Options for AWS children (the explicit AWS provider). */
   awsOpts: pulumi.ComponentResourceOptions;
+  /** The server image the migrations Job runs (server.image, or the digest of the built image). */
+  serverImage: pulumi.Input<string>;
   /** KMS key for application credentials in Secrets Manager; unset: kept in Kubernetes only. */
   secretsKmsKeyArn?: pulumi.Input<string>;
 }
@@ -77,7 +79,7 @@ export function buildDataTier(parent: pulumi.Resource, args: DataTierArgs): Data
   }
 
   const jobs = new DatabaseJobs(`${instance}-database-jobs`, {
-    namespace: args.namespace, instance, endpoint: database.endpoint, clientImage: config.database.image, serverImage: config.server.image, provider: args.provider,
+    namespace: args.namespace, instance, endpoint: database.endpoint, clientImage: config.database.image, serverImage: args.serverImage, provider: args.provider,
     ...(args.secretsKmsKeyArn ? { awsSecretsManager: { kmsKeyArn: args.secretsKmsKeyArn, namePrefix: args.physicalName } } : {}),
   }, { parent, dependsOn: [database], ...(args.awsOpts.providers ? { providers: args.awsOpts.providers } : {}) });
 

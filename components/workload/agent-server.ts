@@ -11,8 +11,8 @@ export interface AgentServerArgs {
   namespace: pulumi.Input<string>;
   /** Platform instance name, for labels and object names. Required. */
   instance: string;
-  /** Server image, pinned. Required. */
-  image: string;
+  /** Server image, pinned (or the digest of a built image). Required. */
+  image: pulumi.Input<string>;
   /** Port the server listens on. Default 8283 (Letta). */
   port?: number;
   /** Command that runs the server directly (no start script: no built-in Postgres, Redis, collector or migrations). Default: Letta's. */

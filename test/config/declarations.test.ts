@@ -150,7 +150,7 @@ describe("renderers", () => {
     }
     const headings = doc.split("\n").filter((l) => l.startsWith("## ")).map((l) => l.slice(3));
     expect(headings).toEqual([
-      "Setting keys", "General", "Cluster (`cluster.*`)", "Agent server (`server.*`)", "Ingress (`ingress.*`)",
+      "Setting keys", "General", "Cluster (`cluster.*`)", "Agent server (`server.*`)", "Server image build (`image.*`)", "Ingress (`ingress.*`)",
       "Database (`database.*`)", "Cache (`cache.*`)", "Backups (`backup.*`)", "LLM providers (`llm.*`)",
     ]);
     expect(doc).toContain("pulumi config set database.mode rds");

@@ -142,6 +142,7 @@ const SECTION_TITLES: Record<string, string> = {
   "": "General",
   cluster: "Cluster (`cluster.*`)",
   server: "Agent server (`server.*`)",
+  image: "Server image build (`image.*`)",
   ingress: "Ingress (`ingress.*`)",
   database: "Database (`database.*`)",
   cache: "Cache (`cache.*`)",

@@ -82,6 +82,14 @@ export function fakeOutputs(type: string, name: string, inputs: Inputs, region: 
       return { arn: `arn:aws:iam::${FAKE_ACCOUNT}:policy/${str(inputs.name, name)}` };
     case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
       return { arn: `arn:aws:iam::${FAKE_ACCOUNT}:oidc-provider/${str(inputs.url, name).replace(/^https:\/\//, "")}` };
+    case "aws:ecr/repository:Repository": {
+      const repo = str(inputs.name, name);
+      return { arn: arnOf("ecr", `repository/${repo}`), registryId: FAKE_ACCOUNT, repositoryUrl: `${FAKE_ACCOUNT}.dkr.ecr.${region}.${PLACEHOLDER_DOMAIN}/${repo}` };
+    }
+    case "docker:index/image:Image": {
+      const imageName = str(inputs.imageName, name);
+      return { repoDigest: `${imageName.replace(/:[^:/]+$/, "")}@sha256:${digest(imageName, 32).toString("hex")}`, baseImageName: imageName };
+    }
     case "aws:secretsmanager/secret:Secret":
       return { arn: arnOf("secretsmanager", `secret:${str(inputs.name, name)}-PLCHLD`) };
     default:
@@ -95,6 +103,8 @@ export function fakeCall(args: pulumi.runtime.MockCallArgs, region: string): Rec
   switch (args.token) {
     case "aws:index/getCallerIdentity:getCallerIdentity":
       return { accountId: FAKE_ACCOUNT, arn: `arn:aws:iam::${FAKE_ACCOUNT}:user/placeholder`, userId: "PLACEHOLDER", id: FAKE_ACCOUNT };
+    case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+      return { userName: "AWS", password: "offline-plan-placeholder", authorizationToken: "placeholder", proxyEndpoint: `https://${FAKE_ACCOUNT}.dkr.ecr.${region}.${PLACEHOLDER_DOMAIN}`, expiresAt: "2099-01-01T00:00:00Z", id: region };
     case "aws:index/getPartition:getPartition":
       return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
     case "aws:index/getRegion:getRegion":
