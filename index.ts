@@ -17,6 +17,7 @@ export = (): Record<string, unknown> => {
     serviceName: platform.serviceName,
     databaseEndpoint: platform.databaseEndpoint,
     cacheEndpoint: platform.cacheEndpoint,
+    backupBucket: platform.backupBucket,
   };
   // Only a cluster this stack created has a kubeconfig worth exporting.
   if (config.cluster.mode === ClusterMode.Create) outputs.kubeconfig = pulumi.secret(platform.kubeconfig);

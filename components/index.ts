@@ -6,3 +6,5 @@ export * from "./secrets";
 export * from "./workload";
 export * from "./database";
 export * from "./cache";
+export * from "./images";
+export * from "./backup";

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { createClientOnlySecurityGroup } from "../cluster/security-groups";
 import { createKmsKey } from "../secrets/kms-key";
 
 export interface ElastiCacheArgs {
@@ -44,10 +45,8 @@ export class ElastiCacheRedis extends pulumi.ComponentResource {
     const subnets = new aws.elasticache.SubnetGroup(`${name}-subnets`, {
       name: `${args.physicalName}-cache`, subnetIds: args.subnetIds, description: `Private subnets of ${args.physicalName}`,
     }, child);
-    const sg = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: `Redis of ${args.physicalName}: 6379 from the cluster only` }, child);
-    new aws.vpc.SecurityGroupIngressRule(`${name}-from-cluster`, {
-      securityGroupId: sg.id, referencedSecurityGroupId: args.clientSecurityGroupId, ipProtocol: "tcp", fromPort: 6379, toPort: 6379,
-      description: "Redis (TLS) from the cluster's nodes and pods",
+    const sg = createClientOnlySecurityGroup(name, {
+      vpcId: args.vpcId, port: 6379, clientSecurityGroupId: args.clientSecurityGroupId, description: `Redis of ${args.physicalName}: 6379 from the cluster only`,
     }, child);
     const slowLog = new aws.cloudwatch.LogGroup(`${name}-slow-log`, { name: `/aws/elasticache/${args.physicalName}/slow-log`, retentionInDays: 30 }, child);
 

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { platformLabels } from "../workload/namespace";
+import { createClientOnlyPolicy } from "../workload/network-policies";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../workload/pod-security";
 
 /** Label a pod carries to be admitted to the in-cluster Redis. */
@@ -72,15 +73,9 @@ export class InClusterRedis extends pulumi.ComponentResource {
       metadata: { name: objectName, namespace: args.namespace, labels },
       spec: { selector, ports: [{ name: "redis", port: 6379, targetPort: "redis", protocol: "TCP" }] },
     }, k8sOpts);
-    new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
-      metadata: { name: objectName, namespace: args.namespace, labels },
-      spec: {
-        podSelector: { matchLabels: selector },
-        policyTypes: ["Ingress", "Egress"],
-        ingress: [{ from: [{ podSelector: { matchLabels: { [CACHE_CLIENT_LABEL]: "true" } } }], ports: [{ port: 6379, protocol: "TCP" }] }],
-        egress: [],
-      },
-    }, k8sOpts);
+    createClientOnlyPolicy(`${name}-netpol`, {
+      namespace: args.namespace, objectName, labels, selector, clientLabel: CACHE_CLIENT_LABEL, port: 6379, provider: args.provider,
+    }, { parent: this });
 
     this.host = pulumi.interpolate`${service.metadata.name}.${args.namespace}.svc.cluster.local`;
     this.port = pulumi.output(6379);

@@ -5,3 +5,4 @@ export { createIrsaRole, irsaTrustPolicy, type IrsaRoleArgs } from "./irsa-role"
 export { eksKubeconfig } from "./kubeconfig";
 export { LoadBalancerController, loadBalancerControllerPolicy, type LoadBalancerControllerArgs } from "./load-balancer-controller";
 export { Network, type NetworkArgs } from "./network";
+export { createClientOnlySecurityGroup, type ClientOnlySecurityGroupArgs } from "./security-groups";

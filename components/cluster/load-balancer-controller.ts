@@ -7,12 +7,14 @@ import { createIrsaRole } from "./irsa-role";
 const OWNED = "elbv2.k8s.aws/cluster";
 
 /**
- * IAM policy of the AWS Load Balancer Controller, for ALBs behind Ingresses: read anything it must inspect;
- * create, change and delete only load balancers, target groups, listeners, rules and security groups that carry its
- * ownership tag. No WAF, Shield or Cognito permissions: the platform uses none of them.
+ * IAM policy of the AWS Load Balancer Controller, for ALBs behind Ingresses: read what it must inspect; create,
+ * change and delete only load balancers, target groups, listeners, rules and security groups that carry its
+ * ownership tag, and never hand that tag to something it did not create. Security-group rules only inside the
+ * cluster's VPC. No WAF, Shield or Cognito permissions: the platform turns those features off in the chart.
  */
-export function loadBalancerControllerPolicy(): string {
+export function loadBalancerControllerPolicy(vpcId: string): string {
   const owned = { Null: { [`aws:ResourceTag/${OWNED}`]: "false" } };
+  const requestsOwnership = { Null: { [`aws:RequestTag/${OWNED}`]: "false" } };
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
@@ -25,29 +27,45 @@ export function loadBalancerControllerPolicy(): string {
         Action: ["ec2:Describe*", "ec2:GetSecurityGroupsForVpc", "elasticloadbalancing:Describe*", "acm:ListCertificates", "acm:DescribeCertificate"],
       },
       {
-        Sid: "CreateOwnedSecurityGroups", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: "*",
-        Condition: { Null: { [`aws:RequestTag/${OWNED}`]: "false" } },
+        // CreateSecurityGroup is authorised against the VPC and the new group: the VPC must be the cluster's,
+        // the group must be created with the ownership tag.
+        Sid: "CreateSecurityGroupsInTheVpc", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: `arn:aws:ec2:*:*:vpc/${vpcId}`,
+      },
+      {
+        Sid: "CreateOwnedSecurityGroups", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: "arn:aws:ec2:*:*:security-group/*",
+        Condition: requestsOwnership,
       },
       {
         Sid: "TagOnCreate", Effect: "Allow", Action: "ec2:CreateTags", Resource: "arn:aws:ec2:*:*:security-group/*",
-        Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, Null: { [`aws:RequestTag/${OWNED}`]: "false" } },
+        Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, ...requestsOwnership },
       },
       {
         Sid: "ManageOwnedSecurityGroups", Effect: "Allow", Resource: "*", Condition: owned,
         Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags"],
       },
       {
-        // The controller also opens the nodes' (cluster) security group to its load balancers' group.
-        Sid: "OpenTargetsToOwnedBalancers", Effect: "Allow", Resource: "*",
+        // The controller also opens the nodes' (cluster) security group to its load balancers' group: only in this VPC.
+        Sid: "OpenTargetsInTheVpc", Effect: "Allow", Resource: "*",
         Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+        Condition: { ArnLike: { "ec2:Vpc": `arn:aws:ec2:*:*:vpc/${vpcId}` } },
       },
       {
         Sid: "CreateOwnedBalancers", Effect: "Allow", Resource: "*",
         Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
-        Condition: { Null: { [`aws:RequestTag/${OWNED}`]: "false" } },
+        Condition: requestsOwnership,
       },
       {
-        Sid: "ListenersAndRules", Effect: "Allow", Resource: "*",
+        Sid: "TagOnCreate2", Effect: "Allow", Resource: "*", Action: "elasticloadbalancing:AddTags",
+        Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateLoadBalancer", "CreateTargetGroup", "CreateListener", "CreateRule"] } },
+      },
+      {
+        // On what it owns it may change other tags, but never add or remove the ownership tag itself.
+        Sid: "RetagOwned", Effect: "Allow", Resource: "*", Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+        Condition: { Null: { [`aws:RequestTag/${OWNED}`]: "true", [`aws:ResourceTag/${OWNED}`]: "false" } },
+      },
+      {
+        // Listeners and rules hang off an owned load balancer; they carry the tag too.
+        Sid: "ListenersOnOwnedBalancers", Effect: "Allow", Resource: "*", Condition: owned,
         Action: [
           "elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:ModifyListener",
           "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:AddListenerCertificates",
@@ -56,20 +74,13 @@ export function loadBalancerControllerPolicy(): string {
         ],
       },
       {
-        Sid: "TagOwned", Effect: "Allow", Resource: ["arn:aws:elasticloadbalancing:*:*:loadbalancer/*", "arn:aws:elasticloadbalancing:*:*:targetgroup/*", "arn:aws:elasticloadbalancing:*:*:listener/*", "arn:aws:elasticloadbalancing:*:*:listener-rule/*"],
-        Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
-      },
-      {
         Sid: "ManageOwnedBalancers", Effect: "Allow", Resource: "*", Condition: owned,
         Action: [
           "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:SetSecurityGroups",
           "elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",
           "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup",
+          "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
         ],
-      },
-      {
-        Sid: "RegisterTargets", Effect: "Allow", Resource: "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*",
-        Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
       },
     ],
   });
@@ -89,7 +100,7 @@ export interface LoadBalancerControllerArgs {
 /**
  * The AWS Load Balancer Controller: turns the platform's Ingress into an ALB. Installed from its Helm chart
  * (pinned) in kube-system, two replicas, its ServiceAccount bound to an IRSA role with the policy above; the
- * Service mutator webhook is off so it never takes over other LoadBalancer Services.
+ * Service mutator webhook is off so it never takes over other LoadBalancer Services, and WAF and Shield are off.
  */
 export class LoadBalancerController extends pulumi.ComponentResource {
   public readonly roleArn: pulumi.Output<string>;
@@ -99,7 +110,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
     const serviceAccount = "aws-load-balancer-controller";
     const role: aws.iam.Role = createIrsaRole(`${name}-irsa`, {
       oidcProviderArn: args.oidcProviderArn, oidcIssuerUrl: args.oidcIssuerUrl, namespace: "kube-system", serviceAccount,
-      inlinePolicy: loadBalancerControllerPolicy(),
+      inlinePolicy: pulumi.output(args.vpcId).apply(loadBalancerControllerPolicy),
     }, { parent: this });
 
     new k8s.helm.v3.Release(`${name}-chart`, {
@@ -115,6 +126,10 @@ export class LoadBalancerController extends pulumi.ComponentResource {
         vpcId: args.vpcId,
         replicaCount: 2,
         enableServiceMutatorWebhook: false,
+        // The policy grants no WAF or Shield calls; left on, the controller calls them and the Ingress never gets an address.
+        enableWaf: false,
+        enableWafv2: false,
+        enableShield: false,
         serviceAccount: { create: true, name: serviceAccount, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
       },
     }, { parent: this, provider: args.provider });

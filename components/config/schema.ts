@@ -69,7 +69,7 @@ export const rawConfigSchema = z.strictObject({
 
   image: z.strictObject({
     build: doc(z.boolean().default(false),
-      "Build a derived server image from image/Dockerfile (server.image as its base: non-root, no bundled database or Redis), push it to a private ECR repository (immutable tags, scan on push, KMS), and run its digest. Needs Docker where pulumi runs. Default false: run server.image as it is."),
+      "Build a derived server image from image/server/Dockerfile (server.image as its base: non-root, no bundled database or Redis), push it to a private ECR repository (immutable tags, scan on push, KMS), and run its digest. Needs Docker where pulumi runs. Default false: run server.image as it is."),
   }).prefault({}),
 
   ingress: z.strictObject({
@@ -118,6 +118,9 @@ export const rawConfigSchema = z.strictObject({
     retentionDays: doc(int(1, 3650).default(30), "Days a backup object is kept in S3 (1-3650). Default 30."),
     objectLockDays: doc(int(0, 3650).default(0), "S3 Object Lock retention in governance mode, days; 0 turns it off. Default 0."),
     restoreDrillSchedule: doc(cronSchedule.default("0 5 * * 0"), "Schedule of the restore drill that proves the latest backup restores. Default 0 5 * * 0."),
+    replicationRegion: doc(z.string().regex(/^[a-z]{2}(?:-[a-z]+)+-\d$/, { error: "expected an AWS region such as eu-central-1" }).optional(),
+      "Replicate every backup to a bucket in this region, encrypted with a key of its own there. Must differ from aws:region. Default: no replication."),
+    image: doc(pinnedImage.optional(), "A prebuilt image for the backup jobs: pg_dump of the server's major version, AWS CLI v2, zstd, bash. Unset: built from image/backup/Dockerfile and pushed to ECR (needs Docker where pulumi runs)."),
   }).prefault({}),
 
   llm: z.strictObject({
@@ -200,6 +203,9 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
     for (const key of ["vpcId", "privateSubnetIds", "nodeSecurityGroupId"] as const) {
       if (c.cluster[key] === undefined) fail(`cluster.${key}`, undefined, "is required with cluster.mode=existing when the database or cache runs on AWS (RDS, ElastiCache)");
     }
+  }
+  if (c.backup.enabled && c.cluster.mode === ClusterMode.Existing && c.cluster.oidcProviderArn === undefined) {
+    fail("cluster.oidcProviderArn", undefined, "is required with backup.enabled on an existing cluster: the backup jobs reach S3 through an IRSA role");
   }
   budgetIssues(c).forEach((issue) => issues.push(issue));
   if (c.backup.objectLockDays > c.backup.retentionDays) {

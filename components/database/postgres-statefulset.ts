@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { platformLabels } from "../workload/namespace";
+import { createClientOnlyPolicy } from "../workload/network-policies";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../workload/pod-security";
 import { ADMIN_USER, DATABASE_NAME, type DatabaseEndpoint } from "./endpoint";
 
@@ -119,15 +120,9 @@ export class PostgresStatefulSet extends pulumi.ComponentResource {
       },
     }, k8sOpts);
 
-    new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
-      metadata: { name: objectName, namespace: args.namespace, labels },
-      spec: {
-        podSelector: { matchLabels: selector },
-        policyTypes: ["Ingress", "Egress"],
-        ingress: [{ from: [{ podSelector: { matchLabels: { [DATABASE_CLIENT_LABEL]: "true" } } }], ports: [{ port: 5432, protocol: "TCP" }] }],
-        egress: [],
-      },
-    }, k8sOpts);
+    createClientOnlyPolicy(`${name}-netpol`, {
+      namespace: args.namespace, objectName, labels, selector, clientLabel: DATABASE_CLIENT_LABEL, port: 5432, provider: args.provider,
+    }, { parent: this });
 
     // minAvailable 1 of 1: a voluntary eviction (drain) waits until an operator moves the database on purpose.
     new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { createClientOnlySecurityGroup } from "../cluster/security-groups";
 import { createKmsKey } from "../secrets/kms-key";
 import { ADMIN_USER, DATABASE_NAME, type DatabaseEndpoint } from "./endpoint";
 
@@ -55,11 +56,8 @@ export class RdsPostgres extends pulumi.ComponentResource {
     const key = createKmsKey(`${name}-key`, `${args.physicalName}-rds`, `Encrypts RDS storage, snapshots and Performance Insights of ${args.physicalName}`, child);
     const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: `Private subnets of ${args.physicalName}` }, child);
 
-    // No inline rules: the provider then removes AWS's default allow-all egress; the database needs none.
-    const sg = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: `PostgreSQL of ${args.physicalName}: 5432 from the cluster only` }, child);
-    new aws.vpc.SecurityGroupIngressRule(`${name}-from-cluster`, {
-      securityGroupId: sg.id, referencedSecurityGroupId: args.clientSecurityGroupId, ipProtocol: "tcp", fromPort: 5432, toPort: 5432,
-      description: "PostgreSQL from the cluster's nodes and pods",
+    const sg = createClientOnlySecurityGroup(name, {
+      vpcId: args.vpcId, port: 5432, clientSecurityGroupId: args.clientSecurityGroupId, description: `PostgreSQL of ${args.physicalName}: 5432 from the cluster only`,
     }, child);
 
     const parameters = new aws.rds.ParameterGroup(`${name}-params`, {

@@ -6,8 +6,10 @@ import { EksCluster, ExistingCluster, amiTypeFor } from "../cluster";
 import { InClusterRedis } from "../cache";
 import { PostgresStatefulSet, RdsPostgres } from "../database";
 import { PlatformSecrets, createKmsKey } from "../secrets";
-import { AgentServer, ServerImageBuild, createNamespace, createNetworkPolicies, createServerIngress, type Destination, type IngressSource } from "../workload";
+import { ImageBuild } from "../images";
+import { AgentServer, createNamespace, createNetworkPolicies, createServerIngress, type Destination, type IngressSource } from "../workload";
 import { awsServicesUsed } from "./aws-usage";
+import { buildBackups, type Backups } from "./backups";
 import { buildDataTier, type AwsNetwork } from "./data-tier";
 
 /** LLM provider key config fields and the environment variables the server reads them from. */
@@ -54,6 +56,8 @@ export class AgentPlatform extends pulumi.ComponentResource {
   public readonly cacheEndpoint: pulumi.Output<string>;
   /** The server's ClusterIP Service. */
   public readonly serviceName: pulumi.Output<string>;
+  /** The S3 bucket holding the logical backups, or undefined when backups are off. */
+  public readonly backupBucket: pulumi.Output<string | undefined>;
   /** https://<ingress.host>/, or undefined when the stack has no ingress (dev). */
   public readonly url: pulumi.Output<string | undefined>;
 
@@ -72,6 +76,9 @@ export class AgentPlatform extends pulumi.ComponentResource {
     if (services.length > 0) {
       const region = args.awsRegion ?? new pulumi.Config("aws").get("region");
       awsRegion = region;
+      if (region && config.backup.replicationRegion === region) {
+        throw new ConfigError([{ key: "agent-platform:backup.replicationRegion", value: JSON.stringify(region), message: "must differ from aws:region: a replica in the same region survives no regional outage" }]);
+      }
       if (!region) {
         throw new ConfigError([{ key: "aws:region", value: undefined, message: `is required: this stack uses AWS (${services.join(", ")}); run: pulumi config set aws:region <region>` }]);
       }
@@ -105,6 +112,9 @@ export class AgentPlatform extends pulumi.ComponentResource {
 
     const namespace = createNamespace(`${name}-namespace`, {
       name: config.namespace, instance: name, podSecurityVersion: `v${config.cluster.kubernetesVersion}`, provider: k8sProvider,
+      // With the ALB (target type ip), a new pod counts as ready only once the load balancer sees it healthy, so a
+      // rolling update never removes the last registered target.
+      ...(config.ingress.enabled && config.ingress.className === "alb" ? { extraLabels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } } : {}),
     }, { parent: this });
 
     const providerKeys: Record<string, pulumi.Input<string>> = {};
@@ -126,8 +136,8 @@ export class AgentPlatform extends pulumi.ComponentResource {
     // With image.build, the server and its migrations run the digest of the image built from server.image.
     let serverImage: pulumi.Input<string> = config.server.image;
     if (config.image.build && secretsKey) {
-      const build = new ServerImageBuild(`${name}-image`, {
-        repositoryName: `${physical}-server`, baseImage: config.server.image, kmsKeyArn: secretsKey.arn,
+      const build = new ImageBuild(`${name}-image`, {
+        repositoryName: `${physical}-server`, dockerfileDir: "server", buildArgs: { BASE_IMAGE: config.server.image }, kmsKeyArn: secretsKey.arn,
         platform: amiTypeFor(config.cluster.nodeInstanceTypes).includes("ARM") ? "linux/arm64" : "linux/amd64",
       }, { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) });
       serverImage = build.imageDigestRef;
@@ -162,6 +172,19 @@ export class AgentPlatform extends pulumi.ComponentResource {
       provider: k8sProvider,
     }, { parent: this });
 
+    let backups: Backups | undefined;
+    if (config.backup.enabled && awsProvider && awsRegion) {
+      const oidcArn = this.cluster instanceof EksCluster ? this.cluster.oidcProviderArn : config.cluster.oidcProviderArn;
+      const oidcUrl = this.cluster instanceof EksCluster ? this.cluster.oidcIssuerUrl : config.cluster.oidcIssuerUrl;
+      if (oidcArn === undefined || oidcUrl === undefined) throw new Error("backups need the cluster's OIDC provider (IRSA)");
+      backups = buildBackups(this, {
+        instance: name, physicalName: physical, config, namespace: namespace.metadata.name, provider: k8sProvider, awsProvider, region: awsRegion,
+        endpoint: data.endpoint, clientLabels: data.clientLabels, oidc: { providerArn: oidcArn, issuerUrl: oidcUrl },
+        platform: amiTypeFor(config.cluster.nodeInstanceTypes).includes("ARM") ? "linux/arm64" : "linux/amd64",
+      });
+    }
+    this.backupBucket = backups ? backups.bucket : pulumi.output(undefined);
+
     const vpcCidr = this.cluster instanceof EksCluster ? this.cluster.vpcCidr : config.cluster.vpcCidr;
     const { ingress } = config;
     const ingressFrom: IngressSource = !ingress.enabled ? undefined : ingress.className === "alb" ? { cidr: vpcCidr } : { namespace: ingress.controllerNamespace };
@@ -169,6 +192,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
     createNetworkPolicies(`${name}-netpol`, {
       namespace: namespace.metadata.name, instance: name, serverSelector: server.selector, jobSelector: data.jobs.selector, serverPort: server.port,
       ingressFrom,
+      ...(backups ? { backupSelector: { "app.kubernetes.io/instance": name, "app.kubernetes.io/component": "backup" } } : {}),
       database: inVpc(data.database instanceof PostgresStatefulSet, { "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "postgres" }),
       cache: inVpc(data.cache instanceof InClusterRedis, { "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "redis" }),
       provider: k8sProvider,
@@ -202,7 +226,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
     this.awsServices = pulumi.output(services);
     this.kubeconfig = this.cluster instanceof EksCluster ? this.cluster.kubeconfig : pulumi.output(undefined);
     this.registerOutputs({
-      url: this.url, databaseEndpoint: this.databaseEndpoint, cacheEndpoint: this.cacheEndpoint, serviceName: this.serviceName,
+      url: this.url, backupBucket: this.backupBucket, databaseEndpoint: this.databaseEndpoint, cacheEndpoint: this.cacheEndpoint, serviceName: this.serviceName,
       kubeconfig: this.kubeconfig,
       namespace: this.namespace, credentialsSecretName: this.credentialsSecretName, serverPassword: this.serverPassword,
       secretArns: this.secretArns, awsServices: this.awsServices,

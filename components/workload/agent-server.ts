@@ -43,7 +43,8 @@ export interface AgentServerArgs {
 }
 
 const SERVER_UID = 10001;
-// Seconds a pod keeps serving after it is told to stop: readiness fails at once (draining), streams finish.
+// Seconds a terminating pod keeps serving before the server gets SIGINT: the pod is already out of the Service's
+// endpoints (it is terminating), the load balancer deregisters it, and streams in flight finish.
 const DRAIN_SECONDS = 20;
 const GRACE_SECONDS = 120;
 

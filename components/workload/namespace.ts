@@ -20,6 +20,8 @@ export interface NamespaceArgs {
   podSecurityVersion: string;
   /** Provider of the target cluster. Required. */
   provider: k8s.Provider;
+  /** Extra labels, such as the ALB pod readiness gate. Default: none. */
+  extraLabels?: Record<string, string>;
 }
 
 /**
@@ -34,6 +36,6 @@ export function createNamespace(resourceName: string, args: NamespaceArgs, opts:
     pss[`pod-security.kubernetes.io/${mode}-version`] = args.podSecurityVersion;
   }
   return new k8s.core.v1.Namespace(resourceName, {
-    metadata: { name: args.name, labels: { ...platformLabels(args.instance), ...pss } },
+    metadata: { name: args.name, labels: { ...platformLabels(args.instance), ...pss, ...args.extraLabels } },
   }, { ...opts, provider: args.provider });
 }

@@ -19,9 +19,36 @@ export interface NetworkPoliciesArgs {
   jobSelector: Record<string, string>;
   serverPort: number;
   ingressFrom: IngressSource;
+  /** Pod labels of the backup jobs, when backups are on. */
+  backupSelector?: Record<string, string>;
   database: Destination;
   cache: Destination;
   provider: k8s.Provider;
+}
+
+export interface ClientOnlyPolicyArgs {
+  namespace: pulumi.Input<string>;
+  objectName: string;
+  labels: Record<string, string>;
+  /** The pods the policy protects. */
+  selector: Record<string, string>;
+  /** The label a client pod must carry (value "true"). */
+  clientLabel: string;
+  port: number;
+  provider: k8s.Provider;
+}
+
+/** A NetworkPolicy for a server-side pod (database, Redis): in only from labelled clients on its port, out nowhere. */
+export function createClientOnlyPolicy(name: string, args: ClientOnlyPolicyArgs, opts: pulumi.CustomResourceOptions): k8s.networking.v1.NetworkPolicy {
+  return new k8s.networking.v1.NetworkPolicy(name, {
+    metadata: { name: args.objectName, namespace: args.namespace, labels: args.labels },
+    spec: {
+      podSelector: { matchLabels: args.selector },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [{ from: [{ podSelector: { matchLabels: { [args.clientLabel]: "true" } } }], ports: [{ port: args.port, protocol: "TCP" }] }],
+      egress: [],
+    },
+  }, { ...opts, provider: args.provider });
 }
 
 const dns: Rule = {
@@ -66,6 +93,19 @@ export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, o
       ],
     },
   }, k8sOpts);
+
+  if (args.backupSelector) {
+    new k8s.networking.v1.NetworkPolicy(`${name}-backup`, {
+      metadata: meta("backup"),
+      spec: {
+        podSelector: { matchLabels: args.backupSelector },
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [],
+        // S3 and STS (IRSA) over HTTPS, and the database.
+        egress: [dns, { to: [peer(args.database)], ports: [{ port: 5432, protocol: "TCP" }] }, { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443, protocol: "TCP" }] }],
+      },
+    }, k8sOpts);
+  }
 
   new k8s.networking.v1.NetworkPolicy(`${name}-jobs`, {
     metadata: meta("database-jobs"),

@@ -22,13 +22,14 @@ const migrationsImage = (run: ProgramRun): string => {
 describe("image.build", () => {
   it("is off by default: the configured pinned image runs and nothing is built", async () => {
     const prod = await runStack("prod");
-    expect(prod.ofType("aws:ecr/repository:Repository")).toEqual([]);
-    expect(prod.ofType("docker:index/image:Image")).toEqual([]);
+    // (The backup jobs' image is built in prod all the same; only the server's is at stake here.)
+    expect(prod.ofType("aws:ecr/repository:Repository").filter((r) => String(prod.inputs(r).name).endsWith("-server"))).toEqual([]);
+    expect(prod.ofType("docker:index/image:Image").filter((i) => String(prod.inputs(i).imageName).includes("-server:"))).toEqual([]);
     expect(serverImage(prod)).toBe("letta/letta:0.16.8");
   });
 
   it("pushes to a private ECR repository with immutable tags, scan on push and KMS", () => {
-    const repo = built.inputs(built.one("aws:ecr/repository:Repository"));
+    const repo = built.inputs(built.ofType("aws:ecr/repository:Repository").find((r) => String(built.inputs(r).name).endsWith("-server")) ?? built.resources[0]!);
     const key = built.ofType("aws:kms/key:Key").find((k) => String(built.inputs(k).description).startsWith("Encrypts the secrets"));
     expect(repo).toMatchObject({
       name: "agents-prod-server", imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true },
@@ -38,17 +39,17 @@ describe("image.build", () => {
   });
 
   it("builds image/Dockerfile from server.image for the nodes' architecture, with the registry password kept secret", () => {
-    const image = built.one("docker:index/image:Image");
+    const image = built.ofType("docker:index/image:Image").find((i) => String(built.inputs(i).imageName).includes("-server:")) ?? built.resources[0]!;
     const inputs = built.inputs(image) as { imageName: string; build: { context: string; dockerfile: string; platform: string; args: Json } };
     expect(inputs.build.args).toEqual({ BASE_IMAGE: "letta/letta:0.16.8" });
     expect(inputs.build.platform).toBe("linux/amd64");
-    expect(path.relative(process.cwd(), inputs.build.dockerfile)).toBe(path.join("image", "Dockerfile"));
+    expect(path.relative(process.cwd(), inputs.build.dockerfile)).toBe(path.join("image", "server", "Dockerfile"));
     expect(inputs.imageName).toMatch(/\/agents-prod-server:build-[0-9a-f]{12}$/);
     expect(isSecretValue((image.inputs.registry as Json).password)).toBe(true);
   });
 
   it("runs the pushed digest in the server and in the migrations Job", () => {
-    const digest = String((built.one("docker:index/image:Image").outputs as Json).repoDigest);
+    const digest = String((built.ofType("docker:index/image:Image").find((i) => String(built.inputs(i).imageName).includes("-server:"))?.outputs)?.repoDigest);
     expect(digest).toMatch(/\/agents-prod-server@sha256:[0-9a-f]{64}$/);
     expect(serverImage(built)).toBe(digest);
     expect(migrationsImage(built)).toBe(digest);
@@ -56,12 +57,13 @@ describe("image.build", () => {
 
   it("builds for arm64 when the nodes are Graviton", async () => {
     const arm = await runStack("prod", { "image.build": "true", "cluster.nodeInstanceTypes": '["m7g.large"]' });
-    expect((arm.inputs(arm.one("docker:index/image:Image")).build as Json).platform).toBe("linux/arm64");
+    for (const image of arm.ofType("docker:index/image:Image")) expect((arm.inputs(image).build as Json).platform).toBe("linux/arm64");
+    expect(arm.ofType("docker:index/image:Image")).toHaveLength(2);
   });
 });
 
-describe("image/Dockerfile", () => {
-  const text = readFileSync(path.join(process.cwd(), "image", "Dockerfile"), "utf8");
+describe("image/server/Dockerfile", () => {
+  const text = readFileSync(path.join(process.cwd(), "image", "server", "Dockerfile"), "utf8");
   const instructions = text.split("\n").filter((l) => /^[A-Z]+\s/.test(l));
 
   it("derives from the configured base, never a floating tag", () => {

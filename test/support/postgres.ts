@@ -42,6 +42,11 @@ export interface PostgresServer {
   query(sql: string, connection?: Partial<Connection>): string;
   /** Stops the server (fast shutdown) and removes the temp dir; safe to call twice. */
   stop(): Promise<void>;
+  /** Stops the server at once (`pg_ctl stop -m immediate`: to its clients, a crash), keeping its data and temp dir;
+   * throws when it does not stop. `start()` brings it back. */
+  stopImmediately(): void;
+  /** Starts the server again (after `stopImmediately()`), on the same port; throws with the log when it does not. */
+  start(): void;
 }
 
 const INSTALL_HINT =
@@ -212,9 +217,20 @@ export async function startPostgres(options: { superuser?: string } = {}): Promi
       }
       return result.stdout.replace(/\n$/, "");
     };
+    const stopImmediately = (): void => {
+      const result = serverCommand("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "-t", "60", "stop"]);
+      if (result.status !== 0) throw new Error(`pg_ctl stop -m immediate failed (exit ${String(result.status)}):\n${result.stderr}${result.stdout}`);
+    };
+    const start = (): void => {
+      const result = serverCommand("pg_ctl", ["-D", dataDir, "-l", logFile, "-w", "-t", "60", "start"]);
+      if (result.status !== 0) {
+        const log = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
+        throw new Error(`pg_ctl start failed (exit ${String(result.status)}) on port ${port}:\n${result.stderr}${result.stdout}\n${log}`);
+      }
+    };
     return {
       host, port, superuser, password, version, majorVersion: Number.parseInt(version, 10),
-      env, psql, query, stop,
+      env, psql, query, stop, stopImmediately, start,
     };
   } catch (error) {
     await stop();

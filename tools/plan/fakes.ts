@@ -73,7 +73,8 @@ export function fakeOutputs(type: string, name: string, inputs: Inputs, region: 
       };
     case "aws:s3/bucket:Bucket":
     case "aws:s3/bucketV2:BucketV2": {
-      const bucket = str(inputs.bucket, `${name}-placeholder`);
+      // A bucketPrefix gets a unique suffix from AWS (Pulumi's auto-naming does the same without one).
+      const bucket = str(inputs.bucket, `${str(inputs.bucketPrefix, `${name}-`)}20261123placeholder`);
       return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${region}.${PLACEHOLDER_DOMAIN}` };
     }
     case "aws:iam/role:Role":

@@ -1,0 +1,1 @@
+export { ImageBuild, type ImageBuildArgs } from "./image-build";

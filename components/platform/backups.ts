@@ -1,0 +1,65 @@
+import type * as aws from "@pulumi/aws";
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { BACKUP_SERVICE_ACCOUNT_SUFFIX, BackupJobs, BackupStorage, backupJobPolicy } from "../backup";
+import { createIrsaRole } from "../cluster/irsa-role";
+import type { PlatformConfig } from "../config";
+import type { DatabaseEndpoint } from "../database";
+import { ImageBuild } from "../images";
+
+/** Key prefix of the logical backups in the bucket. */
+export const BACKUP_PREFIX = "postgres";
+
+/** The pinned PostgreSQL image the backup image is built from, per server major version (pg_dump ≥ server). */
+export const POSTGRES_CLIENT_IMAGES: Record<string, string> = { "16": "postgres:16.10-bookworm", "17": "postgres:17.6-bookworm" };
+
+export interface BackupsArgs {
+  instance: string;
+  physicalName: string;
+  config: PlatformConfig;
+  namespace: pulumi.Input<string>;
+  provider: k8s.Provider;
+  awsProvider: aws.Provider;
+  region: string;
+  endpoint: DatabaseEndpoint;
+  clientLabels: Record<string, string>;
+  oidc: { providerArn: pulumi.Input<string>; issuerUrl: pulumi.Input<string> };
+  /** linux/amd64 or linux/arm64, for the built image. */
+  platform: string;
+}
+
+export interface Backups {
+  bucket: pulumi.Output<string>;
+  jobs: BackupJobs;
+  roleArn: pulumi.Output<string>;
+}
+
+/** Backup storage, the jobs' IRSA role (this bucket's prefix and this key only), the image, and the jobs. */
+export function buildBackups(parent: pulumi.Resource, args: BackupsArgs): Backups {
+  const { config, instance } = args;
+  const awsOpts = { parent, providers: [args.awsProvider] };
+  const storage = new BackupStorage(`${instance}-backup-storage`, {
+    physicalName: args.physicalName, retentionDays: config.backup.retentionDays, objectLockDays: config.backup.objectLockDays,
+    ...(config.backup.replicationRegion ? { replicationRegion: config.backup.replicationRegion } : {}),
+  }, awsOpts);
+
+  const role = createIrsaRole(`${instance}-backup-irsa`, {
+    oidcProviderArn: args.oidc.providerArn, oidcIssuerUrl: args.oidc.issuerUrl,
+    namespace: args.namespace, serviceAccount: `${instance}-${BACKUP_SERVICE_ACCOUNT_SUFFIX}`,
+    inlinePolicy: pulumi.all([storage.bucketArn, storage.kmsKeyArn]).apply(([bucketArn, keyArn]) => backupJobPolicy(bucketArn, BACKUP_PREFIX, keyArn)),
+  }, { parent, provider: args.awsProvider });
+
+  const image: pulumi.Input<string> = config.backup.image ?? new ImageBuild(`${instance}-backup-image`, {
+    repositoryName: `${args.physicalName}-backup`, dockerfileDir: "backup",
+    buildArgs: { POSTGRES_IMAGE: POSTGRES_CLIENT_IMAGES[config.database.engineVersion] ?? "postgres:17.6-bookworm" },
+    kmsKeyArn: storage.kmsKeyArn, platform: args.platform,
+  }, awsOpts).imageDigestRef;
+
+  const jobs = new BackupJobs(`${instance}-backup-jobs`, {
+    namespace: args.namespace, instance, endpoint: args.endpoint, image,
+    s3Uri: pulumi.interpolate`s3://${storage.bucket}/${BACKUP_PREFIX}`, region: args.region, roleArn: role.arn,
+    schedule: config.backup.schedule, drillSchedule: config.backup.restoreDrillSchedule, clientLabels: args.clientLabels, provider: args.provider,
+  }, { parent });
+
+  return { bucket: storage.bucket, jobs, roleArn: role.arn };
+}

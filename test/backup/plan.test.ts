@@ -1,0 +1,193 @@
+// The backup infrastructure as the prod plan renders it: buckets, the jobs' IRSA role, the CronJobs.
+import { beforeAll, describe, expect, it } from "vitest";
+import type { CapturedResource } from "../../tools/plan/capture";
+import { runStack, type ProgramRun } from "../support/harness";
+import { named } from "../support/k8s";
+
+type Json = Record<string, unknown>;
+interface Statement { Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[]; Condition?: Record<string, Record<string, unknown>>; Principal?: unknown }
+let prod: ProgramRun;
+
+beforeAll(async () => {
+  prod = await runStack("prod");
+});
+
+/** The side resource of a type attached to the bucket whose inputs.bucketPrefix starts with `prefix`. */
+function sideOf(type: string, prefix: string): Json {
+  const bucket = prod.ofType("aws:s3/bucket:Bucket").find((b) => String(prod.inputs(b).bucketPrefix).startsWith(prefix)) as CapturedResource;
+  const found = prod.ofType(type).filter((r) => prod.inputs(r).bucket === bucket.id);
+  expect(found, `${type} of ${prefix}`).toHaveLength(1);
+  return prod.inputs(found[0] as CapturedResource);
+}
+
+const BACKUPS = "agents-prod-backups-";
+const LOGS = "agents-prod-backup-logs-";
+
+describe("backup storage", () => {
+  it.each([BACKUPS, LOGS])("%s: versioned, all public access blocked, ACLs off, never force-destroyed", (prefix) => {
+    const bucket = prod.ofType("aws:s3/bucket:Bucket").map((b) => prod.inputs(b)).find((b) => String(b.bucketPrefix).startsWith(prefix));
+    expect(bucket?.forceDestroy).toBe(false);
+    expect(sideOf("aws:s3/bucketVersioning:BucketVersioning", prefix).versioningConfiguration).toEqual({ status: "Enabled" });
+    expect(sideOf("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", prefix)).toMatchObject({
+      blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+    });
+    expect(sideOf("aws:s3/bucketOwnershipControls:BucketOwnershipControls", prefix).rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
+  });
+
+  it("encrypts backups with a rotating customer-managed key, logs with SSE-S3", () => {
+    const key = prod.ofType("aws:kms/key:Key").find((k) => String(prod.inputs(k).description).startsWith("Encrypts the logical backups")) as CapturedResource;
+    expect(prod.inputs(key).enableKeyRotation).toBe(true);
+    expect(sideOf("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", BACKUPS).rules).toEqual([
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: (key.outputs as Json).arn }, bucketKeyEnabled: true },
+    ]);
+    expect(sideOf("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", LOGS).rules).toEqual([
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+    ]);
+  });
+
+  it("denies plain HTTP, old TLS and uploads asking for another encryption", () => {
+    const policy = JSON.parse(String(sideOf("aws:s3/bucketPolicy:BucketPolicy", BACKUPS).policy)) as { Statement: Statement[] };
+    const bySid = new Map(policy.Statement.map((s) => [s.Sid, s]));
+    expect(bySid.get("DenyInsecureTransport")).toMatchObject({ Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+    expect(bySid.get("DenyOutdatedTls")?.Condition).toEqual({ NumericLessThan: { "s3:TlsVersion": "1.2" } });
+    expect(bySid.get("DenyOtherEncryption")).toMatchObject({ Effect: "Deny", Action: "s3:PutObject", Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } } });
+    expect(policy.Statement.filter((s) => s.Effect === "Allow")).toEqual([]);
+  });
+
+  it("keeps backups 30 days, noncurrent versions 7, aborts incomplete uploads after 1 day", () => {
+    const [rule] = sideOf("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", BACKUPS).rules as Json[];
+    expect(rule).toMatchObject({ status: "Enabled", expiration: { days: 30 }, noncurrentVersionExpiration: { noncurrentDays: 7 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } });
+  });
+
+  it("sends its access logs to the log bucket, which admits only S3's log delivery for this account", () => {
+    const logging = sideOf("aws:s3/bucketLogging:BucketLogging", BACKUPS);
+    const logBucket = prod.ofType("aws:s3/bucket:Bucket").find((b) => String(prod.inputs(b).bucketPrefix).startsWith(LOGS)) as CapturedResource;
+    expect(logging).toMatchObject({ targetBucket: (logBucket.outputs as Json).bucket, targetPrefix: "backups/" });
+    const policy = JSON.parse(String(sideOf("aws:s3/bucketPolicy:BucketPolicy", LOGS).policy)) as { Statement: Statement[] };
+    const allows = policy.Statement.filter((s) => s.Effect === "Allow");
+    expect(allows).toEqual([expect.objectContaining({ Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject", Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } })]);
+  });
+
+  it("has no Object Lock by default, and governance-mode lock for the configured days when asked", async () => {
+    expect(prod.ofType("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")).toEqual([]);
+    const locked = await runStack("prod", { "backup.objectLockDays": "14" });
+    const bucket = locked.ofType("aws:s3/bucket:Bucket").map((b) => locked.inputs(b)).find((b) => String(b.bucketPrefix).startsWith(BACKUPS));
+    expect(bucket?.objectLockEnabled).toBe(true);
+    expect(locked.inputs(locked.one("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")).rule).toEqual({ defaultRetention: { mode: "GOVERNANCE", days: 14 } });
+  });
+});
+
+describe("cross-region replication", () => {
+  it("is off by default", () => {
+    expect(prod.ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig")).toEqual([]);
+  });
+
+  it("replicates every backup, delete markers included, to a bucket in the other region under a key of its own there", async () => {
+    const run = await runStack("prod", { "backup.replicationRegion": "eu-central-1" });
+    const replicaBucket = run.ofType("aws:s3/bucket:Bucket").find((b) => String(run.inputs(b).bucketPrefix).startsWith("agents-prod-backups-replica-")) as CapturedResource;
+    expect(run.inputs(replicaBucket).region).toBe("eu-central-1");
+    const replicaKey = run.ofType("aws:kms/key:Key").find((k) => String(run.inputs(k).description).startsWith("Encrypts the replicated backups")) as CapturedResource;
+    expect(run.inputs(replicaKey)).toMatchObject({ region: "eu-central-1", enableKeyRotation: true });
+    const config = run.inputs(run.one("aws:s3/bucketReplicationConfig:BucketReplicationConfig"));
+    const source = run.ofType("aws:s3/bucket:Bucket").find((b) => String(run.inputs(b).bucketPrefix) === BACKUPS) as CapturedResource;
+    expect(config.bucket).toBe((source.outputs as Json).bucket);
+    expect(config.rules).toEqual([expect.objectContaining({
+      status: "Enabled", deleteMarkerReplication: { status: "Enabled" }, sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+      destination: { bucket: (replicaBucket.outputs as Json).arn, storageClass: "STANDARD", encryptionConfiguration: { replicaKmsKeyId: (replicaKey.outputs as Json).arn } },
+    })]);
+    // Every side resource of the replica lives in the replica's region too.
+    const sideTypes = ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketPolicy:BucketPolicy"];
+    for (const type of sideTypes) {
+      const side = run.ofType(type).find((r) => run.inputs(r).bucket === replicaBucket.id) as CapturedResource;
+      expect(run.inputs(side).region, type).toBe("eu-central-1");
+    }
+  });
+
+  it("refuses to replicate into the stack's own region", async () => {
+    await expect(runStack("prod", { "backup.replicationRegion": "eu-west-1" })).rejects.toThrow(/backup.replicationRegion = "eu-west-1": must differ from aws:region/);
+  });
+});
+
+describe("the backup jobs' IRSA role", () => {
+  const role = (): { trust: { Statement: Statement[] }; policy: { Statement: Statement[] } } => {
+    const roles = prod.ofType("aws:iam/role:Role").filter((r) => r.name === "agents-backup-irsa");
+    expect(roles).toHaveLength(1);
+    const r = roles[0] as CapturedResource;
+    const inline = prod.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "agents-backup-irsa") as CapturedResource;
+    return { trust: JSON.parse(String(prod.inputs(r).assumeRolePolicy)) as { Statement: Statement[] }, policy: JSON.parse(String(prod.inputs(inline).policy)) as { Statement: Statement[] } };
+  };
+
+  it("is trusted only by the jobs' ServiceAccount, for STS", () => {
+    const [statement] = role().trust.Statement;
+    const conditions = statement?.Condition?.StringEquals ?? {};
+    expect(Object.entries(conditions).find(([k]) => k.endsWith(":sub"))?.[1]).toBe("system:serviceaccount:agent-platform:agents-backup");
+    expect(Object.entries(conditions).find(([k]) => k.endsWith(":aud"))?.[1]).toBe("sts.amazonaws.com");
+    expect(statement?.Principal).toEqual({ Federated: (prod.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider").outputs as Json).arn });
+  });
+
+  it("may touch only this bucket's postgres/ prefix and use only this key", () => {
+    const bucketArn = String((prod.ofType("aws:s3/bucket:Bucket").find((b) => String(prod.inputs(b).bucketPrefix).startsWith(BACKUPS))?.outputs as Json).arn);
+    const keyArn = String((prod.ofType("aws:kms/key:Key").find((k) => String(prod.inputs(k).description).startsWith("Encrypts the logical backups"))?.outputs as Json).arn);
+    const resources = role().policy.Statement.flatMap((s) => [s.Resource].flat());
+    expect(new Set(resources)).toEqual(new Set([bucketArn, `${bucketArn}/postgres/*`, keyArn]));
+    const list = role().policy.Statement.find((s) => s.Resource === bucketArn);
+    expect(list?.Condition).toEqual({ StringLike: { "s3:prefix": ["postgres/*", "postgres"] } });
+    for (const s of role().policy.Statement) for (const action of [s.Action].flat()) expect(action).not.toMatch(/\*/);
+  });
+
+  it("is the role the jobs' ServiceAccount names", () => {
+    const sa = named<{ metadata: { annotations: Json } }>(prod, "kubernetes:core/v1:ServiceAccount", "agents-backup");
+    const roleArn = (prod.ofType("aws:iam/role:Role").find((r) => r.name === "agents-backup-irsa")?.outputs as Json).arn;
+    expect(sa.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe(roleArn);
+  });
+});
+
+describe("the backup CronJobs", () => {
+  interface CronJob { spec: { schedule: string; suspend: boolean; concurrencyPolicy: string; startingDeadlineSeconds: number; successfulJobsHistoryLimit: number; failedJobsHistoryLimit: number; jobTemplate: { spec: { backoffLimit: number; activeDeadlineSeconds: number; template: { spec: { serviceAccountName: string; securityContext: Json; containers: { command: string[]; image: string; env: { name: string; value?: string }[]; securityContext: Json; resources: Json }[] } } } } } }
+
+  it.each([
+    ["agents-backup", "0 3 * * *", false, "/scripts/backup.sh"],
+    ["agents-restore-drill", "0 5 * * 0", false, "/scripts/restore-drill.sh"],
+    ["agents-restore", "0 0 1 1 *", true, "/scripts/restore.sh"],
+  ])("%s: %s, suspended %s, runs %s safely", (name, schedule, suspend, script) => {
+    const job = named<CronJob>(prod, "kubernetes:batch/v1:CronJob", name);
+    expect(job.spec).toMatchObject({ schedule, suspend, concurrencyPolicy: "Forbid", startingDeadlineSeconds: 3600, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 5 });
+    const spec = job.spec.jobTemplate.spec;
+    expect(spec.backoffLimit).toBe(1);
+    expect(spec.activeDeadlineSeconds).toBeGreaterThan(0);
+    const pod = spec.template.spec;
+    expect(pod.serviceAccountName).toBe("agents-backup");
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+    const [container] = pod.containers;
+    expect(container?.command).toEqual(["bash", script]);
+    expect(container?.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+    expect(container?.resources).toMatchObject({ limits: { memory: "1Gi" } });
+    const env = new Map(container?.env.map((e) => [e.name, e.value]));
+    expect(env.get("BACKUP_S3_URI")).toMatch(/^s3:\/\/agents-prod-backups-.+\/postgres$/);
+    expect(env.get("PGSSLMODE")).toBe("require");
+    expect(container?.image).toMatch(/\/agents-prod-backup@sha256:[0-9a-f]{64}$/);
+  });
+
+  it("mounts the shipped scripts, byte for byte", async () => {
+    const { readFileSync } = await import("node:fs");
+    const data = named<{ data: Record<string, string> }>(prod, "kubernetes:core/v1:ConfigMap", "agents-backup-scripts").data;
+    for (const script of ["backup.sh", "restore.sh", "restore-drill.sh"]) {
+      expect(data[script]).toBe(readFileSync(`components/backup/scripts/${script}`, "utf8"));
+    }
+  });
+
+  it("builds its image from the server's PostgreSQL major version, or runs a prebuilt one", async () => {
+    const builds = prod.ofType("docker:index/image:Image").map((i) => prod.inputs(i)).filter((i) => String(i.imageName).includes("-backup:"));
+    expect((builds[0]?.build as Json).args).toEqual({ POSTGRES_IMAGE: "postgres:17.6-bookworm" });
+    const v16 = await runStack("prod", { "database.engineVersion": "16", "backup.image": "registry.example.com/pg-backup:16.10-1" });
+    expect(v16.ofType("docker:index/image:Image")).toEqual([]);
+    expect(named<CronJob>(v16, "kubernetes:batch/v1:CronJob", "agents-backup").spec.jobTemplate.spec.template.spec.containers[0]?.image).toBe("registry.example.com/pg-backup:16.10-1");
+  });
+
+  it("exports the bucket; dev has no backups and no AWS", async () => {
+    expect(String(prod.output("backupBucket"))).toMatch(/^agents-prod-backups-/);
+    const dev = await runStack("dev");
+    expect(dev.output("backupBucket")).toBeUndefined();
+    expect(dev.ofType("kubernetes:batch/v1:CronJob")).toEqual([]);
+  });
+});
