@@ -12,8 +12,9 @@ const runs = Number(process.env.BENCH_RUNS ?? 7);
 // The SDK modules the prod plan loads, touched the way the program touches them (the AWS SDK loads lazily).
 const floorScript = [
   "require('@pulumi/pulumi');",
-  "const aws = require('@pulumi/aws'); const k8s = require('@pulumi/kubernetes'); require('@pulumi/random');",
-  "void [aws.ec2, aws.eks, aws.iam, aws.kms, aws.cloudwatch, aws.secretsmanager, k8s.core.v1, k8s.storage.v1];",
+  "const aws = require('@pulumi/aws'); const k8s = require('@pulumi/kubernetes'); require('@pulumi/random'); require('@pulumi/docker');",
+  "void [aws.ec2, aws.eks, aws.iam, aws.kms, aws.cloudwatch, aws.secretsmanager, aws.rds, aws.elasticache, aws.s3, aws.ecr, aws.vpc];",
+  "void [k8s.core.v1, k8s.storage.v1, k8s.apps.v1, k8s.batch.v1, k8s.networking.v1, k8s.policy.v1, k8s.autoscaling.v2, k8s.helm.v3];",
 ].join(" ");
 
 interface Sample { wallMs: number; maxRssKiB: number }
