@@ -15,7 +15,7 @@
 #                          (credentials, region; HOME holds ~/.aws), never by this script.
 #   BACKUP_ZSTD_LEVEL      optional, default 3. zstd compression level (1-19).
 #   BACKUP_ZSTD_THREADS    optional, default 2. zstd worker threads (0: one per CPU the machine has, which ignores
-#                          the container's CPU limit; each thread at level 3 holds about 10 MiB).
+#                          the container's CPU limit; zstd's memory grows with them: ~55 MiB at 2 threads, level 3).
 #   BACKUP_LOCK_WAIT_TIMEOUT  optional, default 15min. How long to wait for the table locks a dump needs (a
 #                          PostgreSQL interval such as 90s or 15min) before failing.
 #   BACKUP_EXPECTED_SIZE   optional, bytes. The size the AWS CLI plans its multipart parts for (at most 10,000
@@ -49,7 +49,9 @@
 # (pg_export_snapshot()), takes ACCESS SHARE locks on the user tables (as pg_dump does: a TRUNCATE or a table rewrite,
 # which are not MVCC-safe, cannot slip in before the counts), and keeps the transaction open while pg_dump runs with
 # --snapshot=<that snapshot>; once pg_dump has finished, the same transaction counts the rows: both saw exactly the
-# same data.
+# same data. (A lock request that conflicts, e.g. a migration's ALTER TABLE, arriving between those locks and
+# pg_dump's own queues pg_dump behind it: pg_dump gives up after BACKUP_LOCK_WAIT_TIMEOUT and the run fails cleanly.
+# Schedule backups away from deployments.)
 #
 # Failure detection, stage by stage:
 #   pg_dump | zstd | tee -> FIFOs for sha256sum and wc -c, and the upload FIFO -> aws s3 cp - (multipart upload)
@@ -61,7 +63,8 @@
 #     end of the stream and never completes the object. The upload itself failing (S3 unreachable, denied) makes aws
 #     exit non-zero; its reader end closes, so tee and the stages before it die of EPIPE/SIGPIPE: also a failure.
 #   - After aws exits 0, head-object must report exactly the number of bytes produced; otherwise the object is
-#     deleted. Only then are the manifest and, last, latest.json written; a failure there deletes the dump too.
+#     deleted. Only then is the manifest written (if that fails, the dump is deleted) and, last, latest.json (if
+#     that fails, the dump and manifest stay: a complete backup that latest.json does not name; exit non-zero).
 #   - SIGTERM/SIGINT (a Job's deadline, a manual stop) kill aws first, then the rest: no completion either. A
 #     SIGKILL of this script alone cannot complete a truncated object either (the pipeline's own copy of the FIFO
 #     stays open until the dump finishes), at worst a complete dump without a manifest, which is not a backup.
@@ -121,6 +124,7 @@ upload_fd=""
 producer_pid=""
 reader_pids=()
 dump_key=""
+upload_started=false   # aws was started: an incomplete multipart upload may exist
 dump_completed=false   # aws exited 0: an object exists at dump_key
 manifest_attempted=false
 backup_done=false      # the dump and its manifest are stored: a complete backup, never deleted
@@ -170,7 +174,7 @@ cleanup() {
       log "deleting s3://${bucket}/${dump_key}: it has no manifest, so it is not a backup"
       awscli s3 rm "s3://${bucket}/${dump_key}" --only-show-errors ||
         log "WARNING: could not delete s3://${bucket}/${dump_key} (it is still no backup: no manifest names it)"
-    else
+    elif [[ $upload_started == true ]]; then
       abort_incomplete_uploads
     fi
   fi
@@ -296,6 +300,7 @@ reader_pids+=("$!")
 # aws itself, not a function or subshell around it: $! must be the process that would complete the upload.
 aws "${aws_args[@]}" s3 cp - "s3://${bucket}/${dump_key}" --expected-size "$expected_size" --only-show-errors <"$work/upload.fifo" &
 upload_pid=$!
+upload_started=true
 # Opening the write end waits for aws's shell to open the read end; from here aws reads until this end is closed.
 exec {upload_fd}>"$work/upload.fifo"
 
@@ -327,8 +332,9 @@ if [[ ${statuses[*]} != "0 0 0" ]]; then
       fail "uploading the dump to s3://${bucket}/${dump_key} failed (aws exited ${upload_status}, its error is above); the dump pipeline stopped with it (${summary})"
     fi
   fi
+  [[ " ${statuses[*]} " == *" 141 "* ]] && summary+="; 141 is SIGPIPE: the next stage stopped reading"
   kill_upload
-  fail "the dump pipeline failed (${summary}; 141 is SIGPIPE: a later stage stopped reading); the upload was cancelled before completing"
+  fail "the dump pipeline failed (${summary}); the upload was cancelled before completing"
 fi
 for pid in "${reader_pids[@]}"; do
   wait "$pid" || { kill_upload; fail "computing the dump's sha256 or size failed"; }

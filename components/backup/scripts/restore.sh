@@ -23,7 +23,9 @@
 #                          not in the dump stay, and a table among them is reported as a difference.
 #   RESTORE_JOBS           optional, default 1. 1: the verified dump is decompressed straight into one pg_restore
 #                          running as ONE transaction (--single-transaction): a failed restore leaves the target as it
-#                          was; disk: the compressed dump only. N > 1: the dump is decompressed to a file first (disk:
+#                          was; disk: the compressed dump only (that transaction locks every table and index it
+#                          creates: max_locks_per_transaction x max_connections, 6,400 by default, must exceed their
+#                          number). N > 1: the dump is decompressed to a file first (disk:
 #                          compressed + uncompressed size) and restored by N parallel workers (pg_restore -j needs a
 #                          seekable file): faster for large databases, but a failure leaves a partial restore.
 #   RESTORE_RESULT_FILE    optional. Path of a JSON file this script writes on exit, success or not: status ok|failed,
