@@ -8,3 +8,4 @@ export * from "./database";
 export * from "./cache";
 export * from "./images";
 export * from "./backup";
+export * from "./observability";

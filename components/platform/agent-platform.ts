@@ -9,6 +9,7 @@ import { PlatformSecrets, createKmsKey } from "../secrets";
 import { ImageBuild } from "../images";
 import { AgentServer, createNamespace, createNetworkPolicies, createServerIngress, type Destination, type IngressSource } from "../workload";
 import { awsServicesUsed } from "./aws-usage";
+import { createAlertRulesConfigMap } from "../observability";
 import { buildBackups, type Backups } from "./backups";
 import { buildDataTier, type AwsNetwork } from "./data-tier";
 
@@ -207,6 +208,8 @@ export class AgentPlatform extends pulumi.ComponentResource {
         provider: k8sProvider,
       }, { parent: this, dependsOn: [server] });
     }
+    createAlertRulesConfigMap(`${name}-alert-rules`, { namespace: namespace.metadata.name, instance: name, physicalName: physical, config, provider: k8sProvider }, { parent: this });
+
     this.url = pulumi.output(ingress.enabled && ingress.host ? `https://${ingress.host}/` : undefined);
 
     this.databaseEndpoint = data.endpoint.host;

@@ -1,0 +1,2 @@
+export * from "./alert-rules";
+export { createAlertRulesConfigMap, type AlertRulesConfigMapArgs } from "./alert-rules-config-map";
