@@ -33,7 +33,7 @@ export const BACKUP_SERVICE_ACCOUNT_SUFFIX = "backup";
 /** The shipped scripts, as the ConfigMap carries them: components/backup/scripts (copied next to dist by the build). */
 export function backupScripts(): Record<string, string> {
   const dir = path.join(__dirname, "scripts");
-  return Object.fromEntries(["backup.sh", "restore.sh", "restore-drill.sh"].map((f) => [f, readFileSync(path.join(dir, f), "utf8")]));
+  return Object.fromEntries(["common.sh", "backup.sh", "restore.sh", "restore-drill.sh"].map((f) => [f, readFileSync(path.join(dir, f), "utf8")]));
 }
 
 /**

@@ -171,7 +171,8 @@ describe("the backup CronJobs", () => {
   it("mounts the shipped scripts, byte for byte", async () => {
     const { readFileSync } = await import("node:fs");
     const data = named<{ data: Record<string, string> }>(prod, "kubernetes:core/v1:ConfigMap", "agents-backup-scripts").data;
-    for (const script of ["backup.sh", "restore.sh", "restore-drill.sh"]) {
+    expect(Object.keys(data).sort()).toEqual(["backup.sh", "common.sh", "restore-drill.sh", "restore.sh"]);
+    for (const script of ["common.sh", "backup.sh", "restore.sh", "restore-drill.sh"]) {
       expect(data[script]).toBe(readFileSync(`components/backup/scripts/${script}`, "utf8"));
     }
   });

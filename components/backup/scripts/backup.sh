@@ -77,9 +77,8 @@ readonly MANIFEST_VERSION=1
 readonly DUMP_SUFFIX=".pgdump.zst"
 readonly MANIFEST_SUFFIX=".manifest.json"
 
-log() { printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$SELF" "$*" >&2; }
-fail() { log "FAILED: $*"; exit 1; }
-now_iso() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # --- Configuration ------------------------------------------------------------------------------------------------
 [[ -n ${BACKUP_S3_URI:-} ]] || fail "BACKUP_S3_URI is not set (expected s3://bucket/prefix)"
@@ -246,26 +245,8 @@ session() {
   return 1
 }
 
-# The user tables pg_dump dumps the data of: ordinary tables and partitions, not temporary, not members of an
-# extension (pg_dump skips those), outside the system schemas. The counts land in psql variable row_counts as one JSON
-# object {"schema.table": rows}, the names quoted as SQL identifiers; ONLY, as pg_dump's COPY does not include
-# inheritance children. restore.sh counts with the same query.
-COUNT_ROWS_SQL=$(cat <<'SQL'
-SELECT coalesce('SELECT coalesce(jsonb_object_agg(t.name, t.n), ''{}''::jsonb)::text FROM ('
-    || string_agg(format('SELECT %L AS name, count(*) AS n FROM ONLY %I.%I', format('%I.%I', n.nspname, c.relname),
-                         n.nspname, c.relname), ' UNION ALL ' ORDER BY n.nspname, c.relname)
-    || ') t', 'SELECT ''{}''::text') AS count_rows_query
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind = 'r' AND c.relpersistence <> 't'
-    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
-    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-\gset
-SELECT (:count_rows_query) AS row_counts
-\gset
-\echo :row_counts
-SQL
-)
-readonly COUNT_ROWS_SQL
+# COUNT_ROWS_SQL (common.sh) plus an echo: the counts of the dump's snapshot, printed for the manifest.
+readonly COUNT_AND_PRINT_SQL="${COUNT_ROWS_SQL}"'\echo :row_counts'$'\n'
 
 # ACCESS SHARE locks on what pg_dump will lock, as pg_dump takes them: held until the counts are taken.
 LOCK_TABLES_SQL=$(cat <<'SQL'
@@ -346,7 +327,7 @@ read -r size <"$work/size" || true
 [[ ${size:-} =~ ^[1-9][0-9]*$ ]] || { kill_upload; fail "no size computed for the dump"; }
 
 # Row counts in the dump's snapshot, while aws still waits for the end of the stream.
-session "$COUNT_ROWS_SQL" || { kill_upload; fail "counting the rows in the dump's snapshot failed"; }
+session "$COUNT_AND_PRINT_SQL" || { kill_upload; fail "counting the rows in the dump's snapshot failed"; }
 row_counts=$session_out
 [[ $row_counts == \{* ]] || { kill_upload; fail "unexpected row counts: ${row_counts}"; }
 

@@ -27,30 +27,8 @@ readonly SELF="restore-drill.sh"
 readonly MANIFEST_SUFFIX=".manifest.json"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-log() { printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$SELF" "$*" >&2; }
-error_message=""
-fail() {
-  error_message=$*
-  log "FAILED: $*"
-  exit 1
-}
-now_iso() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
-
-# A JSON string (or null for an empty value): backslash, quote and control characters escaped.
-json_string() {
-  local s=$1
-  if [[ -z $s ]]; then
-    printf 'null'
-    return
-  fi
-  s=${s//\\/\\\\}
-  s=${s//\"/\\\"}
-  s=${s//$'\n'/\\n}
-  s=${s//$'\r'/\\r}
-  s=${s//$'\t'/\\t}
-  s=$(printf '%s' "$s" | tr -d '\000-\010\013\014\016-\037')
-  printf '"%s"' "$s"
-}
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 started_at=$(now_iso)
 stamp=$(date -u +%Y%m%dT%H%M%SZ)

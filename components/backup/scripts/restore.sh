@@ -50,30 +50,8 @@ readonly SELF="restore.sh"
 readonly DUMP_SUFFIX=".pgdump.zst"
 readonly MANIFEST_SUFFIX=".manifest.json"
 
-log() { printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$SELF" "$*" >&2; }
-error_message=""
-fail() {
-  error_message=$*
-  log "FAILED: $*"
-  exit 1
-}
-now_iso() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
-
-# A JSON string (or null for an empty value): backslash, quote and control characters escaped.
-json_string() {
-  local s=$1
-  if [[ -z $s ]]; then
-    printf 'null'
-    return
-  fi
-  s=${s//\\/\\\\}
-  s=${s//\"/\\\"}
-  s=${s//$'\n'/\\n}
-  s=${s//$'\r'/\\r}
-  s=${s//$'\t'/\\t}
-  s=$(printf '%s' "$s" | tr -d '\000-\010\013\014\016-\037')
-  printf '"%s"' "$s"
-}
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 started_at=$(now_iso)
 manifest_key=""
@@ -279,22 +257,7 @@ fi
 rm -f "$work/dump.zst" "$work/dump.pgdump"
 
 # --- 5. Row counts against the manifest ------------------------------------------------------------------------------
-# The same counting query as backup.sh (the tables pg_dump dumps the data of), into psql variable row_counts.
-COUNT_ROWS_SQL=$(cat <<'SQL'
-SELECT coalesce('SELECT coalesce(jsonb_object_agg(t.name, t.n), ''{}''::jsonb)::text FROM ('
-    || string_agg(format('SELECT %L AS name, count(*) AS n FROM ONLY %I.%I', format('%I.%I', n.nspname, c.relname),
-                         n.nspname, c.relname), ' UNION ALL ' ORDER BY n.nspname, c.relname)
-    || ') t', 'SELECT ''{}''::text') AS count_rows_query
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind = 'r' AND c.relpersistence <> 't'
-    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
-    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-\gset
-SELECT (:count_rows_query) AS row_counts
-\gset
-SQL
-)
-readonly COUNT_ROWS_SQL
+# COUNT_ROWS_SQL (common.sh): the counting query backup.sh used, into psql variable row_counts.
 
 comparison=$(json_sql "$work/manifest.json" "${COUNT_ROWS_SQL}
 SELECT coalesce(jsonb_agg(jsonb_build_object('table', name, 'manifest', expected, 'restored', actual) ORDER BY name), '[]')::text,
