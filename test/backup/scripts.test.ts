@@ -26,7 +26,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findPostgresBinDir, startPostgres } from "../support/postgres";
 import type { Connection, PostgresServer } from "../support/postgres";
-import { freeLocalPort, S3RVER_AWS_ENV, startS3 } from "../support/s3";
+import { freeLocalPort } from "../support/net";
+import { S3RVER_AWS_ENV, startS3 } from "../support/s3";
 import type { S3Server } from "../support/s3";
 
 const SCRIPTS_DIR = path.resolve(__dirname, "../../components/backup/scripts");

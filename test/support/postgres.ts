@@ -5,9 +5,9 @@
 // PostgreSQL missing is a failure, never a skip: .ci/run must install postgresql-15.
 import { spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { freeLocalPort } from "./net";
 
 /** What `psql` (or another client) printed and how it exited. */
 export interface CommandResult {
@@ -78,20 +78,6 @@ export function findPostgresBinDir(): string | undefined {
   return undefined;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address !== null && typeof address === "object") resolve(address.port);
-        else reject(new Error("could not get a free port"));
-      });
-    });
-  });
-}
 
 /** A minimal environment for child processes: none of the caller's PG* variables leak in. */
 function baseEnv(): Record<string, string> {
@@ -180,7 +166,7 @@ export async function startPostgres(options: { superuser?: string } = {}): Promi
     let port = 0;
     let lastFailure = "";
     for (let attempt = 0; attempt < 3 && !started; attempt++) {
-      port = await freePort();
+      port = await freeLocalPort();
       // Appended settings win over initdb's. 127.0.0.1 only; the socket stays in the temp dir; durability off.
       const settings = [
         "", "# test server",

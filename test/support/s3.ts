@@ -10,9 +10,9 @@
 import type { IncomingMessage, Server } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { freeLocalPort } from "./net";
 
 interface S3rverOptions {
   address: string;
@@ -69,21 +69,6 @@ export interface S3Server {
   stop(): Promise<void>;
 }
 
-/** A free TCP port on 127.0.0.1 (closed again before returning: the caller binds it right away). */
-export function freeLocalPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address !== null && typeof address === "object") resolve(address.port);
-        else reject(new Error("could not get a free port"));
-      });
-    });
-  });
-}
 
 function decodeXml(text: string): string {
   return text.replace(/&(lt|gt|quot|apos|amp);/g, (_match, name: string) =>

@@ -81,17 +81,8 @@ readonly MANIFEST_SUFFIX=".manifest.json"
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # --- Configuration ------------------------------------------------------------------------------------------------
-[[ -n ${BACKUP_S3_URI:-} ]] || fail "BACKUP_S3_URI is not set (expected s3://bucket/prefix)"
-if [[ ! ${BACKUP_S3_URI} =~ ^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/(.*))?$ ]]; then
-  fail "BACKUP_S3_URI '${BACKUP_S3_URI}' is not s3://bucket/prefix"
-fi
-bucket=${BASH_REMATCH[1]}
-prefix=${BASH_REMATCH[3]:-}
-while [[ $prefix == */ ]]; do prefix=${prefix%/}; done
-if [[ -n $prefix && ! $prefix =~ ^[A-Za-z0-9._=-]+(/[A-Za-z0-9._=-]+)*$ ]]; then
-  fail "the prefix '${prefix}' of BACKUP_S3_URI may only hold letters, digits and . _ = - between slashes"
-fi
-key_prefix=${prefix:+$prefix/}
+parse_backup_s3_uri
+bucket=$s3_bucket
 
 zstd_level=${BACKUP_ZSTD_LEVEL:-3}
 if [[ ! $zstd_level =~ ^[0-9]+$ ]] || ((zstd_level < 1 || zstd_level > 19)); then
@@ -104,15 +95,11 @@ lock_wait_timeout=${BACKUP_LOCK_WAIT_TIMEOUT:-15min}
 expected_size=${BACKUP_EXPECTED_SIZE:-}
 [[ -z $expected_size || $expected_size =~ ^[1-9][0-9]*$ ]] || fail "BACKUP_EXPECTED_SIZE must be a number of bytes, got '${expected_size}'"
 
-aws_args=()
-[[ -n ${S3_ENDPOINT_URL:-} ]] && aws_args+=(--endpoint-url "$S3_ENDPOINT_URL")
-awscli() { aws "${aws_args[@]}" "$@"; }
 
 for tool in pg_dump psql aws zstd sha256sum wc tee mkfifo mktemp date; do
   command -v "$tool" >/dev/null || fail "'${tool}' is not on PATH (the image needs the PostgreSQL client, the AWS CLI v2, zstd and coreutils)"
 done
-aws_version=$(aws --version 2>&1) || fail "'aws --version' failed: ${aws_version}"
-[[ $aws_version == aws-cli/2.* ]] || fail "the AWS CLI v2 is required, found: ${aws_version}"
+require_aws_cli_v2
 pg_dump_version=$(pg_dump --version) || fail "'pg_dump --version' failed"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/backup.XXXXXX") || fail "cannot create a work directory in ${TMPDIR:-/tmp} (it must be writable)"

@@ -27,6 +27,33 @@ json_string() {
   printf '"%s"' "$s"
 }
 
+# Every aws call goes through awscli: with --endpoint-url when S3_ENDPOINT_URL names an S3-compatible store.
+aws_args=()
+if [[ -n ${S3_ENDPOINT_URL:-} ]]; then aws_args+=(--endpoint-url "$S3_ENDPOINT_URL"); fi
+awscli() { aws "${aws_args[@]}" "$@"; }
+
+# The scripts use options of the AWS CLI v2 (streaming `s3 cp -`, `--expected-size`).
+require_aws_cli_v2() {
+  local aws_version
+  aws_version=$(aws --version 2>&1) || fail "'aws --version' failed: ${aws_version}"
+  [[ $aws_version == aws-cli/2.* ]] || fail "the AWS CLI v2 is required, found: ${aws_version}"
+}
+
+# BACKUP_S3_URI (s3://bucket/prefix) into s3_bucket, prefix (no trailing slash) and key_prefix ("prefix/" or empty).
+parse_backup_s3_uri() {
+  [[ -n ${BACKUP_S3_URI:-} ]] || fail "BACKUP_S3_URI is not set (expected s3://bucket/prefix)"
+  if [[ ! ${BACKUP_S3_URI} =~ ^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/(.*))?$ ]]; then
+    fail "BACKUP_S3_URI '${BACKUP_S3_URI}' is not s3://bucket/prefix"
+  fi
+  s3_bucket=${BASH_REMATCH[1]}
+  prefix=${BASH_REMATCH[3]:-}
+  while [[ $prefix == */ ]]; do prefix=${prefix%/}; done
+  if [[ -n $prefix && ! $prefix =~ ^[A-Za-z0-9._=-]+(/[A-Za-z0-9._=-]+)*$ ]]; then
+    fail "the prefix '${prefix}' of BACKUP_S3_URI may only hold letters, digits and . _ = - between slashes"
+  fi
+  key_prefix=${prefix:+$prefix/}
+}
+
 # The user tables pg_dump dumps the data of: ordinary tables and partitions, not temporary, not members of an
 # extension (pg_dump skips those), outside the system schemas. The counts land in psql variable row_counts as one JSON
 # object {"schema.table": rows}, the names quoted as SQL identifiers; ONLY, as pg_dump's COPY does not include

@@ -39,8 +39,6 @@ scratch_created=false
 differences_json=""
 bucket=""
 work=""
-aws_args=()
-awscli() { aws "${aws_args[@]}" "$@"; }
 psql_run() { psql -X -q -A -t -w -v ON_ERROR_STOP=1 "$@"; }
 
 # Runs SQL with psql variable `doc` holding the JSON text of file $1 (read by psql itself).
@@ -89,18 +87,7 @@ trap 'fail "interrupted by SIGTERM"' TERM
 trap 'fail "interrupted by SIGINT"' INT
 
 # --- Configuration ------------------------------------------------------------------------------------------------
-[[ -n ${BACKUP_S3_URI:-} ]] || fail "BACKUP_S3_URI is not set (expected s3://bucket/prefix)"
-if [[ ! ${BACKUP_S3_URI} =~ ^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/(.*))?$ ]]; then
-  fail "BACKUP_S3_URI '${BACKUP_S3_URI}' is not s3://bucket/prefix"
-fi
-s3_bucket=${BASH_REMATCH[1]}
-prefix=${BASH_REMATCH[3]:-}
-while [[ $prefix == */ ]]; do prefix=${prefix%/}; done
-if [[ -n $prefix && ! $prefix =~ ^[A-Za-z0-9._=-]+(/[A-Za-z0-9._=-]+)*$ ]]; then
-  fail "the prefix '${prefix}' of BACKUP_S3_URI may only hold letters, digits and . _ = - between slashes"
-fi
-key_prefix=${prefix:+$prefix/}
-[[ -n ${S3_ENDPOINT_URL:-} ]] && aws_args+=(--endpoint-url "$S3_ENDPOINT_URL")
+parse_backup_s3_uri
 
 scratch=${DRILL_DATABASE:-restore_drill_$(date -u +%Y%m%d_%H%M%S)}
 [[ $scratch =~ ^[a-z_][a-z0-9_]{0,62}$ ]] || fail "DRILL_DATABASE '${scratch}' must be a plain lower-case identifier"
@@ -108,8 +95,7 @@ scratch=${DRILL_DATABASE:-restore_drill_$(date -u +%Y%m%d_%H%M%S)}
 for tool in psql aws mktemp date tr tail; do
   command -v "$tool" >/dev/null || fail "'${tool}' is not on PATH"
 done
-aws_version=$(aws --version 2>&1) || fail "'aws --version' failed: ${aws_version}"
-[[ $aws_version == aws-cli/2.* ]] || fail "the AWS CLI v2 is required, found: ${aws_version}"
+require_aws_cli_v2
 work=$(mktemp -d "${TMPDIR:-/tmp}/drill.XXXXXX") || fail "cannot create a work directory in ${TMPDIR:-/tmp} (it must be writable)"
 # From here on a failure is reported in the result object too (finish() needs the bucket and a work directory).
 bucket=$s3_bucket

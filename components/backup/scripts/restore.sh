@@ -87,17 +87,8 @@ trap 'fail "interrupted by SIGTERM"' TERM
 trap 'fail "interrupted by SIGINT"' INT
 
 # --- Configuration ------------------------------------------------------------------------------------------------
-[[ -n ${BACKUP_S3_URI:-} ]] || fail "BACKUP_S3_URI is not set (expected s3://bucket/prefix)"
-if [[ ! ${BACKUP_S3_URI} =~ ^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/(.*))?$ ]]; then
-  fail "BACKUP_S3_URI '${BACKUP_S3_URI}' is not s3://bucket/prefix"
-fi
-bucket=${BASH_REMATCH[1]}
-prefix=${BASH_REMATCH[3]:-}
-while [[ $prefix == */ ]]; do prefix=${prefix%/}; done
-if [[ -n $prefix && ! $prefix =~ ^[A-Za-z0-9._=-]+(/[A-Za-z0-9._=-]+)*$ ]]; then
-  fail "the prefix '${prefix}' of BACKUP_S3_URI may only hold letters, digits and . _ = - between slashes"
-fi
-key_prefix=${prefix:+$prefix/}
+parse_backup_s3_uri
+bucket=$s3_bucket
 readonly SAFE_KEY='^[A-Za-z0-9._=/-]+$'
 
 backup_key=${BACKUP_KEY:-}
@@ -110,15 +101,11 @@ clean=${RESTORE_CLEAN:-false}
 jobs=${RESTORE_JOBS:-1}
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || fail "RESTORE_JOBS must be a positive number, got '${jobs}'"
 
-aws_args=()
-[[ -n ${S3_ENDPOINT_URL:-} ]] && aws_args+=(--endpoint-url "$S3_ENDPOINT_URL")
-awscli() { aws "${aws_args[@]}" "$@"; }
 
 for tool in psql pg_restore aws zstd sha256sum stat mktemp date tr; do
   command -v "$tool" >/dev/null || fail "'${tool}' is not on PATH (the image needs the PostgreSQL client, the AWS CLI v2, zstd and coreutils)"
 done
-aws_version=$(aws --version 2>&1) || fail "'aws --version' failed: ${aws_version}"
-[[ $aws_version == aws-cli/2.* ]] || fail "the AWS CLI v2 is required, found: ${aws_version}"
+require_aws_cli_v2
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/restore.XXXXXX") || fail "cannot create a work directory in ${TMPDIR:-/tmp} (it must be writable)"
 
