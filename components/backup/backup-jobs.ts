@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseEndpoint } from "../database/endpoint";
 import { platformLabels } from "../workload/namespace";
-import { restrictedContainerSecurity, restrictedPodSecurity } from "../workload/pod-security";
+import { hardenedPodBasics, restrictedContainerSecurity } from "../workload/pod-security";
 
 export interface BackupJobsArgs {
   namespace: pulumi.Input<string>;
@@ -73,11 +73,7 @@ export class BackupJobs extends pulumi.ComponentResource {
         metadata: { labels },
         spec: {
           restartPolicy: "Never",
-          serviceAccountName: serviceAccount.metadata.name,
-          // IRSA projects its own token; the Kubernetes API token is not needed.
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: restrictedPodSecurity(POSTGRES_UID),
+          ...hardenedPodBasics(POSTGRES_UID, serviceAccount.metadata.name),
           containers: [{
             name: script.replace(/\.sh$/, ""),
             image: args.image,

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { platformLabels } from "../workload/namespace";
 import { createClientOnlyPolicy } from "../workload/network-policies";
-import { restrictedContainerSecurity, restrictedPodSecurity } from "../workload/pod-security";
+import { hardenedPodBasics, restrictedContainerSecurity } from "../workload/pod-security";
 
 /** Label a pod carries to be admitted to the in-cluster Redis. */
 export const CACHE_CLIENT_LABEL = "agent-platform/cache-client";
@@ -49,10 +49,7 @@ export class InClusterRedis extends pulumi.ComponentResource {
         template: {
           metadata: { labels },
           spec: {
-            serviceAccountName: serviceAccount.metadata.name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurity(REDIS_UID),
+            ...hardenedPodBasics(REDIS_UID, serviceAccount.metadata.name),
             containers: [{
               name: "redis",
               image: args.image,

@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { platformLabels } from "../workload/namespace";
-import { restrictedContainerSecurity, restrictedPodSecurity } from "../workload/pod-security";
+import { hardenedPodBasics, restrictedContainerSecurity } from "../workload/pod-security";
 import { APP_ROLE, APP_SCHEMA, type DatabaseEndpoint } from "./endpoint";
 import { DATABASE_CLIENT_LABEL } from "./postgres-statefulset";
 import { bootstrapSqlFiles } from "./sql-files";
@@ -81,12 +81,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
       immutable: true,
     }, k8sOpts);
 
-    const podBasics = {
-      restartPolicy: "Never",
-      automountServiceAccountToken: false,
-      enableServiceLinks: false,
-      securityContext: restrictedPodSecurity(JOB_UID),
-    };
+    const podBasics = { restartPolicy: "Never", ...hardenedPodBasics(JOB_UID) };
     const resources = { requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "50Mi" }, limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "512Mi" } };
 
     this.bootstrap = new k8s.batch.v1.Job(`${name}-bootstrap`, {

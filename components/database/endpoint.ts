@@ -12,8 +12,6 @@ export interface DatabaseEndpoint {
   adminSecret: { name: pulumi.Output<string>; key: string };
   /** libpq sslmode for admin clients: `require` on RDS (rds.force_ssl), `disable` in-cluster (no TLS there). */
   sslMode: "require" | "disable";
-  /** max_connections of the server, for the connection budget. */
-  maxConnections: number;
 }
 
 export const DATABASE_NAME = "letta";

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { platformLabels } from "../workload/namespace";
 import { createClientOnlyPolicy } from "../workload/network-policies";
-import { restrictedContainerSecurity, restrictedPodSecurity } from "../workload/pod-security";
+import { hardenedPodBasics, restrictedContainerSecurity } from "../workload/pod-security";
 import { ADMIN_USER, DATABASE_NAME, type DatabaseEndpoint } from "./endpoint";
 
 /** Label a pod carries to be admitted to the database by its NetworkPolicy. */
@@ -74,10 +74,7 @@ export class PostgresStatefulSet extends pulumi.ComponentResource {
         template: {
           metadata: { labels },
           spec: {
-            serviceAccountName: serviceAccount.metadata.name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurity(POSTGRES_UID),
+            ...hardenedPodBasics(POSTGRES_UID, serviceAccount.metadata.name),
             terminationGracePeriodSeconds: 60,
             containers: [{
               name: "postgres",
@@ -134,7 +131,7 @@ export class PostgresStatefulSet extends pulumi.ComponentResource {
     this.endpoint = {
       host: pulumi.interpolate`${service.metadata.name}.${args.namespace}.svc.cluster.local`,
       port: pulumi.output(5432), database: DATABASE_NAME, adminUser: ADMIN_USER,
-      adminSecret: { name: secret.metadata.name, key: "PGPASSWORD" }, sslMode: "disable", maxConnections: args.maxConnections,
+      adminSecret: { name: secret.metadata.name, key: "PGPASSWORD" }, sslMode: "disable",
     };
     this.registerOutputs({ serviceName: this.serviceName, host: this.endpoint.host });
   }

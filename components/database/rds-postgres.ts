@@ -22,8 +22,6 @@ export interface RdsPostgresArgs {
   deletionProtection?: boolean;
   /** Automated backup retention, days (1-35). Default 14. */
   backupRetentionDays?: number;
-  /** max_connections RDS derives for the class (for the budget outputs). Required. */
-  maxConnections: number;
   /** VPC, private subnets (two zones or more) and the one security group admitted on 5432. Required. */
   vpcId: pulumi.Input<string>;
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -152,7 +150,7 @@ export class RdsPostgres extends pulumi.ComponentResource {
     this.securityGroupId = sg.id;
     this.endpoint = {
       host: instance.address, port: pulumi.output(5432), database: DATABASE_NAME, adminUser: ADMIN_USER,
-      adminSecret: { name: k8sSecret.metadata.name, key: "PGPASSWORD" }, sslMode: "require", maxConnections: args.maxConnections,
+      adminSecret: { name: k8sSecret.metadata.name, key: "PGPASSWORD" }, sslMode: "require",
     };
     this.registerOutputs({ address: this.address, instanceArn: this.instanceArn, adminSecretArn: this.adminSecretArn, securityGroupId: this.securityGroupId });
   }

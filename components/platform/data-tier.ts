@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CACHE_CLIENT_LABEL, ElastiCacheRedis, InClusterRedis, SIDECAR_LISTEN, envoyConfig, tlsSidecarContainer } from "../cache";
-import { CacheMode, DatabaseMode, rdsMaxConnections, type PlatformConfig } from "../config";
+import { CacheMode, DatabaseMode, type PlatformConfig } from "../config";
 import { DATABASE_CLIENT_LABEL, DatabaseJobs, PostgresStatefulSet, RdsPostgres, type DatabaseEndpoint } from "../database";
 import { platformLabels } from "../workload/namespace";
 
@@ -67,7 +67,6 @@ export function buildDataTier(parent: pulumi.Resource, args: DataTierArgs): Data
       multiAz: config.database.multiAz,
       deletionProtection: config.database.deletionProtection,
       backupRetentionDays: config.database.backupRetentionDays,
-      maxConnections: rdsMaxConnections(config.database.instanceClass) ?? 0,
       vpcId: network.vpcId, subnetIds: network.privateSubnetIds, clientSecurityGroupId: network.clientSecurityGroupId,
       namespace: args.namespace, adminSecretName: `${instance}-database-admin`, kubernetesProvider: args.provider,
     }, args.awsOpts);

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { platformLabels } from "./namespace";
-import { restrictedContainerSecurity, restrictedPodSecurity } from "./pod-security";
+import { hardenedPodBasics, restrictedContainerSecurity } from "./pod-security";
 
 /** Labels that admit the server's pods to the database and the in-cluster cache (their NetworkPolicies). */
 export interface ClientLabels { [label: string]: string }
@@ -108,11 +108,7 @@ export class AgentServer extends pulumi.ComponentResource {
         template: {
           metadata: { labels: { ...labels, ...args.clientLabels } },
           spec: {
-            serviceAccountName: serviceAccount.metadata.name,
-            automountServiceAccountToken: false,
-            // Service links would inject LETTA_REDIS_PORT=tcp://… for a Service named letta-redis and crash the server.
-            enableServiceLinks: false,
-            securityContext: restrictedPodSecurity(SERVER_UID),
+            ...hardenedPodBasics(SERVER_UID, serviceAccount.metadata.name),
             terminationGracePeriodSeconds: GRACE_SECONDS,
             topologySpreadConstraints: [
               { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },

@@ -75,7 +75,8 @@ describe("EKS cluster (cluster.mode=create, prod plan)", () => {
     const roleArn = (addon: string) => addons.get(addon)?.serviceAccountRoleArn as string;
     const trust = (arn: string) => {
       const role = prod.ofType("aws:iam/role:Role").find((r) => (r.outputs as Json).arn === arn);
-      return JSON.parse(prod.inputs(role ?? prod.resources[0]!).assumeRolePolicy as string) as { Statement: { Condition: { StringEquals: Record<string, string> } }[] };
+      if (!role) throw new Error(`no IAM role with ARN ${arn}`);
+      return JSON.parse(prod.inputs(role).assumeRolePolicy as string) as { Statement: { Condition: { StringEquals: Record<string, string> } }[] };
     };
     for (const [addon, sa] of [["vpc-cni", "aws-node"], ["aws-ebs-csi-driver", "ebs-csi-controller-sa"]] as const) {
       const conditions = trust(roleArn(addon)).Statement[0]?.Condition.StringEquals ?? {};

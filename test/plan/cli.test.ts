@@ -125,6 +125,8 @@ describe.each(PLAN_STACKS)("npm run plan for %s", (stack) => {
     expect(Number(header?.[1])).toBe(resources.filter((r) => r.custom).length);
     expect(run.stdout).toMatch(/^Outputs:$/m);
     expect(run.stdout).toContain(`serverPassword: "${REDACTED}"`);
+    expect(fakeSecrets.length).toBeGreaterThan(0);
+    expect(fakeSecrets.filter((secret) => run.stdout.includes(secret) || run.stderr.includes(secret))).toEqual([]);
     expect(run.stdout).toContain(`environment: "${stack}"`);
     expect(run.stdout).toMatch(/^Wrote .*state\.json and \d+ manifests in .*manifests\/$/m);
   });

@@ -13,6 +13,14 @@ beforeAll(async () => {
   built = await runStack("prod", { "image.build": "true" });
 });
 
+/** The one resource of a type matching `test`; fails clearly when there is none or several. */
+function only(run: ProgramRun, type: string, test: (inputs: Json) => boolean): CapturedResource {
+  const found = run.ofType(type).filter((r) => test(run.inputs(r)));
+  if (found.length !== 1) throw new Error(`expected one ${type} for the server image, found ${found.length}`);
+  return found[0] as CapturedResource;
+}
+const serverRepository = (run: ProgramRun): CapturedResource => only(run, "aws:ecr/repository:Repository", (i) => String(i.name).endsWith("-server"));
+const serverImageBuild = (run: ProgramRun): CapturedResource => only(run, "docker:index/image:Image", (i) => String(i.imageName).includes("-server:"));
 const serverImage = (run: ProgramRun): string => named<Workload>(run, "kubernetes:apps/v1:Deployment", "agents-server").spec.template.spec.containers[0]?.image ?? "";
 const migrationsImage = (run: ProgramRun): string => {
   const job = run.ofType("kubernetes:batch/v1:Job").find((j) => String((run.inputs(j).metadata as Json).name).startsWith("agents-db-migrate-")) as CapturedResource;
@@ -29,7 +37,7 @@ describe("image.build", () => {
   });
 
   it("pushes to a private ECR repository with immutable tags, scan on push and KMS", () => {
-    const repo = built.inputs(built.ofType("aws:ecr/repository:Repository").find((r) => String(built.inputs(r).name).endsWith("-server")) ?? built.resources[0]!);
+    const repo = built.inputs(serverRepository(built));
     const key = built.ofType("aws:kms/key:Key").find((k) => String(built.inputs(k).description).startsWith("Encrypts the secrets"));
     expect(repo).toMatchObject({
       name: "agents-prod-server", imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true },
@@ -39,7 +47,7 @@ describe("image.build", () => {
   });
 
   it("builds image/Dockerfile from server.image for the nodes' architecture, with the registry password kept secret", () => {
-    const image = built.ofType("docker:index/image:Image").find((i) => String(built.inputs(i).imageName).includes("-server:")) ?? built.resources[0]!;
+    const image = serverImageBuild(built);
     const inputs = built.inputs(image) as { imageName: string; build: { context: string; dockerfile: string; platform: string; args: Json } };
     expect(inputs.build.args).toEqual({ BASE_IMAGE: "letta/letta:0.16.8" });
     expect(inputs.build.platform).toBe("linux/amd64");
@@ -49,7 +57,7 @@ describe("image.build", () => {
   });
 
   it("runs the pushed digest in the server and in the migrations Job", () => {
-    const digest = String((built.ofType("docker:index/image:Image").find((i) => String(built.inputs(i).imageName).includes("-server:"))?.outputs)?.repoDigest);
+    const digest = String((serverImageBuild(built).outputs as Json).repoDigest);
     expect(digest).toMatch(/\/agents-prod-server@sha256:[0-9a-f]{64}$/);
     expect(serverImage(built)).toBe(digest);
     expect(migrationsImage(built)).toBe(digest);
