@@ -569,7 +569,17 @@ describe("backup.sh, restore.sh and restore-drill.sh, for real: PostgreSQL 15, s
       let scriptPid = 0;
       let stopped = false;
       const runPromise = runScript("backup.sh", scriptEnv({ ...ADMIN, database: "big" }, "big"), (pid) => { scriptPid = pid; });
+      let zstdPid: number | undefined;
       try {
+        // Freeze the compressor as soon as it exists: pg_dump then blocks writing once the pipe is full, inside the
+        // COPY of big_a (far larger than a pipe), so a fast dump cannot finish before it is caught (it once did).
+        const zstdDeadline = Date.now() + 30_000;
+        while (zstdPid === undefined && Date.now() < zstdDeadline) {
+          if (scriptPid !== 0) zstdPid = findDescendant(scriptPid, "zstd");
+          if (zstdPid === undefined) await sleep(2);
+        }
+        if (zstdPid === undefined) throw new Error("zstd never started");
+        process.kill(zstdPid, "SIGSTOP");
         // Wait until pg_dump is copying big_a's rows (big_b still to come), then freeze it, stop the server at once,
         // and let it go on: its connection is gone mid-COPY.
         let dumpPid: number | undefined;
@@ -586,6 +596,7 @@ describe("backup.sh, restore.sh and restore-drill.sh, for real: PostgreSQL 15, s
         stopped = true;
         process.kill(dumpPid, "SIGCONT");
       } finally {
+        if (zstdPid !== undefined) process.kill(zstdPid, "SIGCONT");
         const run = await runPromise;
         if (stopped) server().start();
         await expectFailedBackup(run, "big", before,
