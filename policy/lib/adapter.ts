@@ -1,0 +1,87 @@
+/**
+ * Turns a pack rule into a CrossGuard policy. The policy's own enforcement level is the rule's prod level (secure by
+ * default); dev stacks lower stack-sensitive rules through policy/config/dev.json, the engine's native mechanism.
+ */
+import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import type { Rule, RuleContext, Props } from "./rule";
+import { configSchemaFor, matchExclusion, ruleConfig } from "./settings";
+import { StackView, type StackResource } from "./stack-view";
+
+const FRAMEWORK_NAMES: Record<string, string> = {
+  PSS: "Kubernetes Pod Security Standards",
+  FSBP: "AWS Foundational Security Best Practices",
+  CKV: "checkov",
+  KSV: "Trivy Kubernetes checks",
+  AVD: "Trivy AWS checks",
+};
+
+/** Rules keep their targets on the policy so runners can skip types the rule would only call notApplicable for. */
+type Extra = { readonly targets: readonly string[]; readonly rule: Rule };
+export type PackPolicy = (ResourceValidationPolicy & Extra) | (StackValidationPolicy & Extra);
+
+function metadata(rule: Rule) {
+  const primary = rule.references[0];
+  return {
+    name: rule.id,
+    displayName: rule.title,
+    description: rule.description,
+    enforcementLevel: rule.enforcement.prod,
+    severity: rule.severity,
+    remediationSteps: rule.remediation,
+    tags: rule.references.map((r) => `${r.framework}:${r.id}`),
+    ...(primary && primary.framework !== "custom"
+      ? { framework: { name: FRAMEWORK_NAMES[primary.framework] ?? primary.framework, version: "", reference: primary.id, specification: rule.description } }
+      : {}),
+    configSchema: configSchemaFor(rule),
+  };
+}
+
+function toStackResource(r: PolicyResource, seen: Map<PolicyResource, StackResource>): StackResource {
+  const known = seen.get(r);
+  if (known) return known;
+  const out: StackResource = { type: r.type, urn: r.urn, name: r.name, props: r.props as Props, dependencies: [], propertyDependencies: {} };
+  seen.set(r, out);
+  if (r.parent) out.parent = toStackResource(r.parent, seen);
+  out.dependencies = r.dependencies.map((d) => toStackResource(d, seen));
+  for (const [k, deps] of Object.entries(r.propertyDependencies)) out.propertyDependencies[k] = deps.map((d) => toStackResource(d, seen));
+  return out;
+}
+
+export function toPolicy(rule: Rule): PackPolicy {
+  const targets = new Set(rule.targets);
+  if (rule.kind === "resource") {
+    return {
+      ...metadata(rule),
+      targets: rule.targets,
+      rule,
+      validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+        if (!targets.has(args.type)) args.notApplicable(`applies to ${rule.targets.join(", ")}`);
+        const config = ruleConfig(rule, args.getConfig());
+        const excluded = matchExclusion(config, args.urn, args.name);
+        if (excluded) args.notApplicable(`excluded: ${excluded.reason}`);
+        const ctx: RuleContext = { config, report: (message) => report(message) };
+        rule.validate({ type: args.type, urn: args.urn, name: args.name, props: args.props as Props }, ctx);
+      },
+    };
+  }
+  return {
+    ...metadata(rule),
+    targets: rule.targets,
+    rule,
+    validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+      if (!args.resources.some((r) => targets.has(r.type))) args.notApplicable(`no resource of type ${rule.targets.join(", ")}`);
+      const config = ruleConfig(rule, args.getConfig());
+      const seen = new Map<PolicyResource, StackResource>();
+      const view = new StackView(args.resources.map((r) => toStackResource(r, seen)));
+      const ctx: RuleContext = {
+        config,
+        report: (message, urn) => {
+          const subject = urn ? view.byUrn(urn) : undefined;
+          if (subject && matchExclusion(config, subject.urn, subject.name)) return;
+          report(message, urn);
+        },
+      };
+      rule.validate(view, ctx);
+    },
+  };
+}

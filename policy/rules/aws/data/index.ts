@@ -1,0 +1,4 @@
+import type { Rule } from "../../../lib/rule";
+
+/** RDS, ElastiCache, EKS, Secrets Manager and KMS rules (catalogue §3.1, §3.2, §3.4–§3.6). */
+export const awsDataRules: Rule[] = [];

@@ -1,0 +1,31 @@
+import { always, type ResourceRule } from "../../../lib/rule";
+import { containers, podTemplate, WORKLOAD_TYPES } from "../../../lib/podspec";
+
+/** Example of the rule shape every module follows: metadata first, then a validate that names the exact field. */
+export const readonlyRootFs: ResourceRule = {
+  kind: "resource",
+  id: "k8s-readonly-root-fs",
+  title: "Read-only root filesystem",
+  description: "Every container (including init and ephemeral containers) sets securityContext.readOnlyRootFilesystem: true.",
+  severity: "high",
+  enforcement: always("mandatory"),
+  references: [
+    { framework: "CKV", id: "CKV_K8S_22" },
+    { framework: "KSV", id: "KSV-0014" },
+    { framework: "kube-score", id: "container-security-context-readonlyrootfilesystem" },
+    { framework: "Polaris", id: "notReadOnlyRootFilesystem" },
+    { framework: "kube-linter", id: "no-read-only-root-fs" },
+    { framework: "Kyverno", id: "best-practices/require-ro-rootfs" },
+  ],
+  remediation: "Set securityContext.readOnlyRootFilesystem: true on the container and mount an emptyDir where it must write (e.g. /tmp).",
+  targets: WORKLOAD_TYPES,
+  validate(resource, { report }) {
+    const pod = podTemplate(resource.type, resource.props);
+    if (!pod) return;
+    for (const c of containers(pod.spec)) {
+      const sc = c.container["securityContext"];
+      const value = typeof sc === "object" && sc !== null ? (sc as Record<string, unknown>)["readOnlyRootFilesystem"] : undefined;
+      if (value !== true) report(`${pod.path}.${c.label}: securityContext.readOnlyRootFilesystem is ${value === undefined ? "unset" : String(value)}; it must be true.`);
+    }
+  },
+};

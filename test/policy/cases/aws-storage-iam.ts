@@ -1,0 +1,3 @@
+import type { PolicyCase } from "../support/cases";
+
+export const awsStorageIamCases: PolicyCase[] = [];

@@ -1,0 +1,69 @@
+/**
+ * Every fixture case through the real evaluator, and the meta-test of coverage (kube-linter's check-bats-tests,
+ * Polaris' "the check ran at least once"): each rule has a passing and a failing case, and evaluated a resource.
+ */
+import { describe, expect, it } from "vitest";
+import { rules } from "../../policy/rules";
+import { packConfigFor, readExclusions } from "../../tools/policy/pack-config";
+import { allCases } from "./cases";
+import { runCase } from "./support/cases";
+
+const envConfig = { dev: packConfigFor("dev", rules, {}), prod: packConfigFor("prod", rules, {}) };
+
+describe.each(rules.map((r) => [r.id, r] as const))("rule %s", (id) => {
+  const cases = allCases.filter((c) => c.rule === id);
+  it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
+    const result = runCase(c, envConfig[c.environment ?? "prod"]);
+    const violations = result.findings.filter((f) => f.kind === "violation");
+    const undecided = result.findings.filter((f) => f.kind === "undecided");
+    const shown = JSON.stringify(result.findings, null, 1);
+    switch (c.expect) {
+      case "pass":
+        expect(result.evaluated.get(id) ?? 0, "the rule evaluated the fixture").toBeGreaterThan(0);
+        expect(result.findings, shown).toEqual([]);
+        break;
+      case "fail":
+        expect(violations.length, shown).toBeGreaterThan(0);
+        if (c.message !== undefined) expect(violations.map((v) => v.message).join("\n")).toMatch(c.message);
+        if (c.level !== undefined) expect(violations.every((v) => v.enforcementLevel === c.level), shown).toBe(true);
+        break;
+      case "undecided":
+        expect(violations, shown).toEqual([]);
+        expect(undecided.length, shown).toBeGreaterThan(0);
+        expect(undecided.every((u) => u.enforcementLevel === "advisory")).toBe(true);
+        break;
+      case "not-applicable":
+        expect(result.findings, shown).toEqual([]);
+        expect(result.evaluated.get(id) ?? 0).toBe(0);
+        break;
+    }
+  });
+
+  it("has a passing and a failing case that evaluated a resource", () => {
+    expect(cases.filter((c) => c.expect === "pass").length, `${id} needs a passing case`).toBeGreaterThan(0);
+    expect(cases.filter((c) => c.expect === "fail").length, `${id} needs a failing case`).toBeGreaterThan(0);
+  });
+});
+
+describe("the catalogue", () => {
+  it("every case names a rule of the pack", () => {
+    const ids = new Set(rules.map((r) => r.id));
+    expect(allCases.filter((c) => !ids.has(c.rule)).map((c) => `${c.rule}: ${c.name}`)).toEqual([]);
+  });
+
+  it("rule ids are unique and metadata is complete", () => {
+    const ids = rules.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of rules) {
+      expect(r.id, r.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(r.description.length, r.id).toBeGreaterThan(20);
+      expect(r.remediation.length, r.id).toBeGreaterThan(20);
+      expect(r.references.length, r.id).toBeGreaterThan(0);
+      expect(r.targets.length, r.id).toBeGreaterThan(0);
+    }
+  });
+
+  it("the reviewed exclusions name existing rules", () => {
+    expect(() => packConfigFor("prod", rules, readExclusions())).not.toThrow();
+  });
+});
