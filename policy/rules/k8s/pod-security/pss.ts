@@ -1,0 +1,104 @@
+/**
+ * Shared shape of the Pod Security Standards rules: one rule per check of the PodSecurity admission library
+ * (kubernetes/pod-security-admission, policy/check_*.go), evaluated at the pinned policy version PSS_VERSION
+ * (docs/decisions/0040-pss-version.md). Every rule reads the pod spec where each workload kind keeps it
+ * (lib/podspec.ts) and visits containers, initContainers and ephemeralContainers, as the library's visitor does.
+ */
+import { always, type Props, type Reference, type ResourceRule, type Severity } from "../../../lib/rule";
+import { containers, podTemplate, WORKLOAD_TYPES, type ContainerRef, type PodTemplate } from "../../../lib/podspec";
+import { get, isRecord, show, str } from "../../../lib/values";
+
+/** The PodSecurity policy version the pack implements: version-gated lists are those in force at 1.34. */
+export const PSS_VERSION = "1.34";
+
+export type PssLevel = "baseline" | "restricted";
+
+/** What a check sees: the pod template plus the readers every check needs. */
+export interface PssPod extends PodTemplate {
+  /** `metadata` path of the pod template, for annotation messages (`spec.template.metadata`). */
+  metadataPath: string;
+  containers: ContainerRef[];
+}
+
+export interface PssCheck {
+  /** Pack id, `k8s-pss-<check in kebab case>`. */
+  id: string;
+  /** `B2 hostNamespaces`: the catalogue row and the PSA check id; becomes the primary PSS reference. */
+  check: string;
+  level: PssLevel;
+  title: string;
+  description: string;
+  severity?: Severity;
+  /** Tool references after the PSS one (catalogue §1.3). */
+  tools: Reference[];
+  remediation: string;
+  validate(pod: PssPod, report: (message: string) => void): void;
+}
+
+export type PssRule = ResourceRule & { readonly pssLevel: PssLevel };
+
+/** A resource rule over every workload kind from a PSS check definition. */
+export function pssRule(def: PssCheck): PssRule {
+  return {
+    kind: "resource",
+    pssLevel: def.level,
+    id: def.id,
+    title: def.title,
+    description: `${def.description} (Pod Security Standards ${def.level}, policy version ${PSS_VERSION}.)`,
+    severity: def.severity ?? "high",
+    enforcement: always("mandatory"),
+    references: [{ framework: "PSS", id: def.check }, ...def.tools],
+    remediation: def.remediation,
+    targets: WORKLOAD_TYPES,
+    validate(resource, { report }) {
+      const pod = pssPod(resource.type, resource.props);
+      if (!pod) return;
+      def.validate(pod, (message) => report(`${message} [PSS ${def.level} ${def.check}, v${PSS_VERSION}]`));
+    },
+  };
+}
+
+export function pssPod(type: string, props: Props): PssPod | undefined {
+  const pod = podTemplate(type, props);
+  if (!pod) return undefined;
+  const metadataPath = pod.path === "spec" ? "metadata" : pod.path.replace(/\.spec$/, ".metadata");
+  return { ...pod, metadataPath, containers: containers(pod.spec) };
+}
+
+/** `securityContext` of a pod spec or a container, when it is an object. */
+export function securityContext(owner: Props): Props | undefined {
+  const sc = owner["securityContext"];
+  return isRecord(sc) ? sc : undefined;
+}
+
+/** A field of an optional securityContext; null counts as unset, as in the Go API types. */
+export function scField(owner: Props, path: string): unknown {
+  const sc = securityContext(owner);
+  const v = sc === undefined ? undefined : get(sc, path);
+  return v === null ? undefined : v;
+}
+
+/** `spec.os.name: windows`: the library exempts such pods from the Linux-only restricted checks (1.25+). */
+export function isWindowsPod(spec: Props): boolean {
+  return str(get(spec, "os.name")) === "windows";
+}
+
+/** `spec.template.spec.containers[0] "app"`: how a message names a container. */
+export function at(pod: PssPod, c: ContainerRef): string {
+  return `${pod.path}.${c.label}`;
+}
+
+/** Shows a list of strings in a message: ["NET_RAW", "SYS_ADMIN"]. */
+export function showList(values: readonly unknown[]): string {
+  return `[${values.map(show).join(", ")}]`;
+}
+
+/** procMount is checked the same way by baseline procMount and restricted procMount_restricted at 1.34. */
+export function checkProcMount(pod: PssPod, report: (message: string) => void): void {
+  for (const c of pod.containers) {
+    const value = scField(c.container, "procMount");
+    if (value !== undefined && value !== "Default") {
+      report(`${at(pod, c)}: securityContext.procMount is ${show(value)}; it must be unset or "Default" (spec.hostUsers: false does not relax this at v${PSS_VERSION}).`);
+    }
+  }
+}
