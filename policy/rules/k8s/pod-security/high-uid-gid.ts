@@ -1,7 +1,7 @@
 import { always, type ResourceRule } from "../../../lib/rule";
 import { WORKLOAD_TYPES } from "../../../lib/podspec";
 import { num, show } from "../../../lib/values";
-import { at, isWindowsPod, pssPod, scField } from "./pss";
+import { at, pssPod, reportUnlessWindows, scField } from "./pss";
 
 /** Above this the ids cannot collide with host users and groups (kube-score, checkov and Trivy all agree above it). */
 export const HIGH_ID_THRESHOLD = 10000;
@@ -30,20 +30,21 @@ export const highUidGid: ResourceRule = {
   validate(resource, { report }) {
     const pod = pssPod(resource.type, resource.props);
     if (!pod) return;
-    // The API refuses runAsUser/runAsGroup on Windows pods (they use windowsOptions.runAsUserName).
-    if (isWindowsPod(pod.spec)) return;
+    const found: string[] = [];
     for (const c of pod.containers) {
       for (const field of ["runAsUser", "runAsGroup"]) {
         const own = scField(c.container, field);
         const value = own ?? scField(pod.spec, field);
         const where = own === undefined ? `inherited from ${pod.path}.securityContext.${field}` : "set on the container";
         if (value === undefined) {
-          report(`${at(pod, c)}: securityContext.${field} is unset at container and pod level (the image's id applies); it must be above ${HIGH_ID_THRESHOLD}.`);
+          found.push(`${at(pod, c)}: securityContext.${field} is unset at container and pod level (the image's id applies); it must be above ${HIGH_ID_THRESHOLD}.`);
         } else {
           const id = num(value);
-          if (id === undefined || id <= HIGH_ID_THRESHOLD) report(`${at(pod, c)}: securityContext.${field} is ${show(value)} (${where}); it must be above ${HIGH_ID_THRESHOLD}.`);
+          if (id === undefined || id <= HIGH_ID_THRESHOLD) found.push(`${at(pod, c)}: securityContext.${field} is ${show(value)} (${where}); it must be above ${HIGH_ID_THRESHOLD}.`);
         }
       }
     }
+    // The API refuses runAsUser/runAsGroup on Windows pods (they use windowsOptions.runAsUserName).
+    reportUnlessWindows(pod, found, report);
   },
 };

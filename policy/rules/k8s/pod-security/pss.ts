@@ -83,6 +83,15 @@ export function isWindowsPod(spec: Props): boolean {
   return str(get(spec, "os.name")) === "windows";
 }
 
+/**
+ * Reports what a Linux-only check found, unless the pod is a Windows pod. spec.os.name is read only when there is
+ * something to report, so a compliant pod passes even while its os.name is unknown at preview.
+ */
+export function reportUnlessWindows(pod: PssPod, found: readonly string[], report: (message: string) => void): void {
+  if (found.length === 0 || isWindowsPod(pod.spec)) return;
+  for (const message of found) report(message);
+}
+
 /** `spec.template.spec.containers[0] "app"`: how a message names a container. */
 export function at(pod: PssPod, c: ContainerRef): string {
   return `${pod.path}.${c.label}`;

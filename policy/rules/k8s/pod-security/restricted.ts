@@ -3,7 +3,7 @@
  * policy version 1.34. Where the library exempts Windows pods (spec.os.name: windows, 1.25+), so do these rules.
  */
 import { asArray, isRecord, num, records, show } from "../../../lib/values";
-import { at, checkProcMount, isWindowsPod, pssRule, scField, showList, type PssRule } from "./pss";
+import { at, checkProcMount, pssRule, reportUnlessWindows, scField, showList, type PssRule } from "./pss";
 
 /** Volume sources restricted allows at 1.34 (`image` since 1.33); any other source is refused. */
 export const RESTRICTED_VOLUME_SOURCES: readonly string[] = [
@@ -53,11 +53,12 @@ export const allowPrivilegeEscalation = pssRule({
   ],
   remediation: "Set securityContext.allowPrivilegeEscalation: false on every container, init container and ephemeral container.",
   validate(pod, report) {
-    if (isWindowsPod(pod.spec)) return;
+    const found: string[] = [];
     for (const c of pod.containers) {
       const value = scField(c.container, "allowPrivilegeEscalation");
-      if (value !== false) report(`${at(pod, c)}: securityContext.allowPrivilegeEscalation is ${show(value)}; it must be false (set explicitly).`);
+      if (value !== false) found.push(`${at(pod, c)}: securityContext.allowPrivilegeEscalation is ${show(value)}; it must be false (set explicitly).`);
     }
+    reportUnlessWindows(pod, found, report);
   },
 });
 
@@ -132,23 +133,24 @@ export const seccompProfileRestricted = pssRule({
   ],
   remediation: "Set spec.securityContext.seccompProfile: {type: RuntimeDefault} on the pod (or Localhost with a localhostProfile); containers inherit it.",
   validate(pod, report) {
-    if (isWindowsPod(pod.spec)) return;
+    const found: string[] = [];
     const typeOf = (profile: unknown) => (isRecord(profile) ? profile["type"] : undefined);
     const valid = (type: unknown) => typeof type === "string" && SECCOMP_TYPES.includes(type);
     const podProfile = scField(pod.spec, "seccompProfile");
     let podSet = false;
     if (podProfile !== undefined) {
       if (valid(typeOf(podProfile))) podSet = true;
-      else report(`${pod.path}.securityContext.seccompProfile.type is ${show(typeOf(podProfile))}; it must be "RuntimeDefault" or "Localhost".`);
+      else found.push(`${pod.path}.securityContext.seccompProfile.type is ${show(typeOf(podProfile))}; it must be "RuntimeDefault" or "Localhost".`);
     }
     for (const c of pod.containers) {
       const profile = scField(c.container, "seccompProfile");
       if (profile !== undefined) {
-        if (!valid(typeOf(profile))) report(`${at(pod, c)}: securityContext.seccompProfile.type is ${show(typeOf(profile))}; it must be "RuntimeDefault" or "Localhost".`);
+        if (!valid(typeOf(profile))) found.push(`${at(pod, c)}: securityContext.seccompProfile.type is ${show(typeOf(profile))}; it must be "RuntimeDefault" or "Localhost".`);
       } else if (!podSet) {
-        report(`${at(pod, c)}: securityContext.seccompProfile is unset and the pod sets no valid seccompProfile; one of them must set type "RuntimeDefault" or "Localhost".`);
+        found.push(`${at(pod, c)}: securityContext.seccompProfile is unset and the pod sets no valid seccompProfile; one of them must set type "RuntimeDefault" or "Localhost".`);
       }
     }
+    reportUnlessWindows(pod, found, report);
   },
 });
 
@@ -171,13 +173,14 @@ export const capabilitiesRestricted = pssRule({
   ],
   remediation: "Set securityContext.capabilities: {drop: [\"ALL\"]} on every container and add back only NET_BIND_SERVICE if the process binds a port below 1024.",
   validate(pod, report) {
-    if (isWindowsPod(pod.spec)) return;
+    const found: string[] = [];
     for (const c of pod.containers) {
       const drop = asArray(scField(c.container, "capabilities.drop"));
-      if (!drop.includes("ALL")) report(`${at(pod, c)}: securityContext.capabilities.drop is ${drop.length > 0 ? showList(drop) : "unset"}; it must contain "ALL" (exactly, upper case).`);
+      if (!drop.includes("ALL")) found.push(`${at(pod, c)}: securityContext.capabilities.drop is ${drop.length > 0 ? showList(drop) : "unset"}; it must contain "ALL" (exactly, upper case).`);
       const bad = asArray(scField(c.container, "capabilities.add")).filter((cap) => cap !== "NET_BIND_SERVICE");
-      if (bad.length > 0) report(`${at(pod, c)}: securityContext.capabilities.add contains ${showList(bad)}; only "NET_BIND_SERVICE" may be added.`);
+      if (bad.length > 0) found.push(`${at(pod, c)}: securityContext.capabilities.add contains ${showList(bad)}; only "NET_BIND_SERVICE" may be added.`);
     }
+    reportUnlessWindows(pod, found, report);
   },
 });
 
