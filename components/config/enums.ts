@@ -23,3 +23,7 @@ export type PostgresMajorVersion = (typeof PostgresMajorVersion)[keyof typeof Po
 export function values<T extends Record<string, string>>(e: T): [T[keyof T], ...T[keyof T][]] {
   return Object.values(e) as [T[keyof T], ...T[keyof T][]];
 }
+
+/** Where the OpenTelemetry collector sends what it receives. */
+export const TelemetryBackend = { Debug: "debug", File: "file", ClickHouse: "clickhouse", Signoz: "signoz", Otlp: "otlp" } as const;
+export type TelemetryBackend = (typeof TelemetryBackend)[keyof typeof TelemetryBackend];

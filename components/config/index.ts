@@ -4,3 +4,4 @@ export { configKeys, type ConfigKey, type PulumiConfigType } from "./keys";
 export { loadPlatformConfig, parsePlatformConfig, parseStackConfig, type SecretKeyProbe } from "./load";
 export { type PlatformConfig, type PlatformConfigInput } from "./schema";
 export * from "./connection-budget";
+export { parseTelemetryEndpoint, type EndpointKind, type TelemetryEndpoint } from "./telemetry-endpoint";

@@ -3,13 +3,16 @@
 // (tools/config/generate-pulumi-yaml.ts), and a test fails if they drift apart.
 import { z } from "zod";
 import {
-  CacheEngine, CacheMode, ClusterMode, DatabaseMode, Environment, PostgresMajorVersion, values,
+  CacheEngine, CacheMode, ClusterMode, DatabaseMode, Environment, PostgresMajorVersion, TelemetryBackend, values,
 } from "./enums";
 import { BUDGET_SHARE, JOB_CONNECTIONS, rdsMaxConnections, worstCaseConnections } from "./connection-budget";
 import {
   arn, cacheNodeType, cpuMillicores, cpuQuantity, cronSchedule, dnsHostName, dnsLabel, ec2InstanceType, httpsUrl,
   ipv4Cidr, memoryBytes, memoryQuantity, pinnedImage, rdsInstanceClass, storageQuantity,
 } from "./formats";
+import { parseTelemetryEndpoint, type EndpointKind } from "./telemetry-endpoint";
+// A leaf module of constants (it imports nothing), so the config does not depend on the observability components.
+import { OTEL_COLLECTOR_IMAGE, POSTGRES_EXPORTER_IMAGE } from "../observability/images";
 
 /** Attach the description shown by `pulumi config` and the generated reference. */
 function doc<T extends z.ZodType>(schema: T, description: string, extra: { secret?: boolean } = {}): T {
@@ -20,6 +23,12 @@ const int = (min: number, max: number) => z.number().int({ error: "expected a wh
 
 /** A secret set with `pulumi config set --secret`: non-empty, no surrounding white space. */
 const secretString = z.string().regex(/^\S(?:.*\S)?$/s, { error: "expected a non-empty value without leading or trailing white space" });
+
+/** A backend endpoint the collector may send to (see parseTelemetryEndpoint for what is refused and why). */
+const telemetryEndpoint = (kind: EndpointKind) => z.string().superRefine((value, ctx) => {
+  const parsed = parseTelemetryEndpoint(value, kind);
+  if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
+});
 
 export const rawConfigSchema = z.strictObject({
   environment: doc(z.enum(values(Environment)).default(Environment.Prod),
@@ -123,6 +132,33 @@ export const rawConfigSchema = z.strictObject({
     image: doc(pinnedImage.optional(), "A prebuilt image for the backup jobs: pg_dump of the server's major version, AWS CLI v2, zstd, bash. Unset: built from image/backup/Dockerfile and pushed to ECR (needs Docker where pulumi runs)."),
   }).prefault({}),
 
+  observability: z.strictObject({
+    backend: doc(z.enum(values(TelemetryBackend)).default(TelemetryBackend.File),
+      "Where the OpenTelemetry collector sends the server's traces, metrics and logs: debug (the collector's own log), file (a JSON-lines file on an emptyDir of the collector pod, rotated; lost with the pod), clickhouse, signoz (OTLP to Signoz) or otlp (any OTLP/gRPC endpoint). Default file."),
+    collectorImage: doc(pinnedImage.default(OTEL_COLLECTOR_IMAGE), `OpenTelemetry Collector image (contrib distribution), pinned. Default ${OTEL_COLLECTOR_IMAGE}.`),
+    collectorReplicas: doc(int(1, 10).optional(), "Collector replicas. Default 2; 1 when environment=dev."),
+    clickhouseEndpoint: doc(telemetryEndpoint("clickhouse").optional(),
+      "backend=clickhouse: the ClickHouse server, such as https://clickhouse.example.com:8443 or tcp://clickhouse.example.com:9440?secure=true; plain text only to a cluster-local Service (*.svc.cluster.local). Required with backend=clickhouse."),
+    clickhouseDatabase: doc(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: "expected a ClickHouse database name: letters, digits and _, not starting with a digit" }).default("otel"),
+      "backend=clickhouse: database of the telemetry tables (the exporter creates them). Default otel."),
+    clickhouseUsername: doc(z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, { error: "expected a ClickHouse user name: letters, digits, _ . @ -" }).default("default"),
+      "backend=clickhouse: user the collector inserts as. Default default."),
+    clickhousePassword: doc(secretString.optional(), "backend=clickhouse: that user's password (set with --secret). Required with backend=clickhouse.", { secret: true }),
+    signozEndpoint: doc(telemetryEndpoint("otlp").optional(),
+      "backend=signoz: Signoz's OTLP/gRPC endpoint, such as https://ingest.eu.signoz.cloud:443, or a self-hosted collector's Service (http://…svc.cluster.local:4317). Required with backend=signoz."),
+    signozIngestionKey: doc(secretString.optional(), "backend=signoz: the ingestion key, sent as the signoz-ingestion-key header (set with --secret). Required unless signozEndpoint is a cluster-local Service.", { secret: true }),
+    otlpEndpoint: doc(telemetryEndpoint("otlp").optional(), "backend=otlp: an OTLP/gRPC endpoint, https:// (or http:// to a cluster-local Service). Required with backend=otlp."),
+    otlpHeaderName: doc(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: "expected a lower-case HTTP header name such as authorization or x-honeycomb-team" }).default("authorization"),
+      "backend=otlp: the header that carries observability.otlpHeaderValue. Default authorization."),
+    otlpHeaderValue: doc(secretString.optional(), "backend=otlp: value of the observability.otlpHeaderName header, such as Bearer <token> (set with --secret). Default: no header.", { secret: true }),
+    prometheusOperator: doc(z.boolean().default(false),
+      "The cluster runs the Prometheus Operator: also create ServiceMonitor/PodMonitor objects and a PrometheusRule (monitoring.coreos.com/v1). Default false: scrape annotations and a rules ConfigMap only."),
+    prometheusNamespace: doc(dnsLabel.default("monitoring"), "Namespace of the Prometheus whose pods may scrape the collector and the exporters (NetworkPolicy). Default monitoring."),
+    monitorLabel: doc(z.string().regex(/^(?:[a-z0-9.-]+\/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,62}=[A-Za-z0-9]?(?:[A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/, { error: "expected one label as key=value, such as release=kube-prometheus-stack" }).optional(),
+      "A label key=value put on the ServiceMonitors, PodMonitors and the PrometheusRule so the operator's Prometheus selects them, such as release=kube-prometheus-stack. Default: none."),
+    postgresExporterImage: doc(pinnedImage.default(POSTGRES_EXPORTER_IMAGE), `database.mode=statefulset: postgres_exporter image, pinned. Default ${POSTGRES_EXPORTER_IMAGE}.`),
+  }).prefault({}),
+
   llm: z.strictObject({
     openaiApiKey: doc(secretString.optional(), "OPENAI_API_KEY (set with --secret).", { secret: true }),
     anthropicApiKey: doc(secretString.optional(), "ANTHROPIC_API_KEY (set with --secret).", { secret: true }),
@@ -160,6 +196,7 @@ function withEnvironmentDefaults(raw: RawConfig) {
     },
     cache: { ...raw.cache, mode: raw.cache.mode ?? (prodLike ? CacheMode.ElastiCache : CacheMode.InCluster) },
     backup: { ...raw.backup, enabled: raw.backup.enabled ?? prodLike },
+    observability: { ...raw.observability, collectorReplicas: raw.observability.collectorReplicas ?? (prodLike ? 2 : 1) },
   };
 }
 
@@ -208,6 +245,7 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
     fail("cluster.oidcProviderArn", undefined, "is required with backup.enabled on an existing cluster: the backup jobs reach S3 through an IRSA role");
   }
   budgetIssues(c).forEach((issue) => issues.push(issue));
+  telemetryBackendIssues(c).forEach((issue) => issues.push(issue));
   if (c.backup.objectLockDays > c.backup.retentionDays) {
     fail("backup.objectLockDays", c.backup.objectLockDays, `must not exceed backup.retentionDays (${c.backup.retentionDays}): a locked object cannot expire`);
   }
@@ -239,6 +277,36 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
     const broad = c.cluster.publicAccessCidrs.filter((cidr) => Number(cidr.split("/")[1]) < 16);
     if (broad.length > 0) {
       fail("cluster.publicAccessCidrs", c.cluster.publicAccessCidrs, `must list only /16 or narrower ranges when environment=prod, not ${broad.join(", ")}: name the egress ranges that need the API`);
+    }
+  }
+  return issues;
+}
+
+/** The keys each telemetry backend needs, and keys of another backend that would silently do nothing. */
+function telemetryBackendIssues(c: PlatformConfig): Issue[] {
+  const o = c.observability;
+  const issues: Issue[] = [];
+  const need = (key: keyof typeof o, why: string): void => {
+    if (o[key] === undefined) issues.push({ path: ["observability", key], input: undefined, message: `is required with observability.backend=${o.backend}: ${why}` });
+  };
+  if (o.backend === TelemetryBackend.ClickHouse) {
+    need("clickhouseEndpoint", "where the collector inserts");
+    need("clickhousePassword", "the collector never inserts without credentials");
+  }
+  if (o.backend === TelemetryBackend.Signoz) {
+    need("signozEndpoint", "where the collector sends");
+    const endpoint = o.signozEndpoint === undefined ? undefined : parseTelemetryEndpoint(o.signozEndpoint, "otlp");
+    if (typeof endpoint === "object" && !endpoint.clusterLocal) need("signozIngestionKey", "Signoz outside the cluster refuses data without it");
+  }
+  if (o.backend === TelemetryBackend.Otlp) need("otlpEndpoint", "where the collector sends");
+  const owners: [keyof typeof o, TelemetryBackend][] = [
+    ["clickhouseEndpoint", TelemetryBackend.ClickHouse], ["clickhousePassword", TelemetryBackend.ClickHouse],
+    ["signozEndpoint", TelemetryBackend.Signoz], ["signozIngestionKey", TelemetryBackend.Signoz],
+    ["otlpEndpoint", TelemetryBackend.Otlp], ["otlpHeaderValue", TelemetryBackend.Otlp],
+  ];
+  for (const [key, backend] of owners) {
+    if (o[key] !== undefined && o.backend !== backend) {
+      issues.push({ path: ["observability", key], input: o[key], message: `has no effect unless observability.backend=${backend} (it is ${o.backend}); set the backend, or remove the key` });
     }
   }
   return issues;

@@ -151,7 +151,9 @@ describe("renderers", () => {
     const headings = doc.split("\n").filter((l) => l.startsWith("## ")).map((l) => l.slice(3));
     expect(headings).toEqual([
       "Setting keys", "General", "Cluster (`cluster.*`)", "Agent server (`server.*`)", "Server image build (`image.*`)", "Ingress (`ingress.*`)",
-      "Database (`database.*`)", "Cache (`cache.*`)", "Backups (`backup.*`)", "LLM providers (`llm.*`)",
+      "Database (`database.*`)", "Cache (`cache.*`)", "Backups (`backup.*`)",
+      // tools/config/pulumi-yaml.ts has no title for this section yet, so it is headed by its key pattern.
+      "`observability.*`", "LLM providers (`llm.*`)",
     ]);
     expect(doc).toContain("pulumi config set database.mode rds");
     expect(doc).toContain("pulumi config set --secret llm.openaiApiKey");
@@ -161,5 +163,8 @@ describe("renderers", () => {
     expect(doc).toContain("| `ingress.host` | `string` | unset | no |");
     expect(doc).toContain("| `llm.openaiApiKey` | `string` | unset | yes |");
     expect(doc).toContain("| `cluster.nodeInstanceTypes` | `array<string>` | `[\"m6i.large\"]` | no |");
+    expect(doc).toContain("| `observability.backend` | `string` | `file` | no |");
+    expect(doc).toContain("| `observability.collectorReplicas` | `integer` | prod, staging: `2`; dev: `1` | no |");
+    expect(doc).toContain("| `observability.clickhousePassword` | `string` | unset | yes |");
   });
 });

@@ -1,4 +1,5 @@
 import type { Rule } from "../../../lib/rule";
+import { rdsRules } from "./rds";
 
 /** RDS, ElastiCache, EKS, Secrets Manager and KMS rules (catalogue §3.1, §3.2, §3.4–§3.6). */
-export const awsDataRules: Rule[] = [];
+export const awsDataRules: Rule[] = [...rdsRules];
