@@ -2,28 +2,33 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { CacheMode, DatabaseMode, worstCaseConnections, type PlatformConfig } from "../config";
 import { platformLabels } from "../workload/namespace";
-import { alertRulesYaml } from "./alert-rules";
+import { alertRulesYaml, type AlertRulesOptions } from "./alert-rules";
+import { SPAN_METRICS_HTTP } from "./collector-config";
 
 export interface AlertRulesConfigMapArgs {
+  /** Namespace. Required. */
   namespace: pulumi.Input<string>;
+  /** Platform instance name, for labels and object names. Required. */
   instance: string;
-  /** Physical name of the stack's AWS resources (RDS identifier, ElastiCache group). */
+  /** Physical name of the stack's AWS resources (RDS identifier, ElastiCache group). Required. */
   physicalName: string;
+  /** The validated configuration: which backends exist, and the connection budget. Required. */
   config: PlatformConfig;
+  /** Provider of the target cluster. Required. */
   provider: k8s.Provider;
 }
 
 /**
- * The platform's alerting rules as a Prometheus rules file in a ConfigMap: mount it into Prometheus and list it
- * under `rule_files` (with the Prometheus Operator, wrap the same groups in a PrometheusRule instead).
+ * The alert-rule options of a platform instance: the backends it runs, its connection budget, and the request
+ * metrics its collector derives from the server's spans. One function, so the rules ConfigMap, the PrometheusRule
+ * and the dashboard describe the same stack.
  */
-export function createAlertRulesConfigMap(name: string, args: AlertRulesConfigMapArgs, opts: pulumi.CustomResourceOptions): k8s.core.v1.ConfigMap {
-  const { config } = args;
+export function platformAlertRulesOptions(config: PlatformConfig, instance: string, physicalName: string): AlertRulesOptions {
   const rds = config.database.mode === DatabaseMode.Rds;
   const elasticache = config.cache.mode === CacheMode.ElastiCache;
-  const yaml = alertRulesYaml({
+  return {
     namespace: config.namespace,
-    instance: args.instance,
+    instance,
     connectionBudget: worstCaseConnections({
       maxReplicas: config.server.maxReplicas, uvicornWorkers: config.server.uvicornWorkers, poolSize: config.database.poolSize, maxOverflow: config.database.maxOverflow,
     }),
@@ -31,10 +36,20 @@ export function createAlertRulesConfigMap(name: string, args: AlertRulesConfigMa
     elasticache,
     inClusterDatabase: !rds,
     backups: config.backup.enabled,
-    ...(rds ? { rdsInstanceIdentifier: args.physicalName } : {}),
+    httpMetric: SPAN_METRICS_HTTP,
+    ...(rds ? { rdsInstanceIdentifier: physicalName } : {}),
     // The replication group id as components/cache/elasticache.ts derives it.
-    ...(elasticache ? { elasticacheReplicationGroupId: `${args.physicalName}-cache`.slice(0, 40) } : {}),
-  });
+    ...(elasticache ? { elasticacheReplicationGroupId: `${physicalName}-cache`.slice(0, 40) } : {}),
+  };
+}
+
+/**
+ * The platform's alerting rules as a Prometheus rules file in a ConfigMap: mount it into Prometheus and list it
+ * under `rule_files`. With the Prometheus Operator (observability.prometheusOperator) the same rules also ship as a
+ * PrometheusRule (prometheus-operator.ts).
+ */
+export function createAlertRulesConfigMap(name: string, args: AlertRulesConfigMapArgs, opts: pulumi.CustomResourceOptions): k8s.core.v1.ConfigMap {
+  const yaml = alertRulesYaml(platformAlertRulesOptions(args.config, args.instance, args.physicalName));
   return new k8s.core.v1.ConfigMap(name, {
     metadata: { name: `${args.instance}-alert-rules`, namespace: args.namespace, labels: { ...platformLabels(args.instance, "observability"), prometheus_rule: "true" } },
     data: { "agent-platform-alerts.yaml": yaml },

@@ -26,6 +26,7 @@
 //   `namespace` target label (a ServiceMonitor/PodMonitor, or kubernetes_sd relabelling, adds it).
 // A missing exporter makes its alerts silent, not firing: only the backup rules watch for absent series.
 import { stringify } from "yaml";
+import { num, sel, type Matcher } from "./promql";
 
 /** Alert severities: critical pages someone now; warning goes to a queue worked in business hours. */
 export type Severity = "warning" | "critical";
@@ -200,18 +201,6 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const AWS_ID = /^[a-zA-Z][a-zA-Z0-9-]*$/;
 
-type MatchOp = "=" | "!=" | "=~" | "!~";
-type Matcher = readonly [label: string, op: MatchOp, value: string];
-
-/** A PromQL selector; values are quoted as Go strings (JSON's escapes are a subset PromQL reads). */
-function sel(metric: string, matchers: readonly Matcher[]): string {
-  return `${metric}{${matchers.map(([l, op, v]) => `${l}${op}${JSON.stringify(v)}`).join(", ")}}`;
-}
-
-/** A number as PromQL reads it, without exponent notation for the sizes used here. */
-function num(n: number): string {
-  return Number.isInteger(n) ? n.toFixed(0) : String(n);
-}
 
 function percent(ratio: number): string {
   return `${Number((ratio * 100).toFixed(4))}%`;
@@ -245,7 +234,8 @@ interface Resolved {
   t: AlertThresholds;
 }
 
-function resolveThresholds(overrides: Partial<AlertThresholds> = {}): AlertThresholds {
+/** The thresholds: DEFAULT_THRESHOLDS with opts.thresholds over them (checked). */
+export function resolveThresholds(overrides: Partial<AlertThresholds> = {}): AlertThresholds {
   const t: AlertThresholds = { ...DEFAULT_THRESHOLDS };
   for (const [key, value] of Object.entries(overrides) as [keyof AlertThresholds, number | undefined][]) {
     if (value === undefined) continue;
@@ -309,9 +299,26 @@ type RuleFactory = (
   summary: string, description: string,
 ) => AlertingRule;
 
-function serverRules(r: Resolved, opts: AlertRulesOptions, rule: RuleFactory): AlertingRule[] {
-  const { namespace, instance, t } = r;
-  const server = `${instance}-server`;
+/** The server's series as the rules (and the dashboard) select them. */
+export interface ServerSeries {
+  /** The request-duration histogram. */
+  http: HttpMetric;
+  /** Matchers of the server's HTTP series. */
+  server: Matcher[];
+  /** `server`, minus the routes left out of latency. */
+  latency: Matcher[];
+  /** The routes left out of latency ("" for none). */
+  excludedRoutes: string;
+  /** The server container's cAdvisor and kube-state-metrics series. */
+  pods: Matcher[];
+  /** The server's HPA in kube-state-metrics. */
+  hpa: Matcher[];
+}
+
+/** The server's series for these options (opts.namespace, opts.instance, opts.httpMetric, … with their defaults). */
+export function serverSeries(opts: Pick<AlertRulesOptions, "namespace" | "instance" | "httpMetric" | "serverMetricMatchers" | "latencyExcludedRoutes">): ServerSeries {
+  const namespace = opts.namespace ?? "agent-platform";
+  const server = `${opts.instance ?? "agents"}-server`;
   const http: HttpMetric = { ...DEFAULT_HTTP_METRIC, ...opts.httpMetric };
   check("httpMetric.name", http.name, METRIC_NAME, "a metric name");
   check("httpMetric.statusCodeLabel", http.statusCodeLabel, LABEL_NAME, "a label name");
@@ -319,20 +326,31 @@ function serverRules(r: Resolved, opts: AlertRulesOptions, rule: RuleFactory): A
   if (http.unit !== "seconds" && http.unit !== "milliseconds") fail("httpMetric.unit", http.unit, "must be seconds or milliseconds");
   const serverMatchers = matchersOf("serverMetricMatchers", opts.serverMetricMatchers ?? { k8s_namespace_name: namespace, k8s_deployment_name: server });
   const excluded = opts.latencyExcludedRoutes ?? DEFAULT_LATENCY_EXCLUDED_ROUTES;
-  const latencyMatchers: Matcher[] = excluded === "" ? serverMatchers : [...serverMatchers, [http.routeLabel, "!~", excluded]];
+  return {
+    http,
+    server: serverMatchers,
+    latency: excluded === "" ? serverMatchers : [...serverMatchers, [http.routeLabel, "!~", excluded]],
+    excludedRoutes: excluded,
+    // Server pods are <instance>-server-<pod-template-hash>-<suffix>: nothing else in the namespace matches.
+    pods: [["namespace", "=", namespace], ["pod", "=~", `${server}-[a-z0-9]+-[a-z0-9]+`], ["container", "=", "server"]],
+    hpa: [["namespace", "=", namespace], ["horizontalpodautoscaler", "=", server]],
+  };
+}
+
+function serverRules(r: Resolved, opts: AlertRulesOptions, rule: RuleFactory): AlertingRule[] {
+  const { namespace, instance, t } = r;
+  const server = `${instance}-server`;
+  const { http, server: serverMatchers, latency: latencyMatchers, excludedRoutes: excluded, pods, hpa } = serverSeries({ ...opts, namespace, instance });
   const ms = http.unit === "milliseconds";
   const latencyThreshold = ms ? t.latencyP95Seconds * 1000 : t.latencyP95Seconds;
   const thresholdText = `${Number((t.latencyP95Seconds * 1000).toFixed(3))}ms`;
   const shownLatency = ms ? `{{ $value | printf "%.1f" }}ms` : "{{ $value | humanizeDuration }}";
   const excludedText = excluded === "" ? "" : ` Routes matching ${http.routeLabel}=~"${excluded}" are left out: they wait on an LLM.`;
 
-  // Server pods are <instance>-server-<pod-template-hash>-<suffix>: nothing else in the namespace matches.
-  const pods: Matcher[] = [["namespace", "=", namespace], ["pod", "=~", `${server}-[a-z0-9]+-[a-z0-9]+`], ["container", "=", "server"]];
   const byContainer = "by (namespace, pod, container)";
   const limit = (resource: string): string =>
     `max ${byContainer} (${sel("kube_pod_container_resource_limits", [...pods, ["resource", "=", resource]])})`;
 
-  const hpa: Matcher[] = [["namespace", "=", namespace], ["horizontalpodautoscaler", "=", server]];
   const byHpa = "by (namespace, horizontalpodautoscaler)";
   const onHpa = "on (namespace, horizontalpodautoscaler)";
   const hpaMetric = (m: string): string => `max ${byHpa} (${sel(`kube_horizontalpodautoscaler_${m}`, hpa)})`;

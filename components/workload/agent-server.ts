@@ -1,5 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+// The leaf module itself, not the observability package: that package builds on this one.
+import { scrapeAnnotations, type ScrapeTarget } from "../observability/scrape-annotations";
 import { platformLabels } from "./namespace";
 import { hardenedPodBasics, restrictedContainerSecurity } from "./pod-security";
 
@@ -36,6 +38,16 @@ export interface AgentServerArgs {
   sidecars?: { containers: k8s.types.input.core.v1.Container[]; volumes: k8s.types.input.core.v1.Volume[] };
   /** Extra pod labels, such as the database and cache client labels. Default: none. */
   clientLabels?: ClientLabels;
+  /**
+   * OpenTelemetry: the collector's OTLP/gRPC endpoint (LETTA_OTEL_EXPORTER_OTLP_ENDPOINT) and the environment name
+   * (ENV_NAME, which makes the service name letta-server-<name>). Default: none, and the server exports nothing.
+   */
+  telemetry?: { otlpEndpoint: pulumi.Input<string>; environmentName: string };
+  /**
+   * Where the server itself serves Prometheus metrics, for the pods' prometheus.io annotations. Default: none, and
+   * the pods are annotated prometheus.io/scrape "false": Letta serves no /metrics, it pushes OTLP to the collector.
+   */
+  prometheusScrape?: ScrapeTarget;
   /** Resources that must exist first: the migrations Job. Default: none. */
   dependsOn?: pulumi.Resource[];
   /** Provider of the target cluster. Required. */
@@ -47,6 +59,30 @@ const SERVER_UID = 10001;
 // endpoints (it is terminating), the load balancer deregisters it, and streams in flight finish.
 const DRAIN_SECONDS = 20;
 const GRACE_SECONDS = 120;
+
+/** Labels selecting an instance's server pods (the Deployment, Service, PDB, and the policies that admit them). */
+export function agentServerSelector(instance: string): Record<string, string> {
+  return { "app.kubernetes.io/instance": instance, "app.kubernetes.io/name": "agent-server" };
+}
+
+/**
+ * The server's telemetry settings: where to send OTLP, JSON logs (the server's own setting), and the pod's identity
+ * as OpenTelemetry resource attributes. Letta builds its resource with the SDK's Resource.create, which merges
+ * OTEL_RESOURCE_ATTRIBUTES; the collector turns them into the k8s_namespace_name and k8s_deployment_name labels the
+ * alert rules select the server by, with no Kubernetes API access (no k8sattributes processor, no token).
+ */
+function telemetryEnv(telemetry: AgentServerArgs["telemetry"], deploymentName: string): k8s.types.input.core.v1.EnvVar[] {
+  const logs: k8s.types.input.core.v1.EnvVar[] = [{ name: "LETTA_LOGGING_JSON_LOGGING", value: "true" }];
+  if (telemetry === undefined) return logs;
+  return [
+    ...logs,
+    { name: "LETTA_OTEL_EXPORTER_OTLP_ENDPOINT", value: telemetry.otlpEndpoint },
+    { name: "ENV_NAME", value: telemetry.environmentName },
+    { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+    { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+    { name: "OTEL_RESOURCE_ATTRIBUTES", value: `k8s.namespace.name=$(POD_NAMESPACE),k8s.pod.name=$(POD_NAME),k8s.deployment.name=${deploymentName},k8s.container.name=server` },
+  ];
+}
 
 /** Environment the server reads from a Secret, as secretKeyRef entries. Never literal values. */
 function fromSecret(secretName: pulumi.Input<string>, keys: string[]): k8s.types.input.core.v1.EnvVar[] {
@@ -72,7 +108,7 @@ export class AgentServer extends pulumi.ComponentResource {
     const k8sOpts = { parent: this, provider: args.provider };
     const port = args.port ?? 8283;
     const objectName = `${args.instance}-server`;
-    const selector = { "app.kubernetes.io/instance": args.instance, "app.kubernetes.io/name": "agent-server" };
+    const selector = agentServerSelector(args.instance);
     const labels = { ...platformLabels(args.instance, "server"), ...selector };
 
     const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
@@ -96,6 +132,7 @@ export class AgentServer extends pulumi.ComponentResource {
       { name: "LETTA_READINESS_ENFORCEMENT_ENABLED", value: "true" },
       { name: "HOME", value: "/home/letta" },
       { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
+      ...telemetryEnv(args.telemetry, objectName),
     ]);
 
     const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
@@ -106,7 +143,7 @@ export class AgentServer extends pulumi.ComponentResource {
         selector: { matchLabels: selector },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: {
-          metadata: { labels: { ...labels, ...args.clientLabels } },
+          metadata: { labels: { ...labels, ...args.clientLabels }, annotations: scrapeAnnotations(args.prometheusScrape) },
           spec: {
             ...hardenedPodBasics(SERVER_UID, serviceAccount.metadata.name),
             terminationGracePeriodSeconds: GRACE_SECONDS,

@@ -23,6 +23,10 @@ export interface NetworkPoliciesArgs {
   backupSelector?: Record<string, string>;
   database: Destination;
   cache: Destination;
+  /** The OpenTelemetry collector the server sends OTLP to: its pods and ports. Default: none (no such egress). */
+  collector?: { podLabels: Record<string, string>; ports: number[] };
+  /** Prometheus's namespace and the port, when the server serves metrics itself. Default: none (no such ingress). */
+  serverScrape?: { namespace: string; port: number };
   provider: k8s.Provider;
 }
 
@@ -51,10 +55,20 @@ export function createClientOnlyPolicy(name: string, args: ClientOnlyPolicyArgs,
   }, { ...opts, provider: args.provider });
 }
 
-const dns: Rule = {
+/** Egress to the cluster's DNS (CoreDNS in kube-system), which every pod that resolves a name needs. */
+export const DNS_EGRESS: Rule = {
   to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
   ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
 };
+const dns = DNS_EGRESS;
+
+/** Ingress from the pods of one namespace (Prometheus scraping metrics) on the given ports. */
+export function fromNamespace(namespace: string, ports: number[]): k8s.types.input.networking.v1.NetworkPolicyIngressRule {
+  return {
+    from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } } }],
+    ports: ports.map((port) => ({ port, protocol: "TCP" })),
+  };
+}
 
 function peer(destination: Destination): Peer {
   return "cidr" in destination ? { ipBlock: { cidr: destination.cidr } } : { podSelector: { matchLabels: destination.podLabels } };
@@ -62,7 +76,8 @@ function peer(destination: Destination): Peer {
 
 /**
  * Default deny for the whole namespace, then exactly what each workload needs: the server is reached only from the
- * load balancer or ingress controller and talks only to DNS, Postgres, Redis and HTTPS (LLM providers); the
+ * load balancer or ingress controller and talks only to DNS, Postgres, Redis, HTTPS (LLM providers) and the
+ * OpenTelemetry collector; the
  * database jobs talk only to DNS and Postgres. The database and Redis carry their own policies.
  */
 export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, opts: pulumi.CustomResourceOptions): void {
@@ -75,9 +90,14 @@ export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, o
     spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
   }, k8sOpts);
 
-  const ingress = args.ingressFrom === undefined ? [] : [{
+  const ingress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = args.ingressFrom === undefined ? [] : [{
     from: ["cidr" in args.ingressFrom ? { ipBlock: { cidr: args.ingressFrom.cidr } } : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingressFrom.namespace } } }],
     ports: [{ port: args.serverPort, protocol: "TCP" }],
+  }];
+  if (args.serverScrape) ingress.push(fromNamespace(args.serverScrape.namespace, [args.serverScrape.port]));
+  const collector: Rule[] = args.collector === undefined ? [] : [{
+    to: [{ podSelector: { matchLabels: args.collector.podLabels } }],
+    ports: args.collector.ports.map((port) => ({ port, protocol: "TCP" })),
   }];
   new k8s.networking.v1.NetworkPolicy(`${name}-server`, {
     metadata: meta("server"),
@@ -90,6 +110,7 @@ export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, o
         { to: [peer(args.database)], ports: [{ port: 5432, protocol: "TCP" }] },
         { to: [peer(args.cache)], ports: [{ port: 6379, protocol: "TCP" }] },
         { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443, protocol: "TCP" }] },
+        ...collector,
       ],
     },
   }, k8sOpts);
