@@ -1,5 +1,7 @@
 import type { PolicyCase } from "../support/cases";
+import { elastiCacheCases } from "./aws-data-elasticache";
+import { eksCases } from "./aws-data-eks";
 import { rdsCases } from "./aws-data-rds";
 
 /** RDS, ElastiCache, EKS, Secrets Manager and KMS cases, one file per service. */
-export const awsDataCases: PolicyCase[] = [...rdsCases];
+export const awsDataCases: PolicyCase[] = [...rdsCases, ...elastiCacheCases, ...eksCases];
