@@ -7,11 +7,12 @@ import { InClusterRedis } from "../cache";
 import { PostgresStatefulSet, RdsPostgres } from "../database";
 import { PlatformSecrets, createKmsKey } from "../secrets";
 import { ImageBuild } from "../images";
-import { AgentServer, createNamespace, createNetworkPolicies, createServerIngress, type Destination, type IngressSource } from "../workload";
+import { AgentServer, agentServerSelector, createNamespace, createNetworkPolicies, createServerIngress, type Destination, type IngressSource } from "../workload";
+import { COLLECTOR_PORTS } from "../observability";
 import { awsServicesUsed } from "./aws-usage";
-import { createAlertRulesConfigMap } from "../observability";
 import { buildBackups, type Backups } from "./backups";
 import { buildDataTier, type AwsNetwork } from "./data-tier";
+import { buildObservability } from "./observability";
 
 /** LLM provider key config fields and the environment variables the server reads them from. */
 const providerKeyEnv = {
@@ -159,6 +160,15 @@ export class AgentPlatform extends pulumi.ComponentResource {
       ...(secretsKey ? { secretsKmsKeyArn: secretsKey.arn } : {}),
     });
 
+    const postgresPods = { "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "postgres" };
+    const observability = buildObservability(this, {
+      instance: name, physicalName: physical, config, namespace: namespace.metadata.name, provider: k8sProvider,
+      serverSelector: agentServerSelector(name),
+      ...(data.database instanceof PostgresStatefulSet
+        ? { inClusterDatabase: { endpoint: data.endpoint, selector: postgresPods, clientImage: config.database.image, dependsOn: [data.jobs.bootstrap] } }
+        : {}),
+    });
+
     const server = new AgentServer(`${name}-server`, {
       namespace: namespace.metadata.name, instance: name, image: serverImage,
       resources: { cpuRequest: config.server.cpuRequest, memoryRequest: config.server.memoryRequest, cpuLimit: config.server.cpuLimit, memoryLimit: config.server.memoryLimit },
@@ -169,6 +179,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
       redis: data.redis,
       ...(data.sidecars ? { sidecars: data.sidecars } : {}),
       clientLabels: data.clientLabels,
+      telemetry: { otlpEndpoint: observability.collector.otlpGrpcEndpoint, environmentName: config.environment },
       dependsOn: [data.jobs.migrations],
       provider: k8sProvider,
     }, { parent: this });
@@ -194,8 +205,9 @@ export class AgentPlatform extends pulumi.ComponentResource {
       namespace: namespace.metadata.name, instance: name, serverSelector: server.selector, jobSelector: data.jobs.selector, serverPort: server.port,
       ingressFrom,
       ...(backups ? { backupSelector: { "app.kubernetes.io/instance": name, "app.kubernetes.io/component": "backup" } } : {}),
-      database: inVpc(data.database instanceof PostgresStatefulSet, { "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "postgres" }),
+      database: inVpc(data.database instanceof PostgresStatefulSet, postgresPods),
       cache: inVpc(data.cache instanceof InClusterRedis, { "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "redis" }),
+      collector: { podLabels: observability.collector.selector, ports: [COLLECTOR_PORTS.otlpGrpc, COLLECTOR_PORTS.otlpHttp] },
       provider: k8sProvider,
     }, { parent: this });
 
@@ -208,7 +220,6 @@ export class AgentPlatform extends pulumi.ComponentResource {
         provider: k8sProvider,
       }, { parent: this, dependsOn: [server] });
     }
-    createAlertRulesConfigMap(`${name}-alert-rules`, { namespace: namespace.metadata.name, instance: name, physicalName: physical, config, provider: k8sProvider }, { parent: this });
 
     this.url = pulumi.output(ingress.enabled && ingress.host ? `https://${ingress.host}/` : undefined);
 

@@ -113,6 +113,9 @@ describe("NetworkPolicies", () => {
   };
   const postgresPods = { "app.kubernetes.io/instance": "agents", "app.kubernetes.io/name": "postgres" };
   const redisPods = { "app.kubernetes.io/instance": "agents", "app.kubernetes.io/name": "redis" };
+  const collectorPods = { "app.kubernetes.io/instance": "agents", "app.kubernetes.io/name": "otel-collector" };
+  /** The server sends OTLP (gRPC and HTTP) to the OpenTelemetry collector's pods. */
+  const otlp: NetworkPolicyRule = { to: [{ podSelector: { matchLabels: collectorPods } }], ports: [{ port: 4317, protocol: "TCP" }, { port: 4318, protocol: "TCP" }] };
   const runs = (): [string, ProgramRun][] => [["dev", dev], ["prod", prod], ["nginx", nginx]];
 
   it.each(["dev", "prod", "nginx"])("%s: the namespace denies all traffic by default", (variant) => {
@@ -153,19 +156,21 @@ describe("NetworkPolicies", () => {
     expect(networkPolicy(dev, SERVER).spec.ingress ?? []).toEqual([]);
   });
 
-  it("dev: egress only to DNS, the Postgres pods on 5432, the Redis pods on 6379 and HTTPS", () => {
+  it("dev: egress only to DNS, the Postgres pods on 5432, the Redis pods on 6379, HTTPS and the collector's OTLP ports", () => {
     expect(networkPolicy(dev, SERVER).spec.egress).toEqual([
       dns,
       { to: [{ podSelector: { matchLabels: postgresPods } }], ports: [{ port: 5432, protocol: "TCP" }] },
       { to: [{ podSelector: { matchLabels: redisPods } }], ports: [{ port: 6379, protocol: "TCP" }] },
       { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443, protocol: "TCP" }] },
+      otlp,
     ]);
-    // Those labels are the in-cluster database's and cache's pods.
+    // Those labels are the in-cluster database's, cache's and collector's pods.
     expect(named<Workload>(dev, T.statefulSet, "agents-postgres").spec.template.metadata.labels).toMatchObject(postgresPods);
     expect(named<Workload>(dev, T.deployment, "agents-redis").spec.template.metadata.labels).toMatchObject(redisPods);
+    expect(named<Workload>(dev, T.deployment, "agents-otel-collector").spec.template.metadata.labels).toMatchObject(collectorPods);
   });
 
-  it.each(["prod", "nginx"])("%s: egress only to DNS, the VPC (RDS 5432, ElastiCache 6379) and HTTPS", (variant) => {
+  it.each(["prod", "nginx"])("%s: egress only to DNS, the VPC (RDS 5432, ElastiCache 6379), HTTPS and the collector's OTLP ports", (variant) => {
     const run = variant === "prod" ? prod : nginx;
     const cidr = vpcCidr(run);
     expect(networkPolicy(run, SERVER).spec.egress).toEqual([
@@ -173,6 +178,7 @@ describe("NetworkPolicies", () => {
       { to: [{ ipBlock: { cidr } }], ports: [{ port: 5432, protocol: "TCP" }] },
       { to: [{ ipBlock: { cidr } }], ports: [{ port: 6379, protocol: "TCP" }] },
       { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443, protocol: "TCP" }] },
+      otlp,
     ]);
   });
 
@@ -187,9 +193,10 @@ describe("NetworkPolicies", () => {
     const run = stack === "dev" ? dev : prod;
     const policy = networkPolicy(run, "agents-database-jobs");
     const selected = podTemplates(run).filter((t) => t.namespace === NS && selects(policy.spec.podSelector, t.labels));
-    // Exactly the bootstrap and the migrations Job.
-    expect(selected.map((t) => t.kind)).toEqual(["Job", "Job"]);
-    expect(selected.map((t) => t.name.replace(/-[0-9a-f]{8}(?:-[0-9a-f]{8})?$/, "")).sort()).toEqual(["agents-db-bootstrap", "agents-db-migrate"]);
+    // Exactly the bootstrap and the migrations Job, and in-cluster the Job that creates postgres_exporter's role.
+    const jobs = ["agents-db-bootstrap", "agents-db-migrate", ...(stack === "dev" ? ["agents-db-monitoring-role"] : [])];
+    expect(selected.map((t) => t.kind)).toEqual(jobs.map(() => "Job"));
+    expect(selected.map((t) => t.name.replace(/-[0-9a-f]{8}(?:-[0-9a-f]{8})?$/, "")).sort()).toEqual(jobs);
     expect([...(policy.spec.policyTypes ?? [])].sort()).toEqual(["Egress", "Ingress"]);
     expect(policy.spec.ingress ?? []).toEqual([]);
     const database = stack === "dev" ? { podSelector: { matchLabels: postgresPods } } : { ipBlock: { cidr: vpcCidr(run) } };
