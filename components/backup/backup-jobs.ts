@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { DatabaseEndpoint } from "../database/endpoint";
+import { APP_ROLE, type DatabaseEndpoint } from "../database/endpoint";
 import { platformLabels } from "../workload/namespace";
 import { hardenedPodBasics, restrictedContainerSecurity } from "../workload/pod-security";
 
@@ -33,7 +33,7 @@ export const BACKUP_SERVICE_ACCOUNT_SUFFIX = "backup";
 /** The shipped scripts, as the ConfigMap carries them: components/backup/scripts (copied next to dist by the build). */
 export function backupScripts(): Record<string, string> {
   const dir = path.join(__dirname, "scripts");
-  return Object.fromEntries(["common.sh", "backup.sh", "restore.sh", "restore-drill.sh"].map((f) => [f, readFileSync(path.join(dir, f), "utf8")]));
+  return Object.fromEntries(["common.sh", "backup.sh", "restore.sh", "restore-drill.sh", "hand-over.sql"].map((f) => [f, readFileSync(path.join(dir, f), "utf8")]));
 }
 
 /**
@@ -122,7 +122,11 @@ export class BackupJobs extends pulumi.ComponentResource {
     const backup = cronJob("backup", args.schedule, pod("backup.sh", [], 6 * 3600));
     const drill = cronJob("restore-drill", args.drillSchedule, pod("restore-drill.sh", [], 6 * 3600));
     // Never runs on its own: the template of a manual restore into the database PGDATABASE names.
-    const restore = cronJob("restore", "0 0 1 1 *", pod("restore.sh", [{ name: "BACKUP_KEY", value: "latest" }], 12 * 3600), true);
+    const restore = cronJob("restore", "0 0 1 1 *", pod("restore.sh", [
+      { name: "BACKUP_KEY", value: "latest" },
+      // The server connects as the app role: it must own what was restored, or it cannot use it.
+      { name: "RESTORE_OWNER", value: APP_ROLE },
+    ], 12 * 3600), true);
 
     this.serviceAccountName = serviceAccount.metadata.name;
     this.backupCronJobName = backup.metadata.name;

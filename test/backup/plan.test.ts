@@ -168,11 +168,21 @@ describe("the backup CronJobs", () => {
     expect(container?.image).toMatch(/\/agents-prod-backup@sha256:[0-9a-f]{64}$/);
   });
 
+  it("restores as the admin and hands what it restored to the server's role, letta", () => {
+    const env = (name: string) => new Map(named<CronJob>(prod, "kubernetes:batch/v1:CronJob", name).spec.jobTemplate.spec.template.spec.containers[0]?.env.map((e) => [e.name, e.value]));
+    expect(env("agents-restore").get("RESTORE_OWNER")).toBe("letta");
+    expect(env("agents-restore").get("BACKUP_KEY")).toBe("latest");
+    // The drill restores into a scratch database it drops: nothing to hand over.
+    expect(env("agents-restore-drill").has("RESTORE_OWNER")).toBe(false);
+  });
+
   it("mounts the shipped scripts, byte for byte", async () => {
     const { readFileSync } = await import("node:fs");
     const data = named<{ data: Record<string, string> }>(prod, "kubernetes:core/v1:ConfigMap", "agents-backup-scripts").data;
-    expect(Object.keys(data).sort()).toEqual(["backup.sh", "common.sh", "restore-drill.sh", "restore.sh"]);
-    for (const script of ["common.sh", "backup.sh", "restore.sh", "restore-drill.sh"]) {
+    const shipped = (await import("node:fs")).readdirSync("components/backup/scripts").sort();
+    expect(Object.keys(data).sort()).toEqual(shipped);
+    expect(shipped).toEqual(["backup.sh", "common.sh", "hand-over.sql", "restore-drill.sh", "restore.sh"]);
+    for (const script of shipped) {
       expect(data[script]).toBe(readFileSync(`components/backup/scripts/${script}`, "utf8"));
     }
   });

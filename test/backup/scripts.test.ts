@@ -515,6 +515,56 @@ describe("backup.sh, restore.sh and restore-drill.sh, for real: PostgreSQL 15, s
       expect(run.stderr).toContain("with 2 parallel jobs");
       expect(fingerprint(other)).toEqual(fingerprints.get("source"));
     }, 120_000);
+
+    /** Owners of every object a restore creates (extension members excepted), as one sorted list. */
+    const ownersOf = (database: string): string => server().query(`
+      WITH ns AS (SELECT oid, nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname !~ '^pg_'),
+           ext AS (SELECT classid, objid FROM pg_depend WHERE deptype = 'e')
+      SELECT string_agg(DISTINCT owner, ',' ORDER BY owner) FROM (
+        SELECT pg_get_userbyid(c.relowner) AS owner FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
+         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') AND (c.oid, 'pg_class'::regclass) NOT IN (SELECT objid, classid FROM ext)
+        UNION ALL SELECT pg_get_userbyid(p.proowner) FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace
+         WHERE (p.oid, 'pg_proc'::regclass) NOT IN (SELECT objid, classid FROM ext)
+        UNION ALL SELECT pg_get_userbyid(t.typowner) FROM pg_type t JOIN ns ON ns.oid = t.typnamespace
+         WHERE t.typtype IN ('d', 'e', 'r') AND (t.oid, 'pg_type'::regclass) NOT IN (SELECT objid, classid FROM ext)
+        UNION ALL SELECT pg_get_userbyid(n.nspowner) FROM pg_namespace n JOIN ns ON ns.oid = n.oid WHERE n.nspname <> 'public'
+        UNION ALL SELECT pg_get_userbyid(lomowner) FROM pg_largeobject_metadata) o`, superuser(database));
+
+    /** What the server does with its tables: read, write through a sequence, call the function, read the large object. */
+    const expectAppCanUse = (database: string): void => {
+      const app = { ...APP, database };
+      expect(server().query("SELECT count(*) > 0 FROM letta.messages", app)).toBe("t");
+      expect(server().query("SELECT nextval('public.ticket_seq') > 0", app)).toBe("t");
+      expect(server().query("REFRESH MATERIALIZED VIEW letta.role_counts; SELECT 1", app)).toBe("1");
+      expect(server().query("SELECT bool_and(length(lo_get(oid)) > 0) FROM pg_largeobject_metadata", app)).toBe("t");
+    };
+
+    it.each([
+      ["a non-superuser member of the role (RDS master user)", () => ({ ...ADMIN })],
+      ["the bootstrap superuser (in-cluster PostgreSQL)", () => ({ user: server().superuser, password: server().password })],
+    ])("RESTORE_OWNER hands every restored object to the app role, restoring as %s", async (_who, who) => {
+      const connection = who();
+      const target = emptyDatabase(connection.user);
+      const run = await runScript("restore.sh", scriptEnv({ ...connection, database: target }, "source", { BACKUP_KEY: "latest", RESTORE_OWNER: APP.user }));
+      expectSuccess(run, "restore.sh");
+      expect(run.stderr).toMatch(new RegExp(`restore\\.sh: \\d+ objects now belong to ${APP.user}`));
+      expect(ownersOf(target)).toBe(APP.user);
+      expect(fingerprint(target)).toEqual(fingerprints.get("source"));
+      expectAppCanUse(target);
+    }, 120_000);
+
+    it.each([
+      ["a role the restoring user cannot act as", APP.user, /neither a superuser nor a member of RESTORE_OWNER 'app'.*nothing was restored/],
+      ["a role that does not exist", "no_such_role", /RESTORE_OWNER names the role 'no_such_role', which does not exist.*nothing was restored/],
+    ])("RESTORE_OWNER naming %s is refused before anything is restored", async (_what, owner, message) => {
+      const target = emptyDatabase(RESTORER.user);
+      const before = fingerprint(target);
+      const run = await runScript("restore.sh", scriptEnv({ ...RESTORER, database: target }, "source", { BACKUP_KEY: "latest", RESTORE_OWNER: owner }));
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(message);
+      expect(fingerprint(target)).toEqual(before);
+      expect(readdirSync(scriptTmp())).toEqual([]);
+    }, 60_000);
   });
 
   describe("faults: nothing that looks like a backup is left, and latest.json still restores the last good one", () => {

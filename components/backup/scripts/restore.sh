@@ -10,7 +10,7 @@
 #                          extensions other than plpgsql, large objects), unless RESTORE_CLEAN=true. The user needs
 #                          to create objects in it (its owner, or the RDS master user); it needs no role of the
 #                          original database: ownership and grants are not restored (--no-owner --no-privileges),
-#                          everything restored belongs to this user.
+#                          everything restored belongs to this user, unless RESTORE_OWNER hands it over.
 #   BACKUP_S3_URI          required. s3://bucket/prefix, as backup.sh was given.
 #   BACKUP_KEY             required. "latest" (the backup <prefix>/latest.json names), or the key of a dump
 #                          (<prefix>/dumps/<id>.pgdump.zst) or of its manifest (<prefix>/dumps/<id>.manifest.json),
@@ -28,6 +28,15 @@
 #                          number). N > 1: the dump is decompressed to a file first (disk:
 #                          compressed + uncompressed size) and restored by N parallel workers (pg_restore -j needs a
 #                          seekable file): faster for large databases, but a failure leaves a partial restore.
+#   RESTORE_OWNER          optional. A role (the application's, e.g. letta) that receives ownership of everything the
+#                          restore created: schemas, tables, views, materialized views, standalone sequences,
+#                          functions, procedures, aggregates, types, domains and large objects (extension members
+#                          excepted), so the server can use them without a manual step. The restoring user must be
+#                          a member of it or a superuser; checked before anything is restored. Objects are handed over
+#                          one by one (REASSIGN OWNED cannot be used: it fails when the restoring user is the bootstrap
+#                          superuser, as in the in-cluster PostgreSQL, and would also move the database itself).
+#                          The hand-over runs in one transaction after the row counts matched; if it fails the
+#                          restore stays, owned by the restoring user, and the script exits non-zero.
 #   RESTORE_RESULT_FILE    optional. Path of a JSON file this script writes on exit, success or not: status ok|failed,
 #                          manifest and dump keys, database, timestamps, differences, error (restore-drill.sh uses it).
 #   TMPDIR                 optional, default /tmp. The dump is downloaded here (it needs the dump's size free, see
@@ -42,7 +51,8 @@
 #      sha256 are compared with the manifest: nothing is restored from a corrupted or replaced object;
 #   4. pg_restore --no-owner --no-privileges --exit-on-error (see RESTORE_JOBS);
 #   5. every user table's row count is compared with the manifest: a missing or extra table or a different count is
-#      a failure, listed in the error message and in RESTORE_RESULT_FILE.
+#      a failure, listed in the error message and in RESTORE_RESULT_FILE;
+#   6. with RESTORE_OWNER, ownership of every restored object is handed to that role.
 set -euo pipefail
 umask 077
 
@@ -100,7 +110,8 @@ clean=${RESTORE_CLEAN:-false}
 [[ $clean == true || $clean == false ]] || fail "RESTORE_CLEAN must be true or false, got '${clean}'"
 jobs=${RESTORE_JOBS:-1}
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || fail "RESTORE_JOBS must be a positive number, got '${jobs}'"
-
+owner=${RESTORE_OWNER:-}
+[[ -z $owner || $owner =~ ^[A-Za-z_][A-Za-z0-9_$-]{0,62}$ ]] || fail "RESTORE_OWNER '${owner}' is not a role name (letters, digits, _, \$ and -; at most 63)"
 
 for tool in psql pg_restore aws zstd sha256sum stat mktemp date tr; do
   command -v "$tool" >/dev/null || fail "'${tool}' is not on PATH (the image needs the PostgreSQL client, the AWS CLI v2, zstd and coreutils)"
@@ -164,6 +175,24 @@ SELECT coalesce(string_agg(what, ', '), '') || CASE WHEN (SELECT count(*) FROM f
 SQL
 )
 readonly NON_EMPTY_SQL
+
+if [[ -n $owner ]]; then
+  # Before anything is restored: the role exists and the restoring user may give objects to it.
+  can_give=$(psql_run -v "owner=${owner}" <<'SQL'
+SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'owner') THEN 'missing'
+            WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN 'ok'
+            -- PostgreSQL 16+ needs the SET privilege on the role to give objects to it; before 16, membership.
+            WHEN pg_has_role(current_user, :'owner',
+                             CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END) THEN 'ok'
+            ELSE 'not-member' END
+SQL
+) || fail "could not look up the role RESTORE_OWNER=${owner}"
+  case $can_give in
+    ok) ;;
+    missing) fail "RESTORE_OWNER names the role '${owner}', which does not exist in the target server; nothing was restored" ;;
+    *) fail "the restoring user is neither a superuser nor a member of RESTORE_OWNER '${owner}', so it cannot hand objects to it (GRANT ${owner} TO <restoring user>); nothing was restored" ;;
+  esac
+fi
 
 if [[ $clean == false ]]; then
   found=$(psql_run -c "$NON_EMPTY_SQL") || fail "could not inspect the target database ${target_db}"
@@ -261,4 +290,12 @@ if [[ $differences_json != "[]" ]]; then
   fail "the restored row counts differ from the manifest ${manifest_key}: ${differences_text}"
 fi
 tables=$(json_sql "$work/manifest.json" "SELECT count(*) || ' tables, ' || coalesce(sum(value::bigint), 0) || ' rows' FROM jsonb_each_text(:'doc'::jsonb -> 'tables')") || tables="?"
+
+# --- 6. Ownership --------------------------------------------------------------------------------------------------
+if [[ -n $owner ]]; then
+  log "handing every restored object to ${owner}"
+  handed=$(psql_run -v "owner=${owner}" --single-transaction -f "$(dirname "${BASH_SOURCE[0]}")/hand-over.sql") ||
+    fail "the restore of ${dump_key} into ${target_db} succeeded and matches the manifest, but handing ownership to ${owner} failed (see psql's error above): the objects still belong to $(psql_run -c 'SELECT current_user' 2>/dev/null || echo 'the restoring user'); run restore.sh's hand-over again or see docs/backups.md"
+  log "${handed} objects now belong to ${owner}"
+fi
 log "done: ${dump_key} restored into ${target_db}; row counts match the manifest (${tables})"
