@@ -89,15 +89,21 @@ describe("the model of the prod plan", () => {
 
   it("follows a request from the Ingress through the Service to the Deployment, read from the objects", () => {
     expect(edgesOf(prod.diagram, "routes")).toEqual(["agents-ingress -> agents-server-service"]);
-    expect(edgesOf(prod.diagram, "selects")).toEqual(["agents-server-service -> agents-server-deployment"]);
+    expect(edgesOf(prod.diagram, "selects")).toContain("agents-server-service -> agents-server-deployment");
+    // A selector matching no workload's pods draws nothing.
+    expect(edgesOf(prod.diagram, "selects").every((e) => e.endsWith("-deployment") || e.endsWith("-statefulset"))).toBe(true);
   });
 
-  it("links each backup CronJob to the bucket its BACKUP_S3_URI names, and not to the log bucket", () => {
-    expect(edgesOf(prod.diagram, "uses").sort()).toEqual([
-      "agents-backup-jobs-backup -> agents-backup-storage-backups (BACKUP_S3_URI)",
-      "agents-backup-jobs-restore -> agents-backup-storage-backups (BACKUP_S3_URI)",
-      "agents-backup-jobs-restore-drill -> agents-backup-storage-backups (BACKUP_S3_URI)",
-    ]);
+  it("links each backup CronJob to the bucket its BACKUP_S3_URI names (not the log bucket) and the database its PGHOST names", () => {
+    const uses = edgesOf(prod.diagram, "uses");
+    for (const job of ["agents-backup-jobs-backup", "agents-backup-jobs-restore", "agents-backup-jobs-restore-drill"]) {
+      expect(uses).toContain(`${job} -> agents-backup-storage-backups (BACKUP_S3_URI)`);
+      expect(uses).toContain(`${job} -> agents-database-instance (PGHOST)`);
+    }
+    expect(uses).toContain("agents-database-jobs-bootstrap -> agents-database-instance (PGHOST)");
+    expect(uses.filter((e) => e.includes("agents-backup-storage-logs"))).toEqual([]);
+    // The migrations Job reads its database URI from a Secret: nothing in its pod spec names the instance.
+    expect(uses.filter((e) => e.startsWith("agents-database-jobs-migrations"))).toEqual([]);
   });
 
   it("draws the engine's dependencies between components, except on the namespace", () => {
@@ -105,9 +111,9 @@ describe("the model of the prod plan", () => {
       .map((e) => `${groupLabel(prod.diagram, e.tailGroup)} -> ${groupLabel(prod.diagram, e.headGroup)}`);
     expect(between).toEqual(expect.arrayContaining([
       "AgentServer agents-server -> DatabaseJobs agents-database-jobs",
-      "DatabaseJobs agents-database-jobs -> RdsPostgres agents-database",
       "EksCluster agents-cluster -> Network agents-cluster-network",
-      "BackupJobs agents-backup-jobs -> RdsPostgres agents-database",
+      "RdsPostgres agents-database -> Network agents-cluster-network",
+      "ElastiCacheRedis agents-cache -> EksCluster agents-cluster",
     ]));
     // The database's admin Secret needs the namespace (and nothing else of the platform's), like everything
     // namespaced: that edge is not drawn ...
@@ -116,6 +122,7 @@ describe("the model of the prod plan", () => {
     expect(between).toContain("AgentServer agents-server -> AgentPlatform agents");
     // ... and a pair already joined by an edge read from the objects gets no second, dashed one.
     expect(between).not.toContain("BackupJobs agents-backup-jobs -> HardenedBucket agents-backup-storage-backups");
+    expect(between).not.toContain("DatabaseJobs agents-database-jobs -> RdsPostgres agents-database");
     expect(new Set(between).size).toBe(between.length);
   });
 
@@ -128,11 +135,16 @@ describe("the model of the prod plan", () => {
 describe("the model of the dev plan", () => {
   it("shows the in-cluster database and Redis behind their Services, and no empty box for the existing cluster", async () => {
     const dev = buildDiagram(await planResources("dev"));
-    expect(edgesOf(dev, "selects").sort()).toEqual([
+    expect(edgesOf(dev, "selects")).toEqual(expect.arrayContaining([
       "agents-cache-service -> agents-cache-deployment",
       "agents-database-service -> agents-database-statefulset",
       "agents-server-service -> agents-server-deployment",
-    ]);
+    ]));
+    // The server names Redis by its Service's cluster DNS name; the bootstrap Job names the database's.
+    expect(edgesOf(dev, "uses")).toEqual(expect.arrayContaining([
+      "agents-server-deployment -> agents-cache-service (LETTA_REDIS_HOST)",
+      "agents-database-jobs-bootstrap -> agents-database-service (PGHOST)",
+    ]));
     expect(edgesOf(dev, "routes")).toEqual([]);
     expect(dev.groups.map((g) => g.label)).not.toContain("ExistingCluster agents-cluster");
   });

@@ -3,9 +3,10 @@
 //
 // Group edges come from the engine's dependencies (`dependencies` and `propertyDependencies`), folded onto the
 // components: "something in A needs something in B". Three kinds of edges are read from the objects themselves,
-// because no dependency records them: an Ingress routes to the Service its backends name, a Service selects the
-// workloads whose pod labels match its selector, and a workload (Deployment, Job, CronJob, ...) uses the bucket an
-// `s3://<bucket>` string in its pod template names.
+// because no dependency records them (or only one between whole components): an Ingress routes to the Service its
+// backends name, a Service selects the workloads whose pod labels match its selector, and a workload (Deployment,
+// Job, CronJob, ...) uses what a string in its containers names: a bucket (`s3://<bucket>`), the RDS instance (its
+// address) or a Service (`<service>.<namespace>.svc`).
 import { displayType, KEY_TYPES, UBIQUITOUS_TYPES, isWorkloadType, typeParts } from "./types";
 
 /** The fields read from a resource: both `pulumi stack export` (v3) resources and the plan's captured ones have them. */
@@ -304,6 +305,13 @@ function stringsIn(value: unknown, envName = ""): [string, string][] {
   return Object.values(r).flatMap((v) => stringsIn(v, name));
 }
 
+/** Whether a string names a bucket (s3://bucket or s3://bucket/...) or a host (the name, whole, as a host). */
+function names(value: string, name: string, form: "s3" | "host"): boolean {
+  if (form === "s3") return value === `s3://${name}` || value.startsWith(`s3://${name}/`);
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^A-Za-z0-9.-])${escaped}($|[^A-Za-z0-9-])`).test(value);
+}
+
 function semanticEdges(drawn: GraphResource[], nodeOfUrn: Map<string, DiagramNode>): DiagramEdge[] {
   const edges: DiagramEdge[] = [];
   const add = (kind: EdgeKind, from: GraphResource, to: GraphResource, label: string): void => {
@@ -336,14 +344,18 @@ function semanticEdges(drawn: GraphResource[], nodeOfUrn: Map<string, DiagramNod
       if (selector.every(([k, v]) => labels[k] === v)) add("selects", service.resource, workload.resource, "selects");
     }
   }
-  const buckets = drawn.filter((r) => r.type === "aws:s3/bucket:Bucket")
-    .map((r) => ({ resource: r, name: text(record(r.outputs).bucket) ?? text(record(r.inputs).bucket) }))
-    .filter((b): b is { resource: GraphResource; name: string } => b.name !== undefined);
+  // What a workload's pod spec names: a bucket (s3://<bucket>), a database (the RDS address), a Service (its
+  // cluster DNS name <service>.<namespace>.svc).
+  const targets = [
+    ...drawn.filter((r) => r.type === "aws:s3/bucket:Bucket").map((r) => ({ resource: r, name: text(record(r.outputs).bucket) ?? text(record(r.inputs).bucket), form: "s3" as const })),
+    ...drawn.filter((r) => r.type === "aws:rds/instance:Instance").map((r) => ({ resource: r, name: text(record(r.outputs).address), form: "host" as const })),
+    ...services.map((s) => ({ resource: s.resource, name: s.name === undefined || s.namespace === undefined ? undefined : `${s.name}.${s.namespace}.svc`, form: "host" as const })),
+  ].filter((t): t is { resource: GraphResource; name: string; form: "s3" | "host" } => t.name !== undefined && t.name !== "");
   for (const workload of workloads) {
     const strings = stringsIn(record(podTemplate(workload).spec).containers);
-    for (const bucket of buckets) {
-      const hit = strings.find(([, value]) => value === `s3://${bucket.name}` || value.startsWith(`s3://${bucket.name}/`));
-      if (hit) add("uses", workload.resource, bucket.resource, hit[0] || "s3://");
+    for (const target of targets) {
+      const hit = strings.find(([, value]) => names(value, target.name, target.form));
+      if (hit) add("uses", workload.resource, target.resource, hit[0] || "uses");
     }
   }
   return edges;
