@@ -10,7 +10,7 @@ import {
   arn, cacheNodeType, cpuMillicores, cpuQuantity, cronSchedule, dnsHostName, dnsLabel, ec2InstanceType, httpsUrl,
   ipv4Cidr, memoryBytes, memoryQuantity, pinnedImage, rdsInstanceClass, storageQuantity,
 } from "./formats";
-import { parseTelemetryEndpoint, type EndpointKind } from "./telemetry-endpoint";
+import { parseTelemetryEndpoint, withoutUserinfo, type EndpointKind } from "./telemetry-endpoint";
 // A leaf module of constants (it imports nothing), so the config does not depend on the observability components.
 import { OTEL_COLLECTOR_IMAGE, POSTGRES_EXPORTER_IMAGE } from "../observability/images";
 
@@ -27,7 +27,8 @@ const secretString = z.string().regex(/^\S(?:.*\S)?$/s, { error: "expected a non
 /** A backend endpoint the collector may send to (see parseTelemetryEndpoint for what is refused and why). */
 const telemetryEndpoint = (kind: EndpointKind) => z.string().superRefine((value, ctx) => {
   const parsed = parseTelemetryEndpoint(value, kind);
-  if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
+  // A password put in the URL is not echoed back in the message (nor in CI logs).
+  if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed, input: withoutUserinfo(value) });
 });
 
 export const rawConfigSchema = z.strictObject({

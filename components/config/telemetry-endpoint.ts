@@ -57,6 +57,11 @@ export function parseTelemetryEndpoint(value: string, kind: EndpointKind): Telem
   return { scheme, host, port, tls, clusterLocal, hostPort: `${host}:${port}` };
 }
 
+/** The value with any user:password@ of a URL replaced, for messages. */
+export function withoutUserinfo(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1[redacted]@");
+}
+
 function example(kind: EndpointKind): string {
   return kind === "otlp" ? "https://ingest.eu.signoz.cloud:443" : "https://clickhouse.example.com:8443";
 }

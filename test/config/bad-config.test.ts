@@ -117,6 +117,24 @@ const rows: BadRow[] = [
   { why: "alb ingress without certificate", base: "dev", set: { "ingress.enabled": "true", "ingress.host": "agents.example.com", "ingress.className": "alb" }, key: "ingress.certificateArn", shown: null, says: "is required with the alb ingress class" },
   { why: "nginx ingress without cluster issuer", base: "dev", set: { "ingress.enabled": "true", "ingress.host": "agents.example.com" }, key: "ingress.clusterIssuer", shown: null, says: "is required with ingress class nginx" },
   { why: "certificate ARN of another service", base: "prod", set: { "ingress.certificateArn": "arn:aws:iam::123456789012:server-certificate/agents" }, key: "ingress.certificateArn", shown: '"arn:aws:iam::123456789012:server-certificate/agents"' },
+  // Observability: the telemetry backend and its endpoint (fail early, naming the key).
+  { why: "clickhouse backend without endpoint", base: "dev", set: { "observability.backend": "clickhouse", "observability.clickhousePassword": "ch-secret-value" }, secretKeys: ["observability.clickhousePassword"], key: "observability.clickhouseEndpoint", shown: null, says: "is required with observability.backend=clickhouse", leaks: "ch-secret-value" },
+  { why: "clickhouse backend without password", base: "dev", set: { "observability.backend": "clickhouse", "observability.clickhouseEndpoint": "https://clickhouse.example.com:8443" }, key: "observability.clickhousePassword", shown: null, says: "never inserts without credentials" },
+  { why: "clickhouse native protocol in clear text over the network", base: "dev", set: { "observability.backend": "clickhouse", "observability.clickhouseEndpoint": "tcp://clickhouse.example.com:9000", "observability.clickhousePassword": "pw-value" }, secretKeys: ["observability.clickhousePassword"], key: "observability.clickhouseEndpoint", shown: '"tcp://clickhouse.example.com:9000"', says: "clear text" },
+  { why: "clickhouse endpoint carrying a password", base: "dev", set: { "observability.backend": "clickhouse", "observability.clickhouseEndpoint": "https://otel:hunter2-in-url@clickhouse.example.com:8443", "observability.clickhousePassword": "pw-value" }, secretKeys: ["observability.clickhousePassword"], key: "observability.clickhouseEndpoint", shown: '"https://[redacted]@clickhouse.example.com:8443"', says: "must not carry credentials", leaks: "hunter2-in-url" },
+  { why: "clickhouse endpoint with an unknown scheme", base: "dev", set: { "observability.backend": "clickhouse", "observability.clickhouseEndpoint": "mysql://clickhouse.example.com:9004", "observability.clickhousePassword": "pw-value" }, secretKeys: ["observability.clickhousePassword"], key: "observability.clickhouseEndpoint", shown: '"mysql://clickhouse.example.com:9004"', says: "scheme https, http, tcp, clickhouse" },
+  { why: "signoz cloud without ingestion key", base: "dev", set: { "observability.backend": "signoz", "observability.signozEndpoint": "https://ingest.eu.signoz.cloud:443" }, key: "observability.signozIngestionKey", shown: null, says: "is required with observability.backend=signoz" },
+  { why: "otlp backend without endpoint", base: "dev", set: { "observability.backend": "otlp" }, key: "observability.otlpEndpoint", shown: null, says: "is required with observability.backend=otlp" },
+  { why: "otlp endpoint over plain http outside the cluster", base: "dev", set: { "observability.backend": "otlp", "observability.otlpEndpoint": "http://otel.example.com:4317" }, key: "observability.otlpEndpoint", shown: '"http://otel.example.com:4317"', says: "cluster-local Service" },
+  { why: "otlp endpoint with a path", base: "dev", set: { "observability.backend": "otlp", "observability.otlpEndpoint": "https://otel.example.com/v1/traces" }, key: "observability.otlpEndpoint", shown: '"https://otel.example.com/v1/traces"', says: "no path" },
+  { why: "cluster-local plain-text endpoint without a port", base: "dev", set: { "observability.backend": "otlp", "observability.otlpEndpoint": "http://collector.observability.svc.cluster.local" }, key: "observability.otlpEndpoint", shown: '"http://collector.observability.svc.cluster.local"', says: "explicit port" },
+  { why: "an endpoint for a backend that is not chosen", base: "dev", set: { "observability.otlpEndpoint": "https://otel.example.com:443" }, key: "observability.otlpEndpoint", shown: '"https://otel.example.com:443"', says: "has no effect unless observability.backend=otlp (it is file)" },
+  { why: "a backend secret for a backend that is not chosen", base: "dev", set: { "observability.backend": "debug", "observability.signozIngestionKey": "signoz-key-value" }, secretKeys: ["observability.signozIngestionKey"], key: "observability.signozIngestionKey", shown: "[secret]", says: "has no effect unless observability.backend=signoz", leaks: "signoz-key-value" },
+  { why: "unknown telemetry backend", base: "dev", set: { "observability.backend": "datadog" }, key: "observability.backend", shown: '"datadog"' },
+  { why: "clickhouse password in plain text", base: "dev", set: { "observability.backend": "clickhouse", "observability.clickhouseEndpoint": "https://clickhouse.example.com:8443", "observability.clickhousePassword": "plain-ch-password" }, key: "observability.clickhousePassword", shown: "[secret]", says: "pulumi config set --secret observability.clickhousePassword", leaks: "plain-ch-password" },
+  { why: "collector image latest", base: "dev", set: { "observability.collectorImage": "otel/opentelemetry-collector-contrib:latest" }, key: "observability.collectorImage", shown: '"otel/opentelemetry-collector-contrib:latest"', says: "moves" },
+  { why: "monitor label without a value", base: "dev", set: { "observability.monitorLabel": "release" }, key: "observability.monitorLabel", shown: '"release"', says: "key=value" },
+  { why: "collector replicas 0", base: "dev", set: { "observability.collectorReplicas": "0" }, key: "observability.collectorReplicas", shown: "0" },
 ];
 
 const qualify = (flat: Record<string, string>): Record<string, string> =>
@@ -259,6 +277,22 @@ describe("valid stack configuration", () => {
     const config = parse({ ...BASES.prod, environment: "staging" });
     expect(config.database.backupRetentionDays).toBe(14);
     expect(config.database.mode).toBe("rds");
+  });
+
+  it("observability: file backend, no operator, Prometheus in monitoring, collector replicas by environment", () => {
+    const dev = parse(BASES.dev);
+    expect(dev.observability).toMatchObject({ backend: "file", prometheusOperator: false, prometheusNamespace: "monitoring", collectorReplicas: 1 });
+    expect(parse(BASES.prod).observability.collectorReplicas).toBe(2);
+  });
+
+  it("observability: each backend with what it needs is accepted", () => {
+    const clickhouse = parse({ ...BASES.dev, "observability.backend": "clickhouse", "observability.clickhouseEndpoint": "tcp://clickhouse.example.com:9440?secure=true", "observability.clickhousePassword": "pw" }, ["observability.clickhousePassword"]);
+    expect(clickhouse.observability.clickhouseEndpoint).toBe("tcp://clickhouse.example.com:9440?secure=true");
+    // A self-hosted Signoz in the cluster: plain text stays inside it, and needs no ingestion key.
+    const signoz = parse({ ...BASES.dev, "observability.backend": "signoz", "observability.signozEndpoint": "http://signoz-otel-collector.platform.svc.cluster.local:4317" });
+    expect(signoz.observability.signozIngestionKey).toBeUndefined();
+    const otlp = parse({ ...BASES.dev, "observability.backend": "otlp", "observability.otlpEndpoint": "https://api.honeycomb.io:443", "observability.otlpHeaderName": "x-honeycomb-team", "observability.otlpHeaderValue": "hc-key" }, ["observability.otlpHeaderValue"]);
+    expect(otlp.observability).toMatchObject({ otlpHeaderName: "x-honeycomb-team", otlpHeaderValue: "hc-key" });
   });
 
   it("a secret set with --secret is accepted and kept", () => {

@@ -1,11 +1,16 @@
-// The alert rules the program ships match the stack: backends present, budget from the config.
-import { describe, expect, it } from "vitest";
+// The alert rules the program ships match the stack: backends present, budget from the config, and the request
+// metrics the collector derives from the server's spans; the file passes the real promtool.
+import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runStack } from "../support/harness";
 import { named } from "../support/k8s";
+import { cleanupPromtoolDirs, promtool, writeFiles } from "./promtool";
 
 interface RulesFile { groups: { rules: { alert: string; expr: string }[] }[] }
-const rulesOf = (data: Record<string, string>): RulesFile => parse(data["agent-platform-alerts.yaml"] ?? "") as RulesFile;
+const FILE = "agent-platform-alerts.yaml";
+const rulesOf = (data: Record<string, string>): RulesFile => parse(data[FILE] ?? "") as RulesFile;
+
+afterAll(() => cleanupPromtoolDirs());
 
 describe("alert rules ConfigMap", () => {
   it("prod: RDS, ElastiCache and backup alerts naming the stack's resources, the budget from the config", async () => {
@@ -26,5 +31,17 @@ describe("alert rules ConfigMap", () => {
     const names = rulesOf(named<{ data: Record<string, string> }>(dev, "kubernetes:core/v1:ConfigMap", "agents-alert-rules").data).groups.flatMap((g) => g.rules.map((r) => r.alert));
     expect(names).toContain("AgentPostgresConnectionsNearBudget");
     expect(names.filter((n) => /Rds|ElastiCache|Backup|RestoreDrill/.test(n))).toEqual([]);
+  });
+
+  it.each(["dev", "prod"])("%s: latency and error alerts read the collector's span metrics of the server's Deployment; promtool accepts the file", async (stack) => {
+    const run = await runStack(stack);
+    const data = named<{ data: Record<string, string> }>(run, "kubernetes:core/v1:ConfigMap", "agents-alert-rules").data;
+    const alerts = rulesOf(data).groups.flatMap((g) => g.rules);
+    const latency = alerts.find((r) => r.alert === "AgentServerLatencyHigh")?.expr ?? "";
+    const errors = alerts.find((r) => r.alert === "AgentServerErrorRateHigh")?.expr ?? "";
+    expect(latency).toContain('traces_span_metrics_duration_seconds_bucket{k8s_namespace_name="agent-platform", k8s_deployment_name="agents-server", span_name!~');
+    expect(errors).toContain('http_status_code=~"5.."');
+    const result = await promtool(writeFiles({ [FILE]: data[FILE] ?? "" }), ["check", "rules", FILE]);
+    expect(result.status, result.output).toBe(0);
   });
 });
