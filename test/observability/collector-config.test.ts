@@ -2,10 +2,12 @@
 // pipelines that only name defined components and use every one, memory_limiter first, one exporter per backend
 // with its settings and retries, credentials only as ${env:VAR}, the password line and request bodies redacted;
 // and the checker itself can fail.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import {
-  PASSWORD_LINE_PATTERN, backendExporter, buildCollectorConfig, collectorConfigYaml, pipelineProblems,
+  PASSWORD_LINE_PATTERN, backendExporter, passwordRedactionProcessor, buildCollectorConfig, collectorConfigYaml, pipelineProblems,
   type CollectorConfig, type TelemetryBackendSettings,
 } from "../../components/observability";
 
@@ -225,5 +227,13 @@ describe("the password line", () => {
   it("other lines pass unchanged", () => {
     const line = '{"message": "Uvicorn running on http://0.0.0.0:8283", "level": "INFO"}';
     expect(applyRedaction(line)).toBe(line);
+  });
+});
+
+describe("docs/observability.md", () => {
+  it("shows the redaction processor exactly as the collector runs it", () => {
+    const doc = readFileSync(path.resolve(__dirname, "../../docs/observability.md"), "utf8");
+    const snippet = stringify({ "transform/redact-password": passwordRedactionProcessor() }, { lineWidth: 0 });
+    expect(doc).toContain(`\`\`\`yaml\n${snippet}\`\`\``);
   });
 });
