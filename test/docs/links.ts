@@ -8,7 +8,7 @@ import { readDoc } from "./markdown";
  * Documents others are writing at the same time, which a link may name before they land. A link to one is accepted
  * while the file is missing, and checked like any other once it exists.
  */
-export const PENDING_DOCS: ReadonlySet<string> = new Set(["docs/observability.md"]);
+export const PENDING_DOCS: ReadonlySet<string> = new Set(["docs/observability.md", "docs/policy.md"]);
 
 /** Why a link from `fromDoc` (repo-relative) does not resolve, or undefined when it does or is not local. */
 export function resolveLink(fromDoc: string, target: string): string | undefined {
