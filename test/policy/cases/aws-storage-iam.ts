@@ -1,3 +1,5 @@
+/** Cases of the S3 and IAM rules (policy/rules/aws/storage-iam): the S3 file and the IAM file. */
 import type { PolicyCase } from "../support/cases";
+import { iamCases } from "./aws-storage-iam-iam";
 
-export const awsStorageIamCases: PolicyCase[] = [];
+export const awsStorageIamCases: PolicyCase[] = [...iamCases];
