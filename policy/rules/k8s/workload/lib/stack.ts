@@ -1,0 +1,159 @@
+/**
+ * Joins for the stack rules, all through indexes built once per rule run: resources by namespace, by
+ * namespace/name, and the reverse of StackView.linked (what a resource's input was computed from). Every join
+ * compares namespaces; an unset namespace is the provider's default, which only matches another unset one.
+ */
+import { namespaceOf, podTemplate, type PodTemplate } from "../../../../lib/podspec";
+import type { Props } from "../../../../lib/rule";
+import type { StackResource, StackView } from "../../../../lib/stack-view";
+import { get, isRecord, num, str } from "../../../../lib/values";
+import { HPA_TYPES, SCALABLE } from "./kinds";
+import { labelsOf, type Labels } from "./selector";
+
+/**
+ * What a stack rule reads of a resource: its declared inputs. Stack policies get the resource's outputs, and for a
+ * Kubernetes object that is the live object with the API server's defaults filled in (spec.replicas of an
+ * HPA-scaled Deployment, serviceAccountName "default", ...); pulumi-kubernetes keeps the declared inputs beside it
+ * under `__inputs`. Before the object exists (the preview of a create) the outputs are the inputs themselves.
+ */
+export function declared(r: { props: Props }): Props {
+  const inputs = r.props["__inputs"];
+  return isRecord(inputs) ? inputs : r.props;
+}
+
+/** Namespace key for joins: `metadata.namespace`, or "" (the provider's default namespace) when unset. */
+export function nsOf(r: { props: Props }): string {
+  return namespaceOf(declared(r)) ?? "";
+}
+
+export function nameOf(r: { props: Props }): string | undefined {
+  return str(get(declared(r), "metadata.name"));
+}
+
+/** `"ns/name"` for messages. */
+export function showObject(r: { props: Props; name: string }): string {
+  const name = nameOf(r);
+  return name === undefined ? `"${r.name}"` : `"${nsOf(r) || "<provider default>"}/${name}"`;
+}
+
+export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+/** Resources of `types` that this resource's input `property` was computed from (the reverse of `linked`). */
+export function dependsOn(r: StackResource, property: string, types: readonly string[]): StackResource[] {
+  return (r.propertyDependencies[property] ?? []).filter((d) => types.includes(d.type));
+}
+
+export interface Workload {
+  r: StackResource;
+  ns: string;
+  pod: PodTemplate;
+  /** Pod template labels, and where they are (`spec.template.metadata.labels`). */
+  labels: Labels;
+  labelsPath: string;
+}
+
+export function workloadsOf(view: StackView, types: readonly string[]): Workload[] {
+  const out: Workload[] = [];
+  for (const r of view.ofType(...types)) {
+    const pod = podTemplate(r.type, declared(r));
+    if (pod) out.push({ r, ns: nsOf(r), pod, labels: labelsOf(pod.metadata["labels"]), labelsPath: pod.path === "spec" ? "metadata.labels" : pod.path.replace(/\.spec$/, ".metadata.labels") });
+  }
+  return out;
+}
+
+const nameIndexes = new WeakMap<StackView, Map<string, Map<string, StackResource[]>>>();
+
+/** Resources of `type` named `name` in namespace `ns`, from an index built once per view and type. */
+export function byName(view: StackView, type: string, ns: string, name: string): StackResource[] {
+  let perView = nameIndexes.get(view);
+  if (!perView) {
+    perView = new Map<string, Map<string, StackResource[]>>();
+    nameIndexes.set(view, perView);
+  }
+  let index = perView.get(type);
+  if (!index) {
+    index = groupBy(view.ofType(type), (r) => `${nsOf(r)}/${nameOf(r) ?? ""}`);
+    perView.set(type, index);
+  }
+  return index.get(`${ns}/${name}`) ?? [];
+}
+
+/**
+ * The resource of `type` that `from` refers to by name in its own namespace: first through propertyDependencies
+ * of `property` (how the engine links at preview, when names can still be unknown), then by name.
+ */
+export function resolveRef(
+  view: StackView, from: StackResource, property: string, type: string, ns: string, readName: () => string | undefined, trustSingleLink = true,
+): StackResource | undefined {
+  const linked = dependsOn(from, property, [type]).filter((d) => nsOf(d) === ns);
+  // One linked resource of the type is taken as the referent without reading the name (unknown at preview);
+  // a property holding several references passes trustSingleLink false.
+  if (linked.length === 1 && trustSingleLink) return linked[0];
+  const name = readName();
+  if (name === undefined) return undefined;
+  if (linked.length > 1) return linked.find((d) => nameOf(d) === name);
+  return byName(view, type, ns, name)[0];
+}
+
+/** Pulumi type token of an object reference: `apps/v1` + `Deployment` → `kubernetes:apps/v1:Deployment`. */
+export function typeOfRef(apiVersion: string | undefined, kind: string): string | undefined {
+  if (apiVersion === undefined || apiVersion === "") return SCALABLE[kind];
+  return `kubernetes:${apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`}:${kind}`;
+}
+
+/** The object an HPA scales (spec.scaleTargetRef), when it is part of the stack. */
+export function hpaTarget(view: StackView, hpa: StackResource): StackResource | undefined {
+  const kind = str(get(declared(hpa), "spec.scaleTargetRef.kind"));
+  const type = kind === undefined ? undefined : typeOfRef(str(get(declared(hpa), "spec.scaleTargetRef.apiVersion")), kind);
+  if (type === undefined) return undefined;
+  return resolveRef(view, hpa, "spec", type, nsOf(hpa), () => str(get(declared(hpa), "spec.scaleTargetRef.name")));
+}
+
+const hpaIndexes = new WeakMap<StackView, Map<string, StackResource[]>>();
+
+/** HPAs of the stack by the URN of the controller they scale. */
+export function hpasByTarget(view: StackView): Map<string, StackResource[]> {
+  let index = hpaIndexes.get(view);
+  if (!index) {
+    index = new Map();
+    for (const hpa of view.ofType(...HPA_TYPES)) {
+      const target = hpaTarget(view, hpa);
+      if (!target) continue;
+      const list = index.get(target.urn);
+      if (list) list.push(hpa);
+      else index.set(target.urn, [hpa]);
+    }
+    hpaIndexes.set(view, index);
+  }
+  return index;
+}
+
+export interface ReplicaCount {
+  min: number;
+  max: number;
+  /** Where the count comes from, for messages. */
+  via: string;
+}
+
+/** How many pods a controller runs: its HPA's bounds when one scales it, else spec.replicas (default 1). */
+export function replicaCount(r: StackResource, hpas: readonly StackResource[]): ReplicaCount {
+  if (hpas.length > 0) {
+    const mins = hpas.map((h) => num(get(declared(h), "spec.minReplicas")) ?? 1);
+    const maxs = hpas.map((h) => num(get(declared(h), "spec.maxReplicas")) ?? 1);
+    const min = Math.max(...mins);
+    const max = Math.max(...maxs);
+    return { min, max, via: `HorizontalPodAutoscaler ${hpas[0] ? showObject(hpas[0]) : ""} (minReplicas ${min}, maxReplicas ${max})` };
+  }
+  const replicas = get(declared(r), "spec.replicas");
+  const n = num(replicas) ?? 1;
+  return { min: n, max: n, via: replicas === undefined ? "spec.replicas unset (1)" : `spec.replicas ${n}` };
+}
