@@ -1,5 +1,7 @@
 import type { PolicyCase } from "../support/cases";
 import { clone, cronJob, deployment, hardenedPodSpec, initContainer, job, pod, podSpecWith, statefulSet, T, UNKNOWN } from "../fixtures/k8s";
+import { workloadHardeningCases } from "./workload-hardening";
+import { workloadImageEnvCases } from "./workload-image-env";
 
 const DEP = T.deployment;
 const CRON = T.cronJob;
@@ -63,4 +65,8 @@ const readonlyRootFsCases: PolicyCase[] = [
   },
 ];
 
-export const workloadCases: PolicyCase[] = [...readonlyRootFsCases];
+export const workloadCases: PolicyCase[] = [
+  ...readonlyRootFsCases,
+  ...workloadHardeningCases,
+  ...workloadImageEnvCases,
+];
