@@ -69,7 +69,7 @@ describe("collector Deployment", () => {
     const container = collectorContainer(dev);
     const health = (container.ports ?? []).find((p) => p.name === "health");
     expect(health?.containerPort).toBe(13133);
-    for (const probe of [container.livenessProbe, container.readinessProbe] as HttpProbe[]) expect(probe.httpGet).toEqual({ path: "/", port: "health" });
+    for (const probe of [container.livenessProbe, container.readinessProbe] as unknown as HttpProbe[]) expect(probe.httpGet).toEqual({ path: "/", port: "health" });
     expect(collectorConfig(dev).extensions.health_check).toEqual({ endpoint: "${env:MY_POD_IP}:13133" });
     expect(envOf(container).get("MY_POD_IP")?.valueFrom).toEqual({ fieldRef: { fieldPath: "status.podIP" } });
   });
@@ -197,7 +197,7 @@ describe("Kubernetes schema", () => {
     const run = runs().find(([v]) => v === variant)?.[1] as ProgramRun;
     const objects = run.resources.filter(isKubernetesObject).map(kubernetesObject)
       .filter((o) => (o.metadata as { labels?: Record<string, string> } | undefined)?.labels?.["app.kubernetes.io/component"] === "observability");
-    expect(objects.map((o) => `${String(o.kind)}/${String((o.metadata as { name: string }).name)}`).sort()).toEqual(expect.arrayContaining([
+    expect(objects.map((o) => `${o.kind as string}/${(o.metadata as { name: string }).name}`).sort()).toEqual(expect.arrayContaining([
       `ConfigMap/${COLLECTOR}`, `Deployment/${COLLECTOR}`, `Service/${COLLECTOR}`, `NetworkPolicy/${COLLECTOR}`, `ServiceAccount/${COLLECTOR}`,
       "ConfigMap/agents-alert-rules", "ConfigMap/agents-dashboard",
     ]));
