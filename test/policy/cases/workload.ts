@@ -1,7 +1,9 @@
 import type { PolicyCase } from "../support/cases";
 import { clone, cronJob, deployment, hardenedPodSpec, initContainer, job, pod, podSpecWith, statefulSet, T, UNKNOWN } from "../fixtures/k8s";
+import { workloadAvailabilityCases } from "./workload-availability";
 import { workloadHardeningCases } from "./workload-hardening";
 import { workloadImageEnvCases } from "./workload-image-env";
+import { workloadNetworkCases } from "./workload-network";
 
 const DEP = T.deployment;
 const CRON = T.cronJob;
@@ -69,4 +71,6 @@ export const workloadCases: PolicyCase[] = [
   ...readonlyRootFsCases,
   ...workloadHardeningCases,
   ...workloadImageEnvCases,
+  ...workloadAvailabilityCases,
+  ...workloadNetworkCases,
 ];
