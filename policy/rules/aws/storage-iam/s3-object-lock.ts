@@ -25,7 +25,7 @@ export const s3ObjectLock: StackRule = {
       const legacy = flag === undefined ? blocksOf(bucket.props, "objectLockConfiguration", "objectLockConfigurations") : [];
       const enabled = flag === true || legacy.some((b) => b.value["objectLockEnabled"] === "Enabled");
       if (!enabled) {
-        report(`${label(bucket)}: objectLockEnabled is ${show(flag)}; Object Lock (WORM) must be on for backups to survive deletion: objectLockEnabled true.`, bucket.urn);
+        report(`${label(bucket)}: objectLockEnabled is ${show(flag)}; it should be true, so Object Lock (WORM) keeps objects from being deleted or overwritten during their retention.`, bucket.urn);
         continue;
       }
       const sides = sideResources(view, bucket, OBJECT_LOCK_TYPES);
