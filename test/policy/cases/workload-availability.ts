@@ -157,4 +157,12 @@ const statefulSets: PolicyCase[] = [
   { rule: "k8s-statefulset-service-name", name: "serviceName unknown and not linked", expect: "undecided", resources: [{ ...sts(1), props: setPath(sts(1).props, "spec.serviceName", UNKNOWN.string) }, headless()] },
 ];
 
-export const workloadAvailabilityCases: PolicyCase[] = [...replicas, ...budgets, ...spreading, ...statefulSets];
+const unknowns: PolicyCase[] = [
+  { rule: "k8s-hpa-no-static-replicas", name: "replicas unknown at preview", expect: "undecided", resources: [dep(UNKNOWN.number), linkedHpa()] },
+  { rule: "k8s-hpa-max-gt-min", name: "maxReplicas unknown at preview", expect: "undecided", resources: [namedHpa({ maxReplicas: UNKNOWN.number })] },
+  { rule: "k8s-pdb-has-policy", name: "minAvailable unknown at preview", expect: "undecided", resources: [budget({ minAvailable: UNKNOWN.number })] },
+  { rule: "k8s-pdb-unhealthy-eviction", name: "policy unknown at preview", expect: "undecided", resources: [budget({ unhealthyPodEvictionPolicy: UNKNOWN.string })] },
+  { rule: "k8s-rolling-update", name: "strategy unknown at preview", expect: "undecided", resources: [{ ...dep(), props: setPath(dep().props, "spec.strategy", UNKNOWN.object) }] },
+];
+
+export const workloadAvailabilityCases: PolicyCase[] = [...replicas, ...budgets, ...spreading, ...statefulSets, ...unknowns];

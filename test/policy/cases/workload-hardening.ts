@@ -180,4 +180,16 @@ const hygiene: PolicyCase[] = [
   { rule: "k8s-privileged-ports", name: "containerPort 80 on an init container", expect: "fail", message: 'initContainers[0] "proxy": ports[0].containerPort is 80', resources: [app(deployment(podSpecWith((_c, spec) => (spec["initContainers"] = [initContainer("proxy", (i) => (i["ports"] = [{ containerPort: 80 }]))]))))] },
 ];
 
-export const workloadHardeningCases: PolicyCase[] = [...saTokenAutomount, ...dedicatedServiceAccount, ...noDefaultNamespace, ...resources, ...probes, ...hygiene];
+/** Each rule meets a value it needs that is unknown at preview: an advisory "can't run", never a silent pass. */
+const unknowns: PolicyCase[] = [
+  { rule: "k8s-cpu-limit", name: "limits.cpu unknown at preview", expect: "undecided", resources: [app(deployment(podSpecWith((c) => (((c["resources"] as Obj)["limits"] as Obj)["cpu"] = UNKNOWN.string))))] },
+  { rule: "k8s-ephemeral-storage", name: "resources unknown at preview", expect: "undecided", resources: [app(deployment(podSpecWith((c) => (c["resources"] = UNKNOWN.object))))] },
+  { rule: "k8s-liveness-probe", name: "livenessProbe unknown at preview", expect: "undecided", resources: [app(deployment(probe("livenessProbe", UNKNOWN.object)))] },
+  { rule: "k8s-probes-distinct", name: "liveness path unknown at preview", expect: "undecided", resources: [app(deployment(probe("livenessProbe", { httpGet: { path: UNKNOWN.string, port: "http" } })))].map((r) => ({ ...r, props: setPath(r.props, "spec.template.spec.containers.0.readinessProbe", { httpGet: { path: "/v1/ready/", port: "http" } }) })) },
+  { rule: "k8s-recommended-labels", name: "labels unknown at preview", expect: "undecided", resources: [app(setPath(deployment(), "metadata.labels", UNKNOWN.object))] },
+  { rule: "k8s-priority-class", name: "priorityClassName unknown at preview", expect: "undecided", resources: [app(deployment(setPath(hardenedPodSpec(), "priorityClassName", UNKNOWN.string)))] },
+  { rule: "k8s-no-ssh-port", name: "containerPort unknown at preview", expect: "undecided", resources: [app(deployment(podSpecWith((c) => (c["ports"] = [{ containerPort: UNKNOWN.number }]))))] },
+  { rule: "k8s-privileged-ports", name: "ports unknown at preview", expect: "undecided", resources: [app(deployment(podSpecWith((c) => (c["ports"] = UNKNOWN.array))))] },
+];
+
+export const workloadHardeningCases: PolicyCase[] = [...saTokenAutomount, ...dedicatedServiceAccount, ...noDefaultNamespace, ...resources, ...probes, ...hygiene, ...unknowns];

@@ -82,4 +82,12 @@ const secretsLiteral: PolicyCase[] = [
   { rule: "k8s-env-duplicates", name: "a name twice", expect: "fail", level: "advisory", message: 'env[2] repeats "A" from env[0]', resources: [env([{ name: "A", value: "1" }, { name: "B", value: "2" }, { name: "A", value: "3" }])] },
 ];
 
-export const workloadImageEnvCases: PolicyCase[] = [...images, ...secretsLiteral];
+const unknowns: PolicyCase[] = [
+  { rule: "k8s-image-digest", name: "image unknown at preview", expect: "undecided", resources: [image(UNKNOWN.string)] },
+  { rule: "k8s-image-pull-policy", name: "pull policy unknown at preview", expect: "undecided", resources: [image("letta/letta:0.16.8", UNKNOWN.string)] },
+  { rule: "k8s-image-registry", name: "image unknown at preview", expect: "undecided", resources: [image(UNKNOWN.string)] },
+  { rule: "k8s-secrets-not-in-env", name: "env unknown at preview", expect: "undecided", resources: [app(deployment(podSpecWith((c) => (c["env"] = UNKNOWN.array))))] },
+  { rule: "k8s-env-duplicates", name: "a name unknown at preview", expect: "undecided", resources: [env([{ name: "A", value: "1" }, { name: UNKNOWN.string, value: "2" }])] },
+];
+
+export const workloadImageEnvCases: PolicyCase[] = [...images, ...secretsLiteral, ...unknowns];

@@ -129,4 +129,13 @@ const cronJobs: PolicyCase[] = [
   { rule: "k8s-cronjob-backup", name: "deadline unknown at preview", expect: "undecided", resources: [{ type: T.cronJob, name: "backup", props: setPath(cronJob(), "spec.startingDeadlineSeconds", UNKNOWN.number) }] },
 ];
 
-export const workloadNetworkCases: PolicyCase[] = [...netpols, ...services, ...ingresses, ...cronJobs];
+const unknowns: PolicyCase[] = [
+  { rule: "k8s-netpol-targets-pods", name: "pod labels unknown at preview", expect: "undecided", resources: [app(setPath(deployment(), "spec.template.metadata.labels", UNKNOWN.object)), allow()] },
+  { rule: "k8s-lb-tls", name: "certificate annotation unknown at preview", expect: "undecided", resources: [svc({ type: "LoadBalancer" }, { annotations: { "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": UNKNOWN.string } })] },
+  { rule: "k8s-service-external-ips", name: "externalIPs unknown at preview", expect: "undecided", resources: [svc({ externalIPs: UNKNOWN.array })] },
+  { rule: "k8s-service-targets-pods", name: "selector unknown at preview", expect: "undecided", resources: [app(), svc({ selector: UNKNOWN.object })] },
+  { rule: "k8s-ingress-nginx-snippets", name: "a snippet whose value is unknown at preview is decided by its key", expect: "fail", message: "server-snippet", resources: [ingress(nginxIngress({ "nginx.ingress.kubernetes.io/server-snippet": UNKNOWN.string }))] },
+  { rule: "k8s-ingress-nginx-snippets", name: "annotations unknown at preview", expect: "undecided", resources: [ingress(setPath(nginxIngress(), "metadata.annotations", UNKNOWN.object))] },
+];
+
+export const workloadNetworkCases: PolicyCase[] = [...netpols, ...services, ...ingresses, ...cronJobs, ...unknowns];
