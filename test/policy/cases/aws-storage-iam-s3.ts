@@ -328,7 +328,8 @@ export const s3Cases: PolicyCase[] = [
   { rule: "s3-access-logging", name: "inline logging unknown at preview", expect: "undecided", resources: mutate(bare, "backups", (p) => (p["logging"] = UNKNOWN.object)) },
 
   // s3-object-lock --------------------------------------------------------------------------------------------
-  { rule: "s3-object-lock", name: "objectLockEnabled with a governance default retention", expect: "pass", resources: base },
+  { rule: "s3-object-lock", name: "objectLockEnabled with a governance default retention; the log bucket (no lock) is exempt", expect: "pass", resources: base },
+  { rule: "s3-object-lock", name: "the log bucket is no longer an access-log target: its missing lock counts", expect: "fail", message: 'Bucket "logs": objectLockEnabled is false', resources: without(base, "backups-logging", "replica-logging") },
   { rule: "s3-object-lock", name: "legacy BucketObjectLockConfigurationV2", expect: "pass", resources: legacy },
   { rule: "s3-object-lock", name: "objectLockEnabled false (the program's default of 0 days)", expect: "fail", message: "objectLockEnabled is false", level: "advisory", resources: bare },
   { rule: "s3-object-lock", name: "objectLockEnabled omitted", expect: "fail", message: "objectLockEnabled is unset", resources: [{ type: S3.BUCKET, name: "b", props: { bucketPrefix: "b-" } }] },

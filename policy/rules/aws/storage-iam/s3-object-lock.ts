@@ -1,6 +1,6 @@
 import { always, type StackRule } from "../../../lib/rule";
 import { get, num, show } from "../../../lib/values";
-import { blocksOf, BUCKET_TYPES, buckets, label, nestedBlocks, OBJECT_LOCK_TYPES, sideResources } from "./lib/s3";
+import { blocksOf, BUCKET_TYPES, buckets, isAccessLogTarget, label, LOGGING_TYPES, nestedBlocks, OBJECT_LOCK_TYPES, sideResources } from "./lib/s3";
 
 const retains = (retention: unknown): boolean => (num(get(retention, "days")) ?? 0) > 0 || (num(get(retention, "years")) ?? 0) > 0;
 
@@ -9,7 +9,7 @@ export const s3ObjectLock: StackRule = {
   id: "s3-object-lock",
   title: "S3 Object Lock with a default retention",
   description:
-    "Every bucket sets objectLockEnabled: true and has a default retention (days or years) from a BucketObjectLockConfiguration(V2) linked through its bucket input, else from its inline objectLockConfiguration.",
+    "Every bucket sets objectLockEnabled: true and has a default retention (days or years) from a BucketObjectLockConfiguration(V2) linked through its bucket input, else from its inline objectLockConfiguration. Access-log target buckets are exempt: S3 server access logging refuses a target with a default retention.",
   severity: "low",
   enforcement: always("advisory"),
   references: [
@@ -18,9 +18,10 @@ export const s3ObjectLock: StackRule = {
   ],
   remediation:
     'Create the bucket with objectLockEnabled: true (only possible at creation) and add aws.s3.BucketObjectLockConfiguration with rule: {defaultRetention: {mode: "GOVERNANCE", days: N}}.',
-  targets: [...BUCKET_TYPES, ...OBJECT_LOCK_TYPES],
+  targets: [...BUCKET_TYPES, ...OBJECT_LOCK_TYPES, ...LOGGING_TYPES],
   validate(view, { report }) {
     for (const bucket of buckets(view)) {
+      if (isAccessLogTarget(view, bucket)) continue;
       const flag = bucket.props["objectLockEnabled"];
       const legacy = flag === undefined ? blocksOf(bucket.props, "objectLockConfiguration", "objectLockConfigurations") : [];
       const enabled = flag === true || legacy.some((b) => b.value["objectLockEnabled"] === "Enabled");
