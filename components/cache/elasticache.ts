@@ -28,7 +28,7 @@ export interface ElastiCacheArgs {
  * An ElastiCache replication group as terraform-aws-elasticache builds it by default (encryption in transit and at
  * rest), plus a customer-managed key, Multi-AZ with automatic failover, retained snapshots, slow-log delivery and
  * one security group admitted. No AUTH token: the server's client cannot send one and the TLS sidecar is a plain
- * TCP proxy (docs/decisions/0009-redis-tls-sidecar.md).
+ * TCP proxy (docs/decisions/0008-redis-tls-sidecar.md).
  */
 export class ElastiCacheRedis extends pulumi.ComponentResource {
   public readonly primaryEndpoint: pulumi.Output<string>;

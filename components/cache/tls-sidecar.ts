@@ -5,6 +5,12 @@ import { restrictedContainerSecurity } from "../workload/pod-security";
 /** Where the server's Redis client connects when the sidecar carries it: plaintext, inside the pod only. */
 export const SIDECAR_LISTEN = { host: "127.0.0.1", port: 6379 };
 const ENVOY_UID = 10101;
+/**
+ * The sidecar's health endpoint for the kubelet's probes: an HTTP listener on the pod IP that only answers
+ * GET /ready with 200 (a direct response, no route anywhere). Probes cannot target 127.0.0.1: the kubelet would dial
+ * the node's loopback, and Pod Security (v1.34 hostProbesAndHostLifecycle) forbids any probe `host`.
+ */
+export const SIDECAR_HEALTH = { port: 15021, path: "/ready" };
 
 /**
  * Envoy configuration for the sidecar: a TCP proxy from 127.0.0.1:6379 to ElastiCache over TLS, verifying the
@@ -24,6 +30,26 @@ export function envoyConfig(upstreamHost: string, upstreamPort: number): string 
               stat_prefix: "redis",
               cluster: "elasticache",
               idle_timeout: "3600s",
+            },
+          }],
+        }],
+      }, {
+        name: "health",
+        address: { socket_address: { address: "0.0.0.0", port_value: SIDECAR_HEALTH.port } },
+        filter_chains: [{
+          filters: [{
+            name: "envoy.filters.network.http_connection_manager",
+            typed_config: {
+              "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+              stat_prefix: "health",
+              route_config: {
+                virtual_hosts: [{
+                  name: "health",
+                  domains: ["*"],
+                  routes: [{ match: { path: SIDECAR_HEALTH.path }, direct_response: { status: 200, body: { inline_string: "ok" } } }],
+                }],
+              },
+              http_filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } }],
             },
           }],
         }],
@@ -67,9 +93,9 @@ export function tlsSidecarContainer(image: string, configMapName: pulumi.Input<s
       image,
       restartPolicy: "Always",
       command: ["envoy", "--config-path", "/etc/envoy/envoy.json", "--log-level", "warn", "--disable-hot-restart"],
-      ports: [{ name: "redis-local", containerPort: SIDECAR_LISTEN.port, protocol: "TCP" }],
-      startupProbe: { tcpSocket: { port: SIDECAR_LISTEN.port, host: SIDECAR_LISTEN.host }, periodSeconds: 2, failureThreshold: 30 },
-      livenessProbe: { tcpSocket: { port: SIDECAR_LISTEN.port, host: SIDECAR_LISTEN.host }, periodSeconds: 20 },
+      ports: [{ name: "redis-local", containerPort: SIDECAR_LISTEN.port, protocol: "TCP" }, { name: "tls-health", containerPort: SIDECAR_HEALTH.port, protocol: "TCP" }],
+      startupProbe: { httpGet: { port: SIDECAR_HEALTH.port, path: SIDECAR_HEALTH.path }, periodSeconds: 2, failureThreshold: 30 },
+      livenessProbe: { httpGet: { port: SIDECAR_HEALTH.port, path: SIDECAR_HEALTH.path }, periodSeconds: 20 },
       securityContext: restrictedContainerSecurity(ENVOY_UID),
       resources: { requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": "10Mi" }, limits: { cpu: "500m", memory: "128Mi", "ephemeral-storage": "100Mi" } },
       volumeMounts: [{ name: "redis-tls-config", mountPath: "/etc/envoy", readOnly: true }],

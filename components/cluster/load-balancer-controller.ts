@@ -15,16 +15,31 @@ const OWNED = "elbv2.k8s.aws/cluster";
 export function loadBalancerControllerPolicy(vpcId: string): string {
   const owned = { Null: { [`aws:ResourceTag/${OWNED}`]: "false" } };
   const requestsOwnership = { Null: { [`aws:RequestTag/${OWNED}`]: "false" } };
+  // Resource types instead of "*" wherever the action supports resource-level permissions (the pack's
+  // iam-no-star-resource): the tag conditions then only narrow what the ARNs already bound.
+  const securityGroups = "arn:aws:ec2:*:*:security-group/*";
+  const balancers = ["arn:aws:elasticloadbalancing:*:*:loadbalancer/app/*/*", "arn:aws:elasticloadbalancing:*:*:loadbalancer/net/*/*"];
+  const targetGroups = "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*";
+  const elbObjects = [
+    ...balancers, targetGroups,
+    "arn:aws:elasticloadbalancing:*:*:listener/app/*/*/*", "arn:aws:elasticloadbalancing:*:*:listener/net/*/*/*",
+    "arn:aws:elasticloadbalancing:*:*:listener-rule/app/*/*/*/*", "arn:aws:elasticloadbalancing:*:*:listener-rule/net/*/*/*/*",
+  ];
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
       {
-        Sid: "ServiceLinkedRole", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*",
+        Sid: "ServiceLinkedRole", Effect: "Allow", Action: "iam:CreateServiceLinkedRole",
+        Resource: "arn:aws:iam::*:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing",
         Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } },
       },
       {
+        // These actions have no resource-level permissions: "*" is the only possible Resource.
         Sid: "Read", Effect: "Allow", Resource: "*",
-        Action: ["ec2:Describe*", "ec2:GetSecurityGroupsForVpc", "elasticloadbalancing:Describe*", "acm:ListCertificates", "acm:DescribeCertificate"],
+        Action: ["ec2:Describe*", "ec2:GetSecurityGroupsForVpc", "elasticloadbalancing:Describe*", "acm:ListCertificates"],
+      },
+      {
+        Sid: "ReadCertificates", Effect: "Allow", Action: "acm:DescribeCertificate", Resource: "arn:aws:acm:*:*:certificate/*",
       },
       {
         // CreateSecurityGroup is authorised against the VPC and the new group: the VPC must be the cluster's,
@@ -40,32 +55,32 @@ export function loadBalancerControllerPolicy(vpcId: string): string {
         Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, ...requestsOwnership },
       },
       {
-        Sid: "ManageOwnedSecurityGroups", Effect: "Allow", Resource: "*", Condition: owned,
+        Sid: "ManageOwnedSecurityGroups", Effect: "Allow", Resource: securityGroups, Condition: owned,
         Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags"],
       },
       {
         // The controller also opens the nodes' (cluster) security group to its load balancers' group: only in this VPC.
-        Sid: "OpenTargetsInTheVpc", Effect: "Allow", Resource: "*",
+        Sid: "OpenTargetsInTheVpc", Effect: "Allow", Resource: securityGroups,
         Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
         Condition: { ArnLike: { "ec2:Vpc": `arn:aws:ec2:*:*:vpc/${vpcId}` } },
       },
       {
-        Sid: "CreateOwnedBalancers", Effect: "Allow", Resource: "*",
+        Sid: "CreateOwnedBalancers", Effect: "Allow", Resource: [...balancers, targetGroups],
         Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
         Condition: requestsOwnership,
       },
       {
-        Sid: "TagOnCreate2", Effect: "Allow", Resource: "*", Action: "elasticloadbalancing:AddTags",
+        Sid: "TagOnCreate2", Effect: "Allow", Resource: elbObjects, Action: "elasticloadbalancing:AddTags",
         Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateLoadBalancer", "CreateTargetGroup", "CreateListener", "CreateRule"] } },
       },
       {
         // On what it owns it may change other tags, but never add or remove the ownership tag itself.
-        Sid: "RetagOwned", Effect: "Allow", Resource: "*", Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+        Sid: "RetagOwned", Effect: "Allow", Resource: elbObjects, Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
         Condition: { Null: { [`aws:RequestTag/${OWNED}`]: "true", [`aws:ResourceTag/${OWNED}`]: "false" } },
       },
       {
         // Listeners and rules hang off an owned load balancer; they carry the tag too.
-        Sid: "ListenersOnOwnedBalancers", Effect: "Allow", Resource: "*", Condition: owned,
+        Sid: "ListenersOnOwnedBalancers", Effect: "Allow", Resource: elbObjects, Condition: owned,
         Action: [
           "elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:ModifyListener",
           "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:AddListenerCertificates",
@@ -74,7 +89,7 @@ export function loadBalancerControllerPolicy(vpcId: string): string {
         ],
       },
       {
-        Sid: "ManageOwnedBalancers", Effect: "Allow", Resource: "*", Condition: owned,
+        Sid: "ManageOwnedBalancers", Effect: "Allow", Resource: elbObjects, Condition: owned,
         Action: [
           "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:SetSecurityGroups",
           "elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",

@@ -32,7 +32,9 @@ const POSTGRES_UID = 999;
 /**
  * One PostgreSQL with pgvector inside the cluster, for dev: a StatefulSet with its own volume, non-root and
  * read-only root filesystem, probes with pg_isready, a headless Service, a NetworkPolicy that admits only pods
- * labelled as database clients, and a PodDisruptionBudget. It is a single instance: a node drain waits for it.
+ * labelled as database clients. It is a single instance and has no PodDisruptionBudget: with one pod a budget either
+ * allows the eviction (pointless) or blocks every node drain and cluster upgrade (the pack's k8s-pdb-allows-disruption,
+ * Polaris pdbDisruptionsIsZero); a drain restarts it on another node of the volume's zone, with its data.
  */
 export class PostgresStatefulSet extends pulumi.ComponentResource {
   public readonly endpoint: DatabaseEndpoint;
@@ -120,12 +122,6 @@ export class PostgresStatefulSet extends pulumi.ComponentResource {
     createClientOnlyPolicy(`${name}-netpol`, {
       namespace: args.namespace, objectName, labels, selector, clientLabel: DATABASE_CLIENT_LABEL, port: 5432, provider: args.provider,
     }, { parent: this });
-
-    // minAvailable 1 of 1: a voluntary eviction (drain) waits until an operator moves the database on purpose.
-    new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
-      metadata: { name: objectName, namespace: args.namespace, labels },
-      spec: { minAvailable: 1, selector: { matchLabels: selector } },
-    }, k8sOpts);
 
     this.serviceName = service.metadata.name;
     this.endpoint = {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -84,8 +85,12 @@ export class RdsPostgres extends pulumi.ComponentResource {
     }, child);
 
     // Generated here, not managed by RDS: RDS-managed master passwords rotate on their own, which would break the
-    // bootstrap Job's copy (see docs/decisions/0008-rds-master-password.md).
+    // bootstrap Job's copy (see docs/decisions/0007-rds-master-password.md).
     const password = new random.RandomPassword(`${name}-admin-password`, { length: 40, special: false }, child);
+    // Write-only (passwordWo): the password never lands in the instance's state or plan. RDS applies a new value only
+    // when passwordWoVersion changes, so the version is derived from the password itself: replacing the random
+    // password (the rotation runbook) changes it. 31 bits of a SHA-256 reveal nothing usable of a 238-bit password.
+    const passwordVersion = password.result.apply((p) => Number.parseInt(createHash("sha256").update(p).digest("hex").slice(0, 8), 16) & 0x7fffffff);
 
     const instance = new aws.rds.Instance(`${name}-instance`, {
       identifier: args.physicalName,
@@ -100,7 +105,8 @@ export class RdsPostgres extends pulumi.ComponentResource {
       kmsKeyId: key.arn,
       dbName: DATABASE_NAME,
       username: ADMIN_USER,
-      password: pulumi.secret(password.result),
+      passwordWo: pulumi.secret(password.result),
+      passwordWoVersion: passwordVersion,
       port: 5432,
       dbSubnetGroupName: subnets.name,
       vpcSecurityGroupIds: [sg.id],

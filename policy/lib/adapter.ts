@@ -47,6 +47,21 @@ function toStackResource(r: PolicyResource, seen: Map<PolicyResource, StackResou
   return out;
 }
 
+/**
+ * One view per resource list: the engine hands each stack policy its own list, so this only helps runners that share
+ * one list across policies (the offline runner does), where it saves rebuilding indexes 40 times.
+ */
+const views = new WeakMap<readonly PolicyResource[], StackView>();
+function viewOf(resources: readonly PolicyResource[]): StackView {
+  let view = views.get(resources);
+  if (!view) {
+    const seen = new Map<PolicyResource, StackResource>();
+    view = new StackView(resources.map((r) => toStackResource(r, seen)));
+    views.set(resources, view);
+  }
+  return view;
+}
+
 export function toPolicy(rule: Rule): PackPolicy {
   const targets = new Set(rule.targets);
   if (rule.kind === "resource") {
@@ -71,8 +86,7 @@ export function toPolicy(rule: Rule): PackPolicy {
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       if (!args.resources.some((r) => targets.has(r.type))) args.notApplicable(`no resource of type ${rule.targets.join(", ")}`);
       const config = ruleConfig(rule, args.getConfig());
-      const seen = new Map<PolicyResource, StackResource>();
-      const view = new StackView(args.resources.map((r) => toStackResource(r, seen)));
+      const view = viewOf(args.resources);
       const ctx: RuleContext = {
         config,
         report: (message, urn) => {

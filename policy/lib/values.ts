@@ -17,7 +17,7 @@ export function get(obj: unknown, path: string): unknown {
 
 export function asArray(v: unknown): unknown[] {
   if (v === undefined || v === null) return [];
-  return Array.isArray(v) ? [...v] : [v];
+  return Array.isArray(v) ? [...(v as unknown[])] : [v];
 }
 
 export function records(v: unknown): Props[] {
@@ -42,5 +42,5 @@ export function num(v: unknown): number | undefined {
 export function show(v: unknown): string {
   if (v === undefined) return "unset";
   if (typeof v === "string") return JSON.stringify(v);
-  return JSON.stringify(v) ?? String(v);
+  return JSON.stringify(v) ?? typeof v;
 }

@@ -51,6 +51,14 @@ describe("ElastiCache (cache.mode=elasticache, prod)", () => {
       static_resources: { listeners: { address: { socket_address: { address: string; port_value: number } } }[]; clusters: Json[] };
     };
     expect(envoy.static_resources.listeners[0]?.address.socket_address).toEqual({ address: "127.0.0.1", port_value: 6379 });
+    // The kubelet probes a health listener on the pod IP: a probe `host` of 127.0.0.1 would dial the node's own
+    // loopback, and Pod Security v1.34 (hostProbesAndHostLifecycle) rejects any probe host.
+    expect(envoy.static_resources.listeners[1]?.address.socket_address).toEqual({ address: "0.0.0.0", port_value: 15021 });
+    expect(JSON.stringify(envoy.static_resources.listeners[1])).toContain('"direct_response":{"status":200');
+    for (const probe of [sidecar?.startupProbe, sidecar?.livenessProbe]) {
+      expect(probe?.httpGet).toEqual({ port: 15021, path: "/ready" });
+      expect(probe?.tcpSocket).toBeUndefined();
+    }
     const primary = (prod.one("aws:elasticache/replicationGroup:ReplicationGroup").outputs as Json).primaryEndpointAddress;
     const cluster = JSON.stringify(envoy.static_resources.clusters[0]);
     expect(cluster).toContain(`"address":"${String(primary)}","port_value":6379`);

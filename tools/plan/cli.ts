@@ -10,6 +10,11 @@ import { planStack } from "./plan-stack";
 import { UsageError } from "./stack-file";
 import { toDeployment } from "./state-export";
 import { renderSummary } from "./summary";
+import { rules } from "../../policy/rules";
+import { analyze } from "../policy/analyze";
+import { policyDir } from "../policy/pack-config";
+import { PackConfigError, readPackConfig } from "../policy/pack-config-file";
+import { resourcesOfExport } from "../policy/state";
 
 const usage = "usage: npm run plan -- [--stack dev|prod|PATH-TO-STACK-YAML] [--out DIR] [--debug]";
 
@@ -41,19 +46,27 @@ async function main(argv: string[]): Promise<number> {
   mkdirSync(manifestDir, { recursive: true });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdkVersion = (require("@pulumi/pulumi/package.json") as { version: string }).version;
-  writeFileSync(path.join(outDir, "state.json"), `${JSON.stringify(toDeployment(captured, sdkVersion), null, 2)}\n`);
+  const deployment = toDeployment(captured, sdkVersion);
+  writeFileSync(path.join(outDir, "state.json"), `${JSON.stringify(deployment, null, 2)}\n`);
   const manifests = manifestsOf(captured);
   for (const manifest of manifests) writeFileSync(path.join(manifestDir, manifest.file), toYaml(manifest.object));
 
   console.log(renderSummary(captured, path.relative(process.cwd(), stackFile.path)));
   console.log(`\nWrote ${path.relative(process.cwd(), path.join(outDir, "state.json"))} and ${manifests.length} manifests in ${path.relative(process.cwd(), manifestDir)}/`);
-  return 0;
+
+  // The policy gate, as `pulumi preview --policy-pack policy --policy-pack-config policy/config/<env>.json` would run
+  // it: dev stacks use the dev file, every other stack the prod one (the stricter).
+  const env = stackFile.stack === "dev" ? "dev" : "prod";
+  const configFile = path.join(policyDir(), "config", `${env}.json`);
+  const result = analyze(resourcesOfExport(JSON.parse(JSON.stringify(deployment)) as unknown, "the plan"), readPackConfig(configFile, rules));
+  console.log(`\nPolicy pack (${path.relative(process.cwd(), configFile)}):\n${result.report}`);
+  return result.totals.mandatory > 0 ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (error instanceof ConfigError || error instanceof UsageError || error instanceof PackConfigError) {
       console.error(error.message);
       process.exitCode = 2;
     } else {

@@ -5,10 +5,17 @@
  * during preview", and stack policies given PolicyResource objects with parent, dependencies and
  * propertyDependencies resolved to resource objects. Tests and the offline CLI both use this one function.
  */
-import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
+import * as policySdk from "@pulumi/policy";
 import type { EnforcementLevel, PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import type { PackPolicy } from "../../policy/lib/adapter";
 import type { Severity } from "../../policy/lib/rule";
+
+/** Exported by @pulumi/policy 1.21 for test helpers, but shipped without type declarations (proxy.d.ts is empty). */
+const { unknownCheckingProxy, UnknownValueError } = policySdk as unknown as {
+  unknownCheckingProxy: <T extends object>(props: T) => T;
+  UnknownValueError: new (sentinel: string, props: string[]) => Error;
+};
+type UnknownValueError = Error;
 
 /** One resource as a stack export (or the engine) describes it. */
 export interface AnalyzedResource {
@@ -77,19 +84,84 @@ function noteNotApplicable(out: Evaluation, policy: string, reason: string | und
   out.notApplicable.set(policy, list);
 }
 
+const UNKNOWN_SENTINELS = new Set([
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", "3eeb2bf0-c639-47a8-9e75-3b44932eb421", "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", "030794c1-ac77-496b-92df-f27374a8bd58", "e48ece36-62e2-4504-bad9-02848725956a",
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+]);
+
+function containsUnknown(value: unknown): boolean {
+  if (typeof value === "string") return UNKNOWN_SENTINELS.has(value);
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+/**
+ * The engine wraps every props object in unknownCheckingProxy, which only ever throws on an unknown sentinel. A props
+ * tree without one behaves identically unwrapped, and skipping the proxy (which re-wraps every nested value on every
+ * read) makes large state files affordable; trees with a sentinel keep the proxy and its semantics.
+ */
+function guarded<T extends object>(props: T, hasUnknown: boolean): T {
+  return hasUnknown ? unknownCheckingProxy(props) : props;
+}
+
+const NO_OPTIONS = Object.freeze({ protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } });
+
+/** PolicyResource objects as the server builds them: parent, dependencies and propertyDependencies as objects. */
+function buildStackResources(resources: readonly AnalyzedResource[], unknownOutputs: ReadonlySet<AnalyzedResource>): PolicyResource[] {
+  const objects = new Map<string, PolicyResource>();
+  const no = () => false;
+  const none = () => undefined;
+  for (const r of resources) {
+    objects.set(r.urn, {
+      type: r.type,
+      props: guarded(r.outputs ?? r.inputs, unknownOutputs.has(r)),
+      urn: r.urn,
+      name: r.name,
+      opts: r.protect ? { ...NO_OPTIONS, protect: true } : NO_OPTIONS,
+      dependencies: [],
+      propertyDependencies: {},
+      isType: no,
+      asType: none,
+    });
+  }
+  const resolve = (urns: readonly string[] | undefined) => (urns ?? []).map((u) => objects.get(u)).filter((o): o is PolicyResource => o !== undefined);
+  for (const r of resources) {
+    const o = objects.get(r.urn);
+    if (!o) continue;
+    const parent = r.parent ? objects.get(r.parent) : undefined;
+    if (parent) o.parent = parent;
+    o.dependencies = resolve(r.dependencies);
+    for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) o.propertyDependencies[k] = resolve(urns);
+  }
+  return [...objects.values()];
+}
+
 export function evaluate(policies: readonly PackPolicy[], resources: readonly AnalyzedResource[], opts: EvaluateOptions = {}): Evaluation {
   const config = opts.config ?? {};
   const stackTags = opts.stackTags ?? new Map<string, string>();
   const out: Evaluation = { findings: [], evaluated: new Map(), notApplicable: new Map() };
   const byType = new Map<string, AnalyzedResource[]>();
-  for (const r of resources) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
+  const byUrn = new Map<string, AnalyzedResource>();
+  const unknownInputs = new Set<AnalyzedResource>();
+  const unknownOutputs = new Set<AnalyzedResource>();
+  let stackResources: PolicyResource[] | undefined;
+  for (const r of resources) {
+    const list = byType.get(r.type);
+    if (list) list.push(r);
+    else byType.set(r.type, [r]);
+    byUrn.set(r.urn, r);
+    if (containsUnknown(r.inputs)) unknownInputs.add(r);
+    if (r.outputs && r.outputs !== r.inputs ? containsUnknown(r.outputs) : unknownInputs.has(r)) unknownOutputs.add(r);
+  }
 
   for (const p of policies) {
     const level = levelOf(p, config);
     if (level === "disabled") continue;
     const reported = level === "advisory" ? "advisory" : "mandatory";
     const push = (message: string, urn: string | undefined, kind: Finding["kind"], enforcementLevel: Finding["enforcementLevel"]) => {
-      const subject = urn ? resources.find((r) => r.urn === urn) : undefined;
+      const subject = urn ? byUrn.get(urn) : undefined;
       out.findings.push({ policy: p.name, severity: p.severity, enforcementLevel, message, kind, ...(urn ? { urn } : {}), ...(subject ? { name: subject.name } : {}) });
     };
     const unknown = (e: UnknownValueError) => `can't run policy '${p.name}' during preview: ${e.message}`;
@@ -99,13 +171,13 @@ export function evaluate(policies: readonly PackPolicy[], resources: readonly An
       // Only target types: for any other type the policy would call notApplicable straight away.
       for (const r of p.targets.flatMap((t) => byType.get(t) ?? [])) {
         for (const validation of validations) {
-          const props = unknownCheckingProxy(r.inputs);
+          const props = guarded(r.inputs, unknownInputs.has(r));
           const args: ResourceValidationArgs = {
             type: r.type,
             props,
             urn: r.urn,
             name: r.name,
-            opts: { protect: r.protect ?? false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
+            opts: r.protect ? { ...NO_OPTIONS, protect: true } : NO_OPTIONS,
             stackTags,
             isType: () => false,
             asType: () => undefined,
@@ -126,32 +198,11 @@ export function evaluate(policies: readonly PackPolicy[], resources: readonly An
         }
       }
     } else if ("validateStack" in p && p.validateStack) {
-      const objects = new Map<string, PolicyResource>();
-      for (const r of resources) {
-        const props = unknownCheckingProxy(r.outputs ?? r.inputs);
-        objects.set(r.urn, {
-          type: r.type,
-          props,
-          urn: r.urn,
-          name: r.name,
-          opts: { protect: r.protect ?? false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
-          dependencies: [],
-          propertyDependencies: {},
-          isType: () => false,
-          asType: () => undefined,
-        });
-      }
-      const resolve = (urns: readonly string[] | undefined) => (urns ?? []).map((u) => objects.get(u)).filter((o): o is PolicyResource => o !== undefined);
-      for (const r of resources) {
-        const o = objects.get(r.urn);
-        if (!o) continue;
-        const parent = r.parent ? objects.get(r.parent) : undefined;
-        if (parent) o.parent = parent;
-        o.dependencies = resolve(r.dependencies);
-        for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) o.propertyDependencies[k] = resolve(urns);
-      }
+      // Built once and shared by every stack policy of this run: rules only read them (the engine builds a fresh set
+      // per policy; for a read-only consumer that is the same thing, and 10,000 resources x 40 policies is not).
+      stackResources ??= buildStackResources(resources, unknownOutputs);
       const args: StackValidationArgs = {
-        resources: [...objects.values()],
+        resources: stackResources,
         getConfig: <T extends object>() => configOf(p, config) as T,
         stackTags,
         notApplicable: throwNotApplicable,
