@@ -100,9 +100,9 @@ export class OtelCollector extends pulumi.ComponentResource {
           spec: {
             ...hardenedPodBasics(COLLECTOR_UID, serviceAccount.metadata.name),
             terminationGracePeriodSeconds: 30,
-            topologySpreadConstraints: [
-              { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
-            ],
+            // Replicas on different zones and hosts, so one failure does not stop all telemetry.
+            topologySpreadConstraints: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => (
+              { maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } })),
             containers: [{
               name: "otel-collector",
               image: args.image ?? OTEL_COLLECTOR_IMAGE,
@@ -153,7 +153,8 @@ export class OtelCollector extends pulumi.ComponentResource {
     if (replicas > 1) {
       new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
         metadata: { name: objectName, namespace: args.namespace, labels },
-        spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+        // AlwaysAllow: a crash-looping collector pod never blocks a node drain.
+        spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow", selector: { matchLabels: selector } },
       }, k8sOpts);
     }
 

@@ -58,6 +58,15 @@ describe("collector Deployment", () => {
     expect(run.ofType(T.pdb).some((p) => (run.inputs(p).metadata as { name: string }).name === COLLECTOR)).toBe(pdb);
   });
 
+  it("prod: spread over zones and hosts; the budget lets a drain evict an unhealthy pod", () => {
+    const deployment = collectorDeployment(prod);
+    const constraints = deployment.spec.template.spec.topologySpreadConstraints ?? [];
+    expect(constraints.map((c) => c.topologyKey)).toEqual(["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
+    for (const c of constraints) expect(c.labelSelector.matchLabels).toEqual(deployment.spec.selector?.matchLabels);
+    const pdb = named<{ spec: { maxUnavailable: number; unhealthyPodEvictionPolicy: string; selector: { matchLabels: Record<string, string> } } }>(prod, T.pdb, COLLECTOR);
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow", selector: { matchLabels: deployment.spec.selector?.matchLabels } });
+  });
+
   it("requests and limits on CPU, memory and ephemeral storage; GOMEMLIMIT below the memory limit", () => {
     const container = collectorContainer(dev);
     expect(container.resources?.requests).toEqual({ cpu: "100m", memory: "256Mi", "ephemeral-storage": "64Mi" });
