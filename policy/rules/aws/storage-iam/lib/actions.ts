@@ -3,12 +3,19 @@
  */
 import type { Statement } from "./policy-document";
 
+// Policies repeat the same few patterns thousands of times in a large stack: compile each once.
+const compiled = new Map<string, RegExp>();
+
 function globRegExp(pattern: string): RegExp {
+  const known = compiled.get(pattern);
+  if (known) return known;
   const body = pattern
     .split("")
     .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
     .join("");
-  return new RegExp(`^${body}$`, "i");
+  const re = new RegExp(`^${body}$`, "i");
+  compiled.set(pattern, re);
+  return re;
 }
 
 /** Whether an IAM pattern (as written in a policy) matches one concrete action name. */
