@@ -134,9 +134,10 @@ describe("AWS Load Balancer Controller policy", () => {
     for (const service of ["waf", "waf-regional", "wafv2", "shield", "cognito-idp"]) expect(ofService(service), service).toEqual([]);
   });
 
-  it("uses IAM only to create the ELB service-linked role", () => {
+  it("uses IAM only to create the ELB service-linked role, named by its ARN", () => {
     expect(ofService("iam")).toEqual([{
-      Sid: "ServiceLinkedRole", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*",
+      Sid: "ServiceLinkedRole", Effect: "Allow", Action: "iam:CreateServiceLinkedRole",
+      Resource: "arn:aws:iam::*:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing",
       Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } },
     }]);
   });
