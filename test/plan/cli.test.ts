@@ -310,6 +310,19 @@ describe("npm run plan with bad input", () => {
     expect(secret?.stringData?.OPENAI_API_KEY).toBe(REDACTED);
   });
 
+  it("runs the policy gate with the file the stack's environment picks: exit 1 on a mandatory violation", async () => {
+    const prod = (parse(readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
+    const single = writeStack("Pulumi.single-az.yaml", { ...prod, "agent-platform:database.multiAz": false });
+    const result = await runCli(["--stack", single, "--out", path.join(dir, "out-single-az")]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("Policy pack (policy/config/prod.json)");
+    expect(result.stdout).toMatch(/\[mandatory\] rds-multi-az {2}agents-database-instance \(aws:rds\/instance:Instance\)/);
+    // A stack whose environment is dev is judged with the dev file.
+    const relaxed = await runCli(["--stack", writeStack("Pulumi.other-dev.yaml", devConfig()), "--out", path.join(dir, "out-other-dev")]);
+    expect(relaxed.code).toBe(0);
+    expect(relaxed.stdout).toContain("Policy pack (policy/config/dev.json)");
+  });
+
   it("exits 2 when a secret LLM key is set in plain text, without printing it", async () => {
     const plain = "sk-plain-text-key-that-must-not-be-echoed";
     const file = writeStack("Pulumi.plain.yaml", { ...devConfig(), "agent-platform:llm.openaiApiKey": plain });

@@ -55,8 +55,8 @@ async function main(argv: string[]): Promise<number> {
   console.log(`\nWrote ${path.relative(process.cwd(), path.join(outDir, "state.json"))} and ${manifests.length} manifests in ${path.relative(process.cwd(), manifestDir)}/`);
 
   // The policy gate, as `pulumi preview --policy-pack policy --policy-pack-config policy/config/<env>.json` would run
-  // it: dev stacks use the dev file, every other stack the prod one (the stricter).
-  const env = stackFile.stack === "dev" ? "dev" : "prod";
+  // it: the stack's own `environment` setting picks the file (its default, prod, is the stricter).
+  const env = stackFile.config["agent-platform:environment"] === "dev" ? "dev" : "prod";
   const configFile = path.join(policyDir(), "config", `${env}.json`);
   const result = analyze(resourcesOfExport(JSON.parse(JSON.stringify(deployment)) as unknown, "the plan"), readPackConfig(configFile, rules));
   console.log(`\nPolicy pack (${path.relative(process.cwd(), configFile)}):\n${result.report}`);

@@ -38,7 +38,7 @@ its metadata; this page is generated from them.
 | With the Pulumi CLI, per stack | \`(cd policy && npm ci)\` once, then \`pulumi preview --policy-pack policy --policy-pack-config policy/config/prod.json\` (\`dev.json\` for dev stacks) |
 | On an existing stack or export, CLI | \`pulumi policy analyze --policy-pack policy --policy-pack-config policy/config/prod.json --file state.json\` |
 | Offline, no CLI | \`npm run policy -- --file STATE.json [--config policy/config/prod.json] [--json]\`: any \`pulumi stack export\` file; exit 1 on a mandatory violation, 2 on a bad file or config |
-| Every plan | \`npm run plan -- --stack dev\` or \`prod\` runs the pack on the plan with \`policy/config/<stack>.json\` and exits 1 on a mandatory violation |
+| Every plan | \`npm run plan -- --stack dev\` or \`prod\` runs the pack on the plan with \`policy/config/dev.json\` when the stack sets \`environment: dev\`, else \`prod.json\`, and exits 1 on a mandatory violation |
 
 The CLI paths are written for Pulumi CLI ≥ 3.249 (\`policy analyze --file\`) and were not run here: this machine has
 no Pulumi CLI. The offline runner builds the same validation arguments the policy server builds (props behind
