@@ -153,7 +153,7 @@ describe("renderers", () => {
       "Setting keys", "General", "Cluster (`cluster.*`)", "Agent server (`server.*`)", "Server image build (`image.*`)", "Ingress (`ingress.*`)",
       "Database (`database.*`)", "Cache (`cache.*`)", "Backups (`backup.*`)",
       // tools/config/pulumi-yaml.ts has no title for this section yet, so it is headed by its key pattern.
-      "`observability.*`", "LLM providers (`llm.*`)",
+      "Observability (`observability.*`)", "LLM providers (`llm.*`)",
     ]);
     expect(doc).toContain("pulumi config set database.mode rds");
     expect(doc).toContain("pulumi config set --secret llm.openaiApiKey");

@@ -147,6 +147,7 @@ const SECTION_TITLES: Record<string, string> = {
   database: "Database (`database.*`)",
   cache: "Cache (`cache.*`)",
   backup: "Backups (`backup.*`)",
+  observability: "Observability (`observability.*`)",
   llm: "LLM providers (`llm.*`)",
 };
 
