@@ -152,6 +152,8 @@ export const rawConfigSchema = z.strictObject({
     otlpHeaderName: doc(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: "expected a lower-case HTTP header name such as authorization or x-honeycomb-team" }).default("authorization"),
       "backend=otlp: the header that carries observability.otlpHeaderValue. Default authorization."),
     otlpHeaderValue: doc(secretString.optional(), "backend=otlp: value of the observability.otlpHeaderName header, such as Bearer <token> (set with --secret). Default: no header.", { secret: true }),
+    runbookBaseUrl: doc(z.string().regex(/^https?:\/\/[^\s#"'{}]+$/, { error: "expected an http(s) URL without a fragment, such as https://github.com/acme/agent-platform/blob/main/docs/runbooks.md" }).optional(),
+      "Where the alerts' runbook_url points: this project's docs/runbooks.md as your team reads it (each alert adds #<alert name>). Default: a placeholder under github.com/your-org; set it."),
     prometheusOperator: doc(z.boolean().default(false),
       "The cluster runs the Prometheus Operator: also create ServiceMonitor/PodMonitor objects and a PrometheusRule (monitoring.coreos.com/v1). Default false: scrape annotations and a rules ConfigMap only."),
     prometheusNamespace: doc(dnsLabel.default("monitoring"), "Namespace of the Prometheus whose pods may scrape the collector and the exporters (NetworkPolicy). Default monitoring."),

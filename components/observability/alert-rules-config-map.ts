@@ -37,6 +37,7 @@ export function platformAlertRulesOptions(config: PlatformConfig, instance: stri
     inClusterDatabase: !rds,
     backups: config.backup.enabled,
     httpMetric: SPAN_METRICS_HTTP,
+    ...(config.observability.runbookBaseUrl !== undefined ? { runbookBaseUrl: config.observability.runbookBaseUrl } : {}),
     ...(rds ? { rdsInstanceIdentifier: physicalName } : {}),
     // The replication group id as components/cache/elasticache.ts derives it.
     ...(elasticache ? { elasticacheReplicationGroupId: `${physicalName}-cache`.slice(0, 40) } : {}),

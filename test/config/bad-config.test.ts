@@ -134,6 +134,7 @@ const rows: BadRow[] = [
   { why: "clickhouse password in plain text", base: "dev", set: { "observability.backend": "clickhouse", "observability.clickhouseEndpoint": "https://clickhouse.example.com:8443", "observability.clickhousePassword": "plain-ch-password" }, key: "observability.clickhousePassword", shown: "[secret]", says: "pulumi config set --secret observability.clickhousePassword", leaks: "plain-ch-password" },
   { why: "collector image latest", base: "dev", set: { "observability.collectorImage": "otel/opentelemetry-collector-contrib:latest" }, key: "observability.collectorImage", shown: '"otel/opentelemetry-collector-contrib:latest"', says: "moves" },
   { why: "monitor label without a value", base: "dev", set: { "observability.monitorLabel": "release" }, key: "observability.monitorLabel", shown: '"release"', says: "key=value" },
+  { why: "runbook URL with a fragment", base: "prod", set: { "observability.runbookBaseUrl": "https://wiki.example.com/runbooks#top" }, key: "observability.runbookBaseUrl", shown: '"https://wiki.example.com/runbooks#top"', says: "without a fragment" },
   { why: "collector replicas 0", base: "dev", set: { "observability.collectorReplicas": "0" }, key: "observability.collectorReplicas", shown: "0" },
 ];
 

@@ -26,6 +26,17 @@ describe("alert rules ConfigMap", () => {
     expect(budget?.expr).toMatch(/> 144\b/);
   });
 
+  it("links every alert to observability.runbookBaseUrl#<alert name>, and to a placeholder until it is set", async () => {
+    const base = "https://github.com/acme/agent-platform/blob/main/docs/runbooks.md";
+    const urls = async (overrides: Record<string, string>) => (await runStack("prod", overrides)).ofType("kubernetes:core/v1:ConfigMap")
+      .map((c) => (c.inputs as { data?: Record<string, string> }).data?.[FILE]).filter((d): d is string => d !== undefined)
+      .flatMap((d) => (parse(d) as { groups: { rules: { alert: string; annotations: { runbook_url: string } }[] }[] }).groups.flatMap((g) => g.rules));
+    const set = await urls({ "observability.runbookBaseUrl": base });
+    expect(set.length).toBeGreaterThan(10);
+    for (const r of set) expect(r.annotations.runbook_url).toBe(`${base}#${r.alert.toLowerCase()}`);
+    for (const r of await urls({})) expect(r.annotations.runbook_url).toMatch(/^https:\/\/github\.com\/your-org\//);
+  });
+
   it("dev: in-cluster database alerts, no AWS or backup alerts", async () => {
     const dev = await runStack("dev");
     const names = rulesOf(named<{ data: Record<string, string> }>(dev, "kubernetes:core/v1:ConfigMap", "agents-alert-rules").data).groups.flatMap((g) => g.rules.map((r) => r.alert));
