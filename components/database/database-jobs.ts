@@ -120,7 +120,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
           },
         },
       },
-    }, k8sOpts);
+    }, { ...k8sOpts, customTimeouts: { create: "20m", update: "20m" } }); // > activeDeadlineSeconds 900 (see below)
 
     this.migrations = new k8s.batch.v1.Job(`${name}-migrations`, {
       metadata: { name: pulumi.output(args.serverImage).apply((image) => `${args.instance}-db-migrate-${shortHash(image)}`), namespace: args.namespace, labels },
@@ -149,7 +149,9 @@ export class DatabaseJobs extends pulumi.ComponentResource {
           },
         },
       },
-    }, { ...k8sOpts, dependsOn: [this.bootstrap] });
+      // Pulumi waits 10 minutes for a Job by default; wait as long as the Job itself may run (activeDeadlineSeconds),
+      // or a long migration fails `pulumi up` while it is still running.
+    }, { ...k8sOpts, dependsOn: [this.bootstrap], customTimeouts: { create: "35m", update: "35m" } });
 
     if (args.awsSecretsManager) {
       const stored = new aws.secretsmanager.Secret(`${name}-app`, {

@@ -135,6 +135,16 @@ describe("the server's database settings", () => {
     expect(order.indexOf(migrations.urn)).toBeLessThan(order.indexOf(deployment.urn));
   });
 
+  it("pulumi waits for each Job longer than the Job may run (the default wait is 10 minutes)", () => {
+    const { bootstrap, migrations } = jobs(prod);
+    const minutes = (t: string | undefined): number => Number(/^(\d+)m$/.exec(t ?? "")?.[1] ?? Number.NaN);
+    for (const job of [bootstrap, migrations]) {
+      const deadline = (prod.inputs(job) as { spec: { activeDeadlineSeconds: number } }).spec.activeDeadlineSeconds;
+      expect(minutes(job.customTimeouts?.create) * 60, job.name).toBeGreaterThan(deadline);
+      expect(minutes(job.customTimeouts?.update) * 60, job.name).toBeGreaterThan(deadline);
+    }
+  });
+
   it("the bootstrap Job runs the shipped SQL as the admin with TLS on RDS, the migrations Job runs alembic", () => {
     const { bootstrap, migrations } = jobs(prod);
     const boot = (prod.inputs(bootstrap) as unknown as Workload).spec.template.spec;

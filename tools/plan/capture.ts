@@ -21,6 +21,8 @@ export interface CapturedResource {
   inputs: Record<string, unknown>;
   /** Outputs in wire form: inputs plus what the (fake) provider computed; secret where the engine would make them so. */
   outputs: Record<string, unknown>;
+  /** customTimeouts the program asked for (create/update/delete, as written: "35m"), when it set any. */
+  customTimeouts?: { create?: string; update?: string; delete?: string };
 }
 
 export interface CapturedStack {
@@ -51,6 +53,7 @@ interface RegisterRequest {
   getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProvider(): string; getVersion(): string;
   getDependenciesList(): string[]; getAdditionalsecretoutputsList(): string[]; getObject(): Struct | undefined;
   getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }
 interface RegisterResponse { getUrn(): string; getId(): string; getObject(): Struct | undefined; setObject(value: Struct): void }
 type StructClass = { fromJavaScript(value: Record<string, unknown>): Struct };
@@ -173,6 +176,8 @@ export async function captureProgram(options: RunOptions): Promise<CapturedStack
       const propertyDependencies: Record<string, string[]> = {};
       req.getPropertydependenciesMap().forEach((deps, key) => { propertyDependencies[key] = deps.getUrnsList(); });
       const isProvider = type.startsWith("pulumi:providers:");
+      const t = req.getCustomtimeouts();
+      const timeouts = t ? Object.fromEntries(Object.entries({ create: t.getCreate(), update: t.getUpdate(), delete: t.getDelete() }).filter(([, v]) => v !== "")) : {};
       const provider = req.getProvider() || (custom && !isProvider ? defaultProviderFor(type, req.getVersion()) : undefined);
       const resource: CapturedResource = {
         urn, type, name: req.getName(), custom,
@@ -180,6 +185,7 @@ export async function captureProgram(options: RunOptions): Promise<CapturedStack
         parent: req.getParent() || stackUrn,
         ...(provider ? { provider } : {}),
         dependencies: req.getDependenciesList(), propertyDependencies, inputs, outputs: custom ? outputs : {},
+        ...(Object.keys(timeouts).length > 0 ? { customTimeouts: timeouts } : {}),
       };
       resources.push(resource);
       byUrn.set(urn, resource);
