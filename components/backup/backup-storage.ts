@@ -85,7 +85,14 @@ export class BackupStorage extends pulumi.ComponentResource {
       }],
     }, child);
     const role = new aws.iam.Role(`${name}-replication`, {
-      assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+      // Only S3 acting for this account's source bucket may assume it (confused-deputy guard).
+      assumeRolePolicy: pulumi.all([aws.getCallerIdentityOutput({}, child).accountId, source.arn]).apply(([accountId, sourceArn]) => JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{
+          Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": sourceArn } },
+        }],
+      })),
     }, child);
     const policy = new aws.iam.RolePolicy(`${name}-replication`, {
       role: role.id,

@@ -95,6 +95,13 @@ describe("cross-region replication", () => {
       status: "Enabled", deleteMarkerReplication: { status: "Enabled" }, sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
       destination: { bucket: (replicaBucket.outputs as Json).arn, storageClass: "STANDARD", encryptionConfiguration: { replicaKmsKeyId: (replicaKey.outputs as Json).arn } },
     })]);
+    // S3 may assume the replication role only for this account's source bucket (confused-deputy guard).
+    const role = run.ofType("aws:iam/role:Role").find((r) => r.name.endsWith("-replication")) as CapturedResource;
+    const trust = JSON.parse(String(run.inputs(role).assumeRolePolicy)) as { Statement: { Principal: Json; Condition: Json }[] };
+    expect(trust.Statement).toEqual([expect.objectContaining({
+      Principal: { Service: "s3.amazonaws.com" },
+      Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": (source.outputs as Json).arn } },
+    })]);
     // Every side resource of the replica lives in the replica's region too.
     const sideTypes = ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketPolicy:BucketPolicy"];
     for (const type of sideTypes) {
