@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { APP_ROLE, type DatabaseEndpoint } from "../database/endpoint";
+import { adminConnectionEnv, APP_ROLE, type DatabaseEndpoint } from "../database/endpoint";
 import { platformLabels } from "../workload/namespace";
 import { hardenedPodBasics, restrictedContainerSecurity } from "../workload/pod-security";
 
@@ -79,12 +79,7 @@ export class BackupJobs extends pulumi.ComponentResource {
             image: args.image,
             command: ["bash", `/scripts/${script}`],
             env: [
-              { name: "PGHOST", value: endpoint.host },
-              { name: "PGPORT", value: endpoint.port.apply(String) },
-              { name: "PGUSER", value: endpoint.adminUser },
-              { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: endpoint.adminSecret.name, key: endpoint.adminSecret.key } } },
-              { name: "PGDATABASE", value: endpoint.database },
-              { name: "PGSSLMODE", value: endpoint.sslMode },
+              ...adminConnectionEnv(endpoint),
               { name: "BACKUP_S3_URI", value: args.s3Uri },
               { name: "AWS_REGION", value: args.region },
               { name: "AWS_DEFAULT_REGION", value: args.region },

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { platformLabels } from "../workload/namespace";
 import { hardenedPodBasics, restrictedContainerSecurity } from "../workload/pod-security";
-import { APP_ROLE, APP_SCHEMA, type DatabaseEndpoint } from "./endpoint";
+import { adminConnectionEnv, APP_ROLE, APP_SCHEMA, type DatabaseEndpoint } from "./endpoint";
 import { DATABASE_CLIENT_LABEL } from "./postgres-statefulset";
 import { bootstrapSqlFiles } from "./sql-files";
 
@@ -101,12 +101,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
               image: args.clientImage,
               command: ["psql", "-X", "-v", "ON_ERROR_STOP=1", "-f", "/bootstrap/bootstrap.sql", "-f", "/bootstrap/extensions.sql"],
               env: [
-                { name: "PGHOST", value: endpoint.host },
-                { name: "PGPORT", value: endpoint.port.apply(String) },
-                { name: "PGDATABASE", value: endpoint.database },
-                { name: "PGUSER", value: endpoint.adminUser },
-                { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: endpoint.adminSecret.name, key: endpoint.adminSecret.key } } },
-                { name: "PGSSLMODE", value: endpoint.sslMode },
+                ...adminConnectionEnv(endpoint),
                 { name: "PGCONNECT_TIMEOUT", value: "10" },
                 { name: "APP_PASSWORD", valueFrom: { secretKeyRef: { name: appSecret.metadata.name, key: "APP_PASSWORD" } } },
                 // Plain SQL reads its parameters from session settings, so the same files run under psql and in tests.

@@ -1,3 +1,4 @@
+import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 
 /** Where the database is and how an administrator reaches it: what the bootstrap Job and backups need. */
@@ -19,3 +20,15 @@ export const ADMIN_USER = "platform_admin";
 /** The application role and its schema share the database's name, as upstream's init.sql does. */
 export const APP_ROLE = "letta";
 export const APP_SCHEMA = "letta";
+
+/** libpq's variables for a Job that connects as the admin: psql, pg_dump and the backup scripts read them as they are. */
+export function adminConnectionEnv(endpoint: DatabaseEndpoint): k8s.types.input.core.v1.EnvVar[] {
+  return [
+    { name: "PGHOST", value: endpoint.host },
+    { name: "PGPORT", value: endpoint.port.apply(String) },
+    { name: "PGDATABASE", value: endpoint.database },
+    { name: "PGUSER", value: endpoint.adminUser },
+    { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: endpoint.adminSecret.name, key: endpoint.adminSecret.key } } },
+    { name: "PGSSLMODE", value: endpoint.sslMode },
+  ];
+}

@@ -8,7 +8,7 @@ import { scrapeAnnotations } from "../observability/scrape-annotations";
 import { platformLabels } from "../workload/namespace";
 import { DNS_EGRESS, fromNamespace } from "../workload/network-policies";
 import { hardenedPodBasics, restrictedContainerSecurity } from "../workload/pod-security";
-import type { DatabaseEndpoint } from "./endpoint";
+import { adminConnectionEnv, type DatabaseEndpoint } from "./endpoint";
 import { DATABASE_CLIENT_LABEL } from "./postgres-statefulset";
 
 export interface PostgresExporterArgs {
@@ -102,12 +102,7 @@ export class PostgresExporter extends pulumi.ComponentResource {
               image: args.clientImage,
               command: ["psql", "-X", "-v", "ON_ERROR_STOP=1", "-f", "/sql/monitoring-role.sql"],
               env: [
-                { name: "PGHOST", value: endpoint.host },
-                { name: "PGPORT", value: endpoint.port.apply(String) },
-                { name: "PGDATABASE", value: endpoint.database },
-                { name: "PGUSER", value: endpoint.adminUser },
-                { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: endpoint.adminSecret.name, key: endpoint.adminSecret.key } } },
-                { name: "PGSSLMODE", value: endpoint.sslMode },
+                ...adminConnectionEnv(endpoint),
                 { name: "PGCONNECT_TIMEOUT", value: "10" },
                 { name: "MONITORING_PASSWORD", valueFrom: { secretKeyRef: { name: secret.metadata.name, key: "MONITORING_PASSWORD" } } },
                 { name: "PGOPTIONS", value: `-c monitoring.role=${MONITORING_ROLE} -c monitoring.password=$(MONITORING_PASSWORD)` },
