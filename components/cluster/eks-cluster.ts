@@ -63,6 +63,8 @@ export class EksCluster extends pulumi.ComponentResource {
   public readonly privateSubnetIds: pulumi.Output<string[]>;
   public readonly publicSubnetIds: pulumi.Output<string[]>;
   public readonly vpcCidr: pulumi.Output<string>;
+  /** CIDRs of the public subnets (the ALB's): the only sources the server admits through an ALB. */
+  public readonly publicSubnetCidrs: pulumi.Output<string[]>;
   public readonly provider: k8s.Provider;
   /** The AWS Load Balancer Controller's IAM role. */
   public readonly loadBalancerControllerRoleArn: pulumi.Output<string>;
@@ -185,12 +187,13 @@ export class EksCluster extends pulumi.ComponentResource {
     this.clusterSecurityGroupId = cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId ?? "");
     this.vpcId = network.vpcId;
     this.vpcCidr = network.cidr;
+    this.publicSubnetCidrs = network.publicSubnetCidrs;
     this.privateSubnetIds = network.privateSubnetIds;
     this.publicSubnetIds = network.publicSubnetIds;
     this.registerOutputs({
       clusterName: this.clusterName, kubeconfig: this.kubeconfig, oidcProviderArn: this.oidcProviderArn, oidcIssuerUrl: this.oidcIssuerUrl,
       clusterSecurityGroupId: this.clusterSecurityGroupId, vpcId: this.vpcId, vpcCidr: this.vpcCidr,
-      privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds, publicSubnetCidrs: this.publicSubnetCidrs,
     });
   }
 }

@@ -23,6 +23,8 @@ export class Network extends pulumi.ComponentResource {
   public readonly privateSubnetIds: pulumi.Output<string[]>;
   public readonly publicSubnetIds: pulumi.Output<string[]>;
   public readonly cidr: pulumi.Output<string>;
+  /** CIDRs of the public subnets, where an internet-facing load balancer's nodes live. */
+  public readonly publicSubnetCidrs: pulumi.Output<string[]>;
 
   constructor(name: string, args: NetworkArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("agent-platform:cluster:Network", name, {}, opts);
@@ -94,8 +96,9 @@ export class Network extends pulumi.ComponentResource {
 
     this.vpcId = vpc.id;
     this.cidr = vpc.cidrBlock;
+    this.publicSubnetCidrs = pulumi.output(plan.public.slice(0, publicSubnets.length));
     this.privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
     this.publicSubnetIds = pulumi.all(publicSubnets.map((s) => s.id));
-    this.registerOutputs({ vpcId: this.vpcId, cidr: this.cidr, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds });
+    this.registerOutputs({ vpcId: this.vpcId, cidr: this.cidr, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds, publicSubnetCidrs: this.publicSubnetCidrs });
   }
 }

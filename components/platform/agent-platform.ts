@@ -199,11 +199,14 @@ export class AgentPlatform extends pulumi.ComponentResource {
 
     const vpcCidr = this.cluster instanceof EksCluster ? this.cluster.vpcCidr : config.cluster.vpcCidr;
     const { ingress } = config;
-    const ingressFrom: IngressSource = !ingress.enabled ? undefined : ingress.className === "alb" ? { cidr: vpcCidr } : { namespace: ingress.controllerNamespace };
+    // Through an ALB: its subnets only (the public ones of a VPC this stack creates; the whole VPC for an existing
+    // cluster, whose subnets the stack does not know).
+    const albSources = this.cluster instanceof EksCluster ? this.cluster.publicSubnetCidrs : [vpcCidr];
+    const ingressFrom: IngressSource = !ingress.enabled ? undefined : ingress.className === "alb" ? { cidrs: albSources } : { namespace: ingress.controllerNamespace };
     const inVpc = (inCluster: boolean, podLabels: Record<string, string>): Destination => (inCluster ? { podLabels } : { cidr: vpcCidr });
     createNetworkPolicies(`${name}-netpol`, {
       namespace: namespace.metadata.name, instance: name, serverSelector: server.selector, jobSelector: data.jobs.selector, serverPort: server.port,
-      ingressFrom,
+      ingressFrom, privateNetwork: vpcCidr,
       ...(backups ? { backupSelector: { "app.kubernetes.io/instance": name, "app.kubernetes.io/component": "backup" } } : {}),
       database: inVpc(data.database instanceof PostgresStatefulSet, postgresPods),
       cache: inVpc(data.cache instanceof InClusterRedis, { "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "redis" }),

@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { platformLabels } from "./namespace";
 
 type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
@@ -9,7 +9,11 @@ type Rule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
 export type Destination = { podLabels: Record<string, string> } | { cidr: pulumi.Input<string> };
 
 /** Who may reach the server: the ALB's addresses in the VPC (target type ip), or an ingress controller's namespace. */
-export type IngressSource = { cidr: pulumi.Input<string> } | { namespace: string } | undefined;
+/**
+ * Who may reach the server: address ranges (the ALB's subnets: with the VPC CNI pods have VPC addresses too, so the
+ * whole VPC would admit every pod of the cluster), or the ingress controller's namespace.
+ */
+export type IngressSource = { cidrs: pulumi.Input<pulumi.Input<string>[]> } | { namespace: string } | undefined;
 
 export interface NetworkPoliciesArgs {
   namespace: pulumi.Input<string>;
@@ -19,6 +23,11 @@ export interface NetworkPoliciesArgs {
   jobSelector: Record<string, string>;
   serverPort: number;
   ingressFrom: IngressSource;
+  /**
+   * The VPC's CIDR: HTTPS "to the internet" excepts it, so that rule cannot reach other pods or in-VPC services on
+   * 443. Default: no exception.
+   */
+  privateNetwork?: pulumi.Input<string>;
   /** Pod labels of the backup jobs, when backups are on. */
   backupSelector?: Record<string, string>;
   database: Destination;
@@ -80,6 +89,11 @@ function peer(destination: Destination): Peer {
  * OpenTelemetry collector; the
  * database jobs talk only to DNS and Postgres. The database and Redis carry their own policies.
  */
+/** Any address outside the private network: what "HTTPS to the internet" means in an egress rule. */
+function internet(privateNetwork: pulumi.Input<string> | undefined): k8s.types.input.networking.v1.NetworkPolicyPeer {
+  return { ipBlock: privateNetwork === undefined ? { cidr: "0.0.0.0/0" } : { cidr: "0.0.0.0/0", except: [privateNetwork] } };
+}
+
 export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, opts: pulumi.CustomResourceOptions): void {
   const k8sOpts = { ...opts, provider: args.provider };
   const labels = platformLabels(args.instance, "network-policy");
@@ -91,7 +105,9 @@ export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, o
   }, k8sOpts);
 
   const ingress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = args.ingressFrom === undefined ? [] : [{
-    from: ["cidr" in args.ingressFrom ? { ipBlock: { cidr: args.ingressFrom.cidr } } : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingressFrom.namespace } } }],
+    from: "cidrs" in args.ingressFrom
+      ? pulumi.output(args.ingressFrom.cidrs).apply((cidrs) => cidrs.map((cidr) => ({ ipBlock: { cidr } })))
+      : [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingressFrom.namespace } } }],
     ports: [{ port: args.serverPort, protocol: "TCP" }],
   }];
   if (args.serverScrape) ingress.push(fromNamespace(args.serverScrape.namespace, [args.serverScrape.port]));
@@ -109,7 +125,7 @@ export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, o
         dns,
         { to: [peer(args.database)], ports: [{ port: 5432, protocol: "TCP" }] },
         { to: [peer(args.cache)], ports: [{ port: 6379, protocol: "TCP" }] },
-        { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443, protocol: "TCP" }] },
+        { to: [internet(args.privateNetwork)], ports: [{ port: 443, protocol: "TCP" }] },
         ...collector,
       ],
     },
@@ -123,7 +139,7 @@ export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, o
         policyTypes: ["Ingress", "Egress"],
         ingress: [],
         // S3 and STS (IRSA) over HTTPS, and the database.
-        egress: [dns, { to: [peer(args.database)], ports: [{ port: 5432, protocol: "TCP" }] }, { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443, protocol: "TCP" }] }],
+        egress: [dns, { to: [peer(args.database)], ports: [{ port: 5432, protocol: "TCP" }] }, { to: [internet(args.privateNetwork)], ports: [{ port: 443, protocol: "TCP" }] }],
       },
     }, k8sOpts);
   }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { rules } from "../../policy/rules";
 import { analyze } from "../../tools/policy/analyze";
-import type { Finding } from "../../tools/policy/evaluate";
+import { UNKNOWN, type Finding } from "../../tools/policy/evaluate";
 import { packConfigFor, policyDir, readExclusions, renderPackConfig } from "../../tools/policy/pack-config";
 import { renderPolicyDocs } from "../../tools/policy/render-docs";
 import { readStateFile } from "../../tools/policy/state";
@@ -27,10 +27,10 @@ const pairs = (findings: Finding[]): string[] =>
   [...new Set(findings.filter((f) => f.kind === "violation" && f.enforcementLevel === "mandatory").map((f) => `${f.policy} ${f.urn ?? ""}`))].sort();
 
 describe("the offline runner on a hand-written stack export", () => {
-  it("reads it as the engine would: secrets unwrapped (ciphertext kept as present), the pending delete dropped", () => {
+  it("reads it as the engine would: secrets unwrapped (an undecryptable ciphertext is unknown, not a value), the pending delete dropped", () => {
     const resources = readStateFile(FIXTURE);
     expect(resources.map((r) => r.name)).toEqual(["shop-staging", "default_7_48_0", "orders", "orders-versioning", "orders-db", "web"]);
-    expect(resources.find((r) => r.name === "orders-db")?.inputs["password"]).toBe("[secret]");
+    expect(resources.find((r) => r.name === "orders-db")?.inputs["password"]).toBe(UNKNOWN.string);
     expect(resources.find((r) => r.name === "orders-versioning")?.propertyDependencies).toEqual({ bucket: [`${P}aws:s3/bucketV2:BucketV2::orders`] });
   });
 

@@ -139,9 +139,13 @@ describe("NetworkPolicies", () => {
     expect(selected).toEqual([`Deployment/${SERVER}`]);
   });
 
-  it("prod (alb): ingress only from the VPC's CIDR, on the server port", () => {
+  it("prod (alb): ingress only from the public subnets (the ALB's), on the server port: not the whole VPC, where pods live too", () => {
     expect(vpcCidr(prod)).toBe("10.0.0.0/16");
-    expect(networkPolicy(prod, SERVER).spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: vpcCidr(prod) } }], ports: [{ port: 8283, protocol: "TCP" }] }]);
+    const publicCidrs = prod.ofType("aws:ec2/subnet:Subnet").filter((s) => s.name.includes("-public-")).map((s) => String(prod.inputs(s).cidrBlock));
+    expect(publicCidrs).toHaveLength(3);
+    expect(networkPolicy(prod, SERVER).spec.ingress).toEqual([{ from: publicCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: 8283, protocol: "TCP" }] }]);
+    const podSubnets = prod.ofType("aws:ec2/subnet:Subnet").filter((s) => s.name.includes("-private-")).map((s) => String(prod.inputs(s).cidrBlock));
+    for (const cidr of podSubnets) expect(publicCidrs).not.toContain(cidr);
     expect(serverContainer(prod).ports?.[0]?.containerPort).toBe(8283);
   });
 
@@ -161,7 +165,8 @@ describe("NetworkPolicies", () => {
       dns,
       { to: [{ podSelector: { matchLabels: postgresPods } }], ports: [{ port: 5432, protocol: "TCP" }] },
       { to: [{ podSelector: { matchLabels: redisPods } }], ports: [{ port: 6379, protocol: "TCP" }] },
-      { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443, protocol: "TCP" }] },
+      // An existing cluster: the VPC is cluster.vpcCidr (default 10.0.0.0/16).
+      { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/16"] } }], ports: [{ port: 443, protocol: "TCP" }] },
       otlp,
     ]);
     // Those labels are the in-cluster database's, cache's and collector's pods.
@@ -177,7 +182,8 @@ describe("NetworkPolicies", () => {
       dns,
       { to: [{ ipBlock: { cidr } }], ports: [{ port: 5432, protocol: "TCP" }] },
       { to: [{ ipBlock: { cidr } }], ports: [{ port: 6379, protocol: "TCP" }] },
-      { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443, protocol: "TCP" }] },
+      // "The internet" excepts the VPC: the HTTPS rule reaches no pod or in-VPC service.
+      { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [cidr] } }], ports: [{ port: 443, protocol: "TCP" }] },
       otlp,
     ]);
   });

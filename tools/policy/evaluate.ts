@@ -9,6 +9,7 @@ import * as policySdk from "@pulumi/policy";
 import type { EnforcementLevel, PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import type { PackPolicy } from "../../policy/lib/adapter";
 import type { Severity } from "../../policy/lib/rule";
+import { isUnknownSentinel, UNKNOWN } from "../../policy/lib/values";
 
 /** Exported by @pulumi/policy 1.21 for test helpers, but shipped without type declarations (proxy.d.ts is empty). */
 const { unknownCheckingProxy, UnknownValueError } = policySdk as unknown as {
@@ -84,20 +85,11 @@ function noteNotApplicable(out: Evaluation, policy: string, reason: string | und
   out.notApplicable.set(policy, list);
 }
 
-/** The engine's sentinels for values unknown at preview (@pulumi/policy proxy.ts); fixtures use them too. */
-export const UNKNOWN = {
-  boolean: "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-  number: "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-  string: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-  array: "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-  asset: "030794c1-ac77-496b-92df-f27374a8bd58",
-  archive: "e48ece36-62e2-4504-bad9-02848725956a",
-  object: "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
-} as const;
-const UNKNOWN_SENTINELS = new Set<string>(Object.values(UNKNOWN));
+/** The engine's sentinels (one definition, in the pack's values.ts); fixtures import them from here. */
+export { UNKNOWN };
 
 function containsUnknown(value: unknown): boolean {
-  if (typeof value === "string") return UNKNOWN_SENTINELS.has(value);
+  if (typeof value === "string") return isUnknownSentinel(value);
   if (Array.isArray(value)) return value.some(containsUnknown);
   if (typeof value === "object" && value !== null) return Object.values(value).some(containsUnknown);
   return false;

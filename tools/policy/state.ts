@@ -1,10 +1,12 @@
 /**
  * Reads a `pulumi stack export` file (deployment version 3, as the CLI writes it; our offline plan writes the same)
- * into the resources the engine would hand the policies: secrets unwrapped (a ciphertext we cannot decrypt becomes
- * the string "[secret]", so presence checks still work), pending deletions dropped, names taken from the URN.
+ * into the resources the engine would hand the policies: secrets unwrapped; a ciphertext we cannot decrypt (an export
+ * without --show-secrets) becomes the engine's unknown-string sentinel, so a rule that reads it says it could not
+ * decide instead of judging a placeholder, while presence checks still see a value; pending deletions dropped; names
+ * taken from the URN.
  */
 import { readFileSync } from "node:fs";
-import type { AnalyzedResource } from "./evaluate";
+import { UNKNOWN, type AnalyzedResource } from "./evaluate";
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -23,7 +25,7 @@ function decode(value: unknown): unknown {
         throw new StateFileError(`a secret's plaintext is not JSON: ${obj["plaintext"].slice(0, 40)}`);
       }
     }
-    return "[secret]";
+    return UNKNOWN.string;
   }
   return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, decode(v)]));
 }

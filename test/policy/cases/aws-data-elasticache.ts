@@ -90,8 +90,9 @@ const backups: PolicyCase[] = [
 const minorUpgrades: PolicyCase[] = [
   { rule: "redis-minor-upgrades", name: "autoMinorVersionUpgrade true", expect: "pass", resources: group() },
   { rule: "redis-minor-upgrades", name: "autoMinorVersionUpgrade omitted (default true)", expect: "pass", resources: group({ autoMinorVersionUpgrade: OMIT }) },
-  { rule: "redis-minor-upgrades", name: "replication group autoMinorVersionUpgrade false", expect: "fail", message: "autoMinorVersionUpgrade is false", resources: group({ autoMinorVersionUpgrade: false }) },
-  { rule: "redis-minor-upgrades", name: "standalone cluster autoMinorVersionUpgrade false", expect: "fail", message: "autoMinorVersionUpgrade is false", resources: single({ autoMinorVersionUpgrade: false }) },
+  { rule: "redis-minor-upgrades", name: "replication group autoMinorVersionUpgrade false", expect: "fail", message: "autoMinorVersionUpgrade is false;", resources: group({ autoMinorVersionUpgrade: false }) },
+  { rule: "redis-minor-upgrades", name: "standalone cluster autoMinorVersionUpgrade \"false\" (a string input on Cluster)", expect: "fail", message: 'autoMinorVersionUpgrade is "false"', resources: single({ autoMinorVersionUpgrade: "false" }) },
+  { rule: "redis-minor-upgrades", name: "standalone cluster autoMinorVersionUpgrade \"true\"", expect: "pass", resources: single({ autoMinorVersionUpgrade: "true" }) },
   { rule: "redis-minor-upgrades", name: "Memcached cluster is not judged", expect: "pass", resources: memcached({ autoMinorVersionUpgrade: false }) },
   { rule: "redis-minor-upgrades", name: "autoMinorVersionUpgrade unknown at preview", expect: "undecided", resources: group({ autoMinorVersionUpgrade: UNKNOWN.boolean }) },
 ];

@@ -20,6 +20,18 @@ const saTokenAutomount: PolicyCase[] = [
   { rule: "k8s-sa-token-automount", name: "pod unset, ServiceAccount false found by namespace and name", expect: "pass", resources: [app(deployment(inheriting())), sa(false)] },
   {
     rule: "k8s-sa-token-automount",
+    name: "a known serviceAccountName wins over a single spec link to another ServiceAccount",
+    expect: "fail",
+    message: "automountServiceAccountToken unset",
+    // spec depends on "other-sa" (e.g. an env value built from its name), but the pod runs as "app", which mounts.
+    resources: [
+      { ...app(deployment(inheriting())), propertyDependencies: { spec: ["other-sa"] } },
+      { type: T.serviceAccount, name: "other-sa", props: serviceAccount(false, "other", "agents") },
+      sa("unset"),
+    ],
+  },
+  {
+    rule: "k8s-sa-token-automount",
     name: "pod unset, serviceAccountName unknown at preview but linked to a ServiceAccount that sets false",
     expect: "pass",
     resources: [{ ...app(deployment(setPath(inheriting(), "serviceAccountName", UNKNOWN.string))), propertyDependencies: { spec: ["app-sa"] } }, sa(false)],

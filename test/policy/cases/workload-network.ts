@@ -15,6 +15,20 @@ const netpols: PolicyCase[] = [
   { rule: "k8s-netpol-default-deny", name: "default deny in another namespace only", expect: "fail", resources: [app(), deny("other")] },
   { rule: "k8s-netpol-default-deny", name: "empty selector but Ingress only (Egress stays open)", expect: "fail", resources: [app(), deny("agents", { podSelector: {}, policyTypes: ["Ingress"] })] },
   { rule: "k8s-netpol-default-deny", name: "empty selector that allows all egress is not a deny", expect: "fail", resources: [app(), deny("agents", { podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [{}] })] },
+  { rule: "k8s-netpol-default-deny", name: "egress: [] without policyTypes isolates ingress only (API server default)", expect: "fail", message: 'Namespace "agents" has no default-deny', resources: [app(), deny("agents", { podSelector: {}, egress: [] })] },
+  { rule: "k8s-netpol-default-deny", name: "policyTypes: [] defaults like unset", expect: "fail", message: 'Namespace "agents" has no default-deny', resources: [app(), deny("agents", { podSelector: {}, policyTypes: [], ingress: [], egress: [] })] },
+  {
+    rule: "k8s-netpol-default-deny", name: "a sibling policy with an allow-all ingress rule undoes the deny", expect: "fail", message: "spec.ingress[0] has no peers and no ports",
+    resources: [app(), deny(), { type: T.networkPolicy, name: "open", props: networkPolicy("open", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] }) }],
+  },
+  {
+    rule: "k8s-netpol-default-deny", name: "a workload policy with an allow-all egress rule", expect: "fail", message: /"open-egress" .*spec\.egress\[0\] has no peers and no ports/,
+    resources: [app(), deny(), { type: T.networkPolicy, name: "open-egress", props: networkPolicy("open-egress", { podSelector: { matchLabels: { "app.kubernetes.io/name": "app" } }, policyTypes: ["Egress"], egress: [{}] }) }],
+  },
+  {
+    rule: "k8s-netpol-default-deny", name: "a rule with ports but no peers (HTTPS to anywhere) is not allow-all", expect: "pass",
+    resources: [app(), deny(), { type: T.networkPolicy, name: "https", props: networkPolicy("https", { podSelector: { matchLabels: { "app.kubernetes.io/name": "app" } }, policyTypes: ["Egress"], egress: [{ ports: [{ port: 443, protocol: "TCP" }] }] }) }],
+  },
   { rule: "k8s-netpol-default-deny", name: "policy namespace unknown at preview", expect: "undecided", resources: [app(), { ...deny(), props: setPath(defaultDeny(), "metadata.namespace", UNKNOWN.string) }] },
   { rule: "k8s-netpol-coverage", name: "own policy covering ingress and egress", expect: "pass", resources: [app(), deny(), allow()] },
   {

@@ -206,7 +206,11 @@ export const redisMinorUpgrades: ResourceRule = {
   targets: [CACHE_REPLICATION_GROUP, CACHE_CLUSTER],
   validate({ type, props }, { report }) {
     if (!judged(type, props)) return;
-    if (props["autoMinorVersionUpgrade"] === false) report("autoMinorVersionUpgrade is false; it must be true or unset (default true).");
+    // A boolean on ReplicationGroup, a string ("true"/"false") on the standalone Cluster (@pulumi/aws 7 inputs).
+    const value = props["autoMinorVersionUpgrade"];
+    if (value === false || (typeof value === "string" && value.trim().toLowerCase() === "false")) {
+      report(`autoMinorVersionUpgrade is ${show(value)}; it must be true or unset (default true).`);
+    }
   },
 };
 

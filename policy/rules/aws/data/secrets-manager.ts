@@ -107,10 +107,12 @@ export const secretRotation: StackRule = {
       return literal.get(name) ?? [];
     };
 
+    // Once, not per secret: whether any rotation names its secret literally (no link), so name matching is needed.
+    const anyLiteral = stack.ofType(SECRET_ROTATION).some((r) => (r.propertyDependencies["secretId"] ?? []).length === 0);
     for (const secret of stack.ofType(SECRET)) {
       if (exemptionFor(secret, exemptions)) continue;
       let rotations = stack.linked(secret, [SECRET_ROTATION], "secretId");
-      if (rotations.length === 0 && stack.ofType(SECRET_ROTATION).some((r) => (r.propertyDependencies["secretId"] ?? []).length === 0) && isSet(secret.props, "name")) {
+      if (rotations.length === 0 && anyLiteral && isSet(secret.props, "name")) {
         const name = str(secret.props["name"]);
         if (name !== undefined) rotations = literalRotations(name);
       }

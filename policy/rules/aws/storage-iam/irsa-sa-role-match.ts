@@ -1,6 +1,6 @@
 import { always, type StackRule } from "../../../lib/rule";
 import type { StackResource } from "../../../lib/stack-view";
-import { get, isRecord, str, strings } from "../../../lib/values";
+import { get, isRecord, peekString, str, strings } from "../../../lib/values";
 import { patternMatches } from "./lib/actions";
 import { IAM_ROLE } from "./lib/iam";
 import { parsePolicy } from "./lib/policy-document";
@@ -33,17 +33,23 @@ export const irsaSaRoleMatch: StackRule = {
   },
   validate(view, { report, config }) {
     const external = strings(config["externalRoleArns"]);
-    let byArnOrName: ((arn: string) => StackResource | undefined) | undefined;
+    // Roles indexed once by ARN and by name, read from the raw props: a new role's arn (and a generated name) is
+    // unknown at preview, and one such role must not make the rule undecided for every other ServiceAccount.
+    let index: { byArn: Map<string, StackResource>; byName: Map<string, StackResource> } | undefined;
     const lookup = (arn: string): StackResource | undefined => {
-      // Built only for literal annotations: reading every role's arn/name may touch values unknown at preview.
-      byArnOrName ??= (() => {
-        const roles = view.ofType(IAM_ROLE);
-        return (wanted: string) => {
-          const name = roleNameOf(wanted);
-          return roles.find((r) => str(r.props["arn"]) === wanted || (name !== undefined && str(r.props["name"]) === name));
-        };
+      index ??= (() => {
+        const byArn = new Map<string, StackResource>();
+        const byName = new Map<string, StackResource>();
+        for (const r of view.ofType(IAM_ROLE)) {
+          const rawArn = peekString(r.props, "arn");
+          const rawName = peekString(r.props, "name");
+          if (rawArn !== undefined && !byArn.has(rawArn)) byArn.set(rawArn, r);
+          if (rawName !== undefined && !byName.has(rawName)) byName.set(rawName, r);
+        }
+        return { byArn, byName };
       })();
-      return byArnOrName(arn);
+      const name = roleNameOf(arn);
+      return index.byArn.get(arn) ?? (name !== undefined ? index.byName.get(name) : undefined);
     };
 
     for (const sa of view.ofType(SERVICE_ACCOUNT)) {

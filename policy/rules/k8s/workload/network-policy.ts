@@ -9,11 +9,19 @@ import { declared, groupBy, nameOf, nsOf, workloadsOf } from "./lib/stack";
 
 const shownNs = (ns: string): string => `"${ns || "<provider default>"}"`;
 
-/** policyTypes as the API server defaults them: Ingress always, Egress when egress rules are given. */
+/**
+ * policyTypes as the API server defaults them (networking/v1 defaults): when unset or empty, Ingress always, and
+ * Egress only when at least one egress rule is given (`egress: []` does not add it).
+ */
 function policyTypes(spec: Props): string[] {
-  const explicit = spec["policyTypes"];
-  if (explicit !== undefined) return strings(explicit);
-  return spec["egress"] !== undefined ? ["Ingress", "Egress"] : ["Ingress"];
+  const explicit = strings(spec["policyTypes"]);
+  if (explicit.length > 0) return explicit;
+  return records(spec["egress"]).length > 0 ? ["Ingress", "Egress"] : ["Ingress"];
+}
+
+/** A rule with no peers and no ports admits everything in its direction: it cancels a default deny. */
+function allowsAll(rule: Props, peers: "from" | "to"): boolean {
+  return records(rule[peers]).length === 0 && records(rule["ports"]).length === 0;
 }
 
 function isDefaultDeny(np: StackResource): boolean {
@@ -53,6 +61,19 @@ export const netpolDefaultDeny: StackRule = {
     for (const [ns, subject] of subjects) {
       if (denied.has(ns)) continue;
       report(`Namespace ${shownNs(ns)} has no default-deny NetworkPolicy (spec.podSelector: {}, spec.policyTypes: ["Ingress", "Egress"], no ingress or egress rules); pods without a policy of their own accept and send any traffic.`, subject.urn);
+    }
+    // Policies add up: one rule without peers or ports re-opens everything the default deny closed for its pods.
+    for (const np of view.ofType(NETWORK_POLICY)) {
+      const spec = get(declared(np), "spec");
+      if (!isRecord(spec)) continue;
+      const types = policyTypes(spec);
+      const open = [
+        ...(types.includes("Ingress") ? records(spec["ingress"]).map((r, i) => (allowsAll(r, "from") ? `spec.ingress[${i}]` : "")) : []),
+        ...(types.includes("Egress") ? records(spec["egress"]).map((r, i) => (allowsAll(r, "to") ? `spec.egress[${i}]` : "")) : []),
+      ].filter((x) => x !== "");
+      if (open.length > 0) {
+        report(`NetworkPolicy "${nameOf(np) ?? np.name}" in ${shownNs(nsOf(np))}: ${open.join(", ")} has no peers and no ports, so it allows all traffic in that direction to the pods it selects and undoes the namespace's default deny; name the peers (podSelector, namespaceSelector, ipBlock) and ports.`, np.urn);
+      }
     }
   },
 };

@@ -1,5 +1,5 @@
 import { always, type ResourceRule } from "../../../lib/rule";
-import { containers, podTemplate, SERVING_TYPES } from "../../../lib/podspec";
+import { containers, podTemplate, PROBED_TYPES } from "../../../lib/podspec";
 import type { Props } from "../../../lib/rule";
 import { isRecord, show, strings } from "../../../lib/values";
 
@@ -15,7 +15,7 @@ function probeRule(meta: Omit<ResourceRule, "kind" | "targets" | "validate">, fi
   return {
     kind: "resource",
     ...meta,
-    targets: SERVING_TYPES,
+    targets: PROBED_TYPES,
     validate(resource, { report }) {
       const pod = podTemplate(resource.type, resource.props);
       if (!pod) return;
@@ -101,7 +101,7 @@ export const probesDistinct: ResourceRule = {
     { framework: "Kyverno", id: "other/ensure-probes-different" },
   ],
   remediation: "Point the livenessProbe at a check that fails only when the process must be restarted (e.g. /health), and the readinessProbe at one that also covers dependencies (e.g. /ready); or drop the livenessProbe.",
-  targets: SERVING_TYPES,
+  targets: PROBED_TYPES,
   validate(resource, { report }) {
     const pod = podTemplate(resource.type, resource.props);
     if (!pod) return;

@@ -87,6 +87,22 @@ export function byName(view: StackView, type: string, ns: string, name: string):
   return index.get(`${ns}/${name}`) ?? [];
 }
 
+const UNKNOWN_NAME = Symbol("unknown at preview");
+
+/**
+ * Reads a name, telling "unknown at preview" apart. The engine's proxy signals an unknown by throwing its
+ * UnknownValueError; only that error is turned into a value here (the caller then trusts the engine's link), every
+ * other error propagates.
+ */
+function nameUnlessUnknown(readName: () => string | undefined): string | undefined | typeof UNKNOWN_NAME {
+  try {
+    return readName();
+  } catch (e) {
+    if (e instanceof Error && e.constructor.name === "UnknownValueError") return UNKNOWN_NAME;
+    throw e;
+  }
+}
+
 /**
  * The resource of `type` that `from` refers to by name in its own namespace: first through propertyDependencies
  * of `property` (how the engine links at preview, when names can still be unknown), then by name.
@@ -95,9 +111,15 @@ export function resolveRef(
   view: StackView, from: StackResource, property: string, type: string, ns: string, readName: () => string | undefined, trustSingleLink = true,
 ): StackResource | undefined {
   const linked = dependsOn(from, property, [type]).filter((d) => nsOf(d) === ns);
-  // One linked resource of the type is taken as the referent without reading the name (unknown at preview);
-  // a property holding several references passes trustSingleLink false.
-  if (linked.length === 1 && trustSingleLink) return linked[0];
+  // One linked resource of the type is the referent when the name cannot be read yet (unknown at preview) or names
+  // it; a known name that differs wins (the link may come from another field of the same property, e.g. an env
+  // value built from another object's name). A property holding several references passes trustSingleLink false.
+  if (linked.length === 1 && trustSingleLink) {
+    const only = linked[0] as StackResource;
+    const name = nameUnlessUnknown(readName);
+    if (name === UNKNOWN_NAME || name === undefined || name === nameOf(only)) return only;
+    return byName(view, type, ns, name)[0];
+  }
   const name = readName();
   if (name === undefined) return undefined;
   if (linked.length > 1) return linked.find((d) => nameOf(d) === name);
