@@ -105,6 +105,7 @@ describe("the offline runner on a hand-written stack export", () => {
     ["an unknown rule", { "no-such-rule": "mandatory" }, /"no-such-rule" is not a rule of the pack/],
     ["a bad level", { "rds-encrypted": "sometimes" }, /rds-encrypted/],
     ["an exclusion without a real reason", { "rds-encrypted": { exclude: [{ resource: "orders-db", reason: "n/a" }] } }, /reason of at least 20 characters/],
+    ["a setting of the wrong type (checked against the rule's configSchema)", { "rds-backups": { minRetentionDays: "seven" } }, /rds-backups\.minRetentionDays: must be (number|integer)/],
   ])("exits 2 on a pack config with %s", (_what, config, message) => {
     const dir = mkdtempSync(join(tmpdir(), "policy-config-"));
     writeFileSync(join(dir, "config.json"), JSON.stringify(config));
