@@ -74,7 +74,7 @@ export function toPolicy(rule: Rule): PackPolicy {
         const config = ruleConfig(rule, args.getConfig());
         const excluded = matchExclusion(config, args.urn, args.name);
         if (excluded) args.notApplicable(`excluded: ${excluded.reason}`);
-        const ctx: RuleContext = { config, report: (message) => report(message) };
+        const ctx: RuleContext = { config, report: (message) => report(message), notApplicable: (reason) => args.notApplicable(reason) };
         rule.validate({ type: args.type, urn: args.urn, name: args.name, props: args.props as Props }, ctx);
       },
     };
@@ -94,6 +94,7 @@ export function toPolicy(rule: Rule): PackPolicy {
           if (subject && matchExclusion(config, subject.urn, subject.name)) return;
           report(message, urn);
         },
+        notApplicable: (reason) => args.notApplicable(reason),
       };
       rule.validate(view, ctx);
     },

@@ -62,6 +62,14 @@ export interface RuleContext {
   config: Props;
   /** Report one violation. Stack rules name the resource (its URN) the violation is about. */
   report: (message: string, urn?: string) => void;
+  /**
+   * The rule does not apply to this resource (catalogue: `args.notApplicable(reason)` for skipped resources: an RDS
+   * read replica, a Memcached cluster, a Windows pod under a Linux-only check). Throws, so nothing after it runs, and
+   * the engine records the reason instead of counting the resource as evaluated and compliant. Call it only for a
+   * resource the requirement does not exist for, never for one that meets it. In a stack rule it skips the whole
+   * stack evaluation, so a stack rule never calls it for one resource.
+   */
+  notApplicable: (reason: string) => never;
 }
 
 export interface ResourceRule extends RuleMeta {

@@ -1,6 +1,7 @@
 /**
  * Every fixture case through the real evaluator, and the meta-test of coverage (kube-linter's check-bats-tests,
- * Polaris' "the check ran at least once"): each rule has a passing and a failing case, and evaluated a resource.
+ * Polaris' "the check ran at least once"): each rule has a passing and a failing case, and evaluated a resource;
+ * every failing case names its failure (a message the violation must contain).
  */
 import { describe, expect, it } from "vitest";
 import { rules } from "../../policy/rules";
@@ -35,6 +36,7 @@ describe.each(rules.map((r) => [r.id, r] as const))("rule %s", (id) => {
       case "not-applicable":
         expect(result.findings, shown).toEqual([]);
         expect(result.evaluated.get(id) ?? 0).toBe(0);
+        if (c.reason !== undefined) expect((result.notApplicable.get(id) ?? []).join("\n")).toMatch(c.reason);
         break;
     }
   });
@@ -42,6 +44,11 @@ describe.each(rules.map((r) => [r.id, r] as const))("rule %s", (id) => {
   it("has a passing and a failing case that evaluated a resource", () => {
     expect(cases.filter((c) => c.expect === "pass").length, `${id} needs a passing case`).toBeGreaterThan(0);
     expect(cases.filter((c) => c.expect === "fail").length, `${id} needs a failing case`).toBeGreaterThan(0);
+  });
+
+  it("names the failure of every failing case (message), so none fails for an unrelated reason", () => {
+    const unnamed = cases.filter((c) => c.expect === "fail" && c.message === undefined).map((c) => c.name);
+    expect(unnamed, `${id}: give these fail cases a message that proves the reason their name states`).toEqual([]);
   });
 });
 

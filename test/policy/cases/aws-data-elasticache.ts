@@ -19,7 +19,7 @@ const atRest: PolicyCase[] = [
   { rule: "redis-at-rest-encryption", name: "Redis with atRestEncryptionEnabled omitted (default false)", expect: "fail", message: "atRestEncryptionEnabled is unset (default false for redis)", resources: redisGroup({ atRestEncryptionEnabled: OMIT }) },
   { rule: "redis-at-rest-encryption", name: "engine and atRestEncryptionEnabled omitted (Redis, unencrypted)", expect: "fail", message: "atRestEncryptionEnabled is unset", resources: group({ engine: OMIT, atRestEncryptionEnabled: OMIT }) },
   { rule: "redis-at-rest-encryption", name: "Valkey with atRestEncryptionEnabled false", expect: "fail", message: "atRestEncryptionEnabled is false", resources: group({ atRestEncryptionEnabled: false }) },
-  { rule: "redis-at-rest-encryption", name: "Memcached replication group is not judged", expect: "pass", resources: group({ engine: "memcached", atRestEncryptionEnabled: false }) },
+  { rule: "redis-at-rest-encryption", name: "Memcached replication group is not judged", expect: "not-applicable", reason: "Memcached:", resources: group({ engine: "memcached", atRestEncryptionEnabled: false }) },
   { rule: "redis-at-rest-encryption", name: "atRestEncryptionEnabled unknown at preview", expect: "undecided", resources: group({ atRestEncryptionEnabled: UNKNOWN.boolean }) },
 ];
 
@@ -49,7 +49,7 @@ const auth: PolicyCase[] = [
   {
     rule: "redis-auth",
     name: "the program's group is covered by the reviewed exclusion in policy/exclusions.json",
-    expect: "not-applicable",
+    expect: "not-applicable", reason: "excluded:",
     config: readExclusions()["redis-auth"] ?? {},
     resources: [{ type: CACHE_GROUP, name: "agents-cache-group", props: patch(replicationGroup(), programShape) }],
   },
@@ -64,7 +64,7 @@ const failover: PolicyCase[] = [
   { rule: "redis-failover", name: "failover on, numCacheClusters omitted (default 1)", expect: "fail", message: "numCacheClusters is unset (default 1)", resources: group({ numCacheClusters: OMIT }) },
   { rule: "redis-failover", name: "cluster mode with one replica per shard", expect: "pass", resources: group({ numCacheClusters: OMIT, numNodeGroups: 2, replicasPerNodeGroup: 1 }) },
   { rule: "redis-failover", name: "cluster mode without replicas", expect: "fail", message: "replicasPerNodeGroup is unset (default 0)", resources: group({ numCacheClusters: OMIT, numNodeGroups: 2 }) },
-  { rule: "redis-failover", name: "failover off in dev is advisory", expect: "fail", environment: "dev", level: "advisory", resources: group({ automaticFailoverEnabled: false }) },
+  { rule: "redis-failover", name: "failover off in dev is advisory", expect: "fail", message: "automaticFailoverEnabled is false; it must be true", environment: "dev", level: "advisory", resources: group({ automaticFailoverEnabled: false }) },
   { rule: "redis-failover", name: "automaticFailoverEnabled unknown at preview", expect: "undecided", resources: group({ automaticFailoverEnabled: UNKNOWN.boolean }) },
 ];
 
@@ -80,10 +80,10 @@ const backups: PolicyCase[] = [
   { rule: "redis-backups", name: "standalone cluster keeps 7 days", expect: "pass", resources: single() },
   { rule: "redis-backups", name: "snapshotRetentionLimit omitted (no backups)", expect: "fail", message: "snapshotRetentionLimit is unset (default 0: no backups)", resources: group({ snapshotRetentionLimit: OMIT }) },
   { rule: "redis-backups", name: "snapshotRetentionLimit 0", expect: "fail", message: "snapshotRetentionLimit is 0", resources: group({ snapshotRetentionLimit: 0 }) },
-  { rule: "redis-backups", name: "standalone cluster without snapshots", expect: "fail", resources: single({ snapshotRetentionLimit: OMIT }) },
+  { rule: "redis-backups", name: "standalone cluster without snapshots", expect: "fail", message: "snapshotRetentionLimit is unset (default 0: no backups)", resources: single({ snapshotRetentionLimit: OMIT }) },
   { rule: "redis-backups", name: "config minRetentionDays 7 rejects 3", expect: "fail", message: "it must be at least 7 days", config: { minRetentionDays: 7 }, resources: group({ snapshotRetentionLimit: 3 }) },
-  { rule: "redis-backups", name: "Memcached has no backups", expect: "pass", resources: memcached() },
-  { rule: "redis-backups", name: "a member of a replication group follows the group", expect: "pass", resources: member },
+  { rule: "redis-backups", name: "Memcached has no backups", expect: "not-applicable", reason: "Memcached:", resources: memcached() },
+  { rule: "redis-backups", name: "a member of a replication group follows the group", expect: "not-applicable", reason: "member of a replication group", resources: member },
   { rule: "redis-backups", name: "snapshotRetentionLimit unknown at preview", expect: "undecided", resources: group({ snapshotRetentionLimit: UNKNOWN.number }) },
 ];
 
@@ -93,7 +93,7 @@ const minorUpgrades: PolicyCase[] = [
   { rule: "redis-minor-upgrades", name: "replication group autoMinorVersionUpgrade false", expect: "fail", message: "autoMinorVersionUpgrade is false;", resources: group({ autoMinorVersionUpgrade: false }) },
   { rule: "redis-minor-upgrades", name: "standalone cluster autoMinorVersionUpgrade \"false\" (a string input on Cluster)", expect: "fail", message: 'autoMinorVersionUpgrade is "false"', resources: single({ autoMinorVersionUpgrade: "false" }) },
   { rule: "redis-minor-upgrades", name: "standalone cluster autoMinorVersionUpgrade \"true\"", expect: "pass", resources: single({ autoMinorVersionUpgrade: "true" }) },
-  { rule: "redis-minor-upgrades", name: "Memcached cluster is not judged", expect: "pass", resources: memcached({ autoMinorVersionUpgrade: false }) },
+  { rule: "redis-minor-upgrades", name: "Memcached cluster is not judged", expect: "not-applicable", reason: "Memcached:", resources: memcached({ autoMinorVersionUpgrade: false }) },
   { rule: "redis-minor-upgrades", name: "autoMinorVersionUpgrade unknown at preview", expect: "undecided", resources: group({ autoMinorVersionUpgrade: UNKNOWN.boolean }) },
 ];
 
@@ -102,8 +102,8 @@ const subnetGroup: PolicyCase[] = [
   { rule: "redis-subnet-group", name: "subnetGroupName omitted (default subnet group)", expect: "fail", message: "subnetGroupName is unset", resources: group({ subnetGroupName: OMIT }) },
   { rule: "redis-subnet-group", name: 'subnetGroupName "default"', expect: "fail", message: 'subnetGroupName is "default"', resources: group({ subnetGroupName: "default" }) },
   { rule: "redis-subnet-group", name: "standalone cluster without subnet group", expect: "fail", message: "subnetGroupName is unset", resources: single({ subnetGroupName: OMIT }) },
-  { rule: "redis-subnet-group", name: "Memcached cluster is not judged", expect: "pass", resources: memcached() },
-  { rule: "redis-subnet-group", name: "a member of a replication group follows the group", expect: "pass", resources: member },
+  { rule: "redis-subnet-group", name: "Memcached cluster is not judged", expect: "not-applicable", reason: "Memcached:", resources: memcached() },
+  { rule: "redis-subnet-group", name: "a member of a replication group follows the group", expect: "not-applicable", reason: "member of a replication group", resources: member },
   { rule: "redis-subnet-group", name: "subnetGroupName unknown at preview", expect: "undecided", resources: group({ subnetGroupName: UNKNOWN.string }) },
 ];
 

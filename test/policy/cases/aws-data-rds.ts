@@ -28,7 +28,7 @@ const encrypted: PolicyCase[] = [
   { rule: "rds-encrypted", name: "storageEncrypted false", expect: "fail", message: "storageEncrypted is false", resources: db({ storageEncrypted: false }) },
   { rule: "rds-encrypted", name: "Aurora cluster storageEncrypted false", expect: "fail", message: "storageEncrypted is false", resources: cluster({ storageEncrypted: false }) },
   { rule: "rds-encrypted", name: "cross-region read replica names kmsKeyId instead", expect: "pass", resources: replica({ storageEncrypted: OMIT }) },
-  { rule: "rds-encrypted", name: "read replica with neither storageEncrypted nor kmsKeyId", expect: "fail", resources: replica({ storageEncrypted: OMIT, kmsKeyId: OMIT }) },
+  { rule: "rds-encrypted", name: "read replica with neither storageEncrypted nor kmsKeyId", expect: "fail", message: "storageEncrypted is unset (default false: unencrypted)", resources: replica({ storageEncrypted: OMIT, kmsKeyId: OMIT }) },
   { rule: "rds-encrypted", name: "storageEncrypted unknown at preview", expect: "undecided", resources: db({ storageEncrypted: UNKNOWN.boolean }) },
 ];
 
@@ -36,7 +36,7 @@ const cmk: PolicyCase[] = [
   { rule: "rds-cmk", name: "kmsKeyId is a customer-managed key ARN", expect: "pass", resources: db() },
   { rule: "rds-cmk", name: "kmsKeyId omitted: AWS managed aws/rds", expect: "fail", message: "kmsKeyId is unset", resources: db({ kmsKeyId: OMIT }) },
   { rule: "rds-cmk", name: "kmsKeyId is the AWS managed alias", expect: "fail", message: 'kmsKeyId is "alias/aws/rds"', resources: db({ kmsKeyId: "alias/aws/rds" }) },
-  { rule: "rds-cmk", name: "Aurora cluster without kmsKeyId", expect: "fail", resources: cluster({ kmsKeyId: OMIT }) },
+  { rule: "rds-cmk", name: "Aurora cluster without kmsKeyId", expect: "fail", message: "kmsKeyId is unset, so RDS uses the AWS managed key", resources: cluster({ kmsKeyId: OMIT }) },
   { rule: "rds-cmk", name: "kmsKeyId computed from a key created in the same update", expect: "undecided", resources: db({ kmsKeyId: UNKNOWN.string }) },
 ];
 
@@ -54,7 +54,7 @@ const inVpc: PolicyCase[] = [
   { rule: "rds-in-vpc", name: "dbSubnetGroupName omitted: default VPC", expect: "fail", message: "dbSubnetGroupName is unset", resources: db({ dbSubnetGroupName: OMIT }) },
   { rule: "rds-in-vpc", name: 'dbSubnetGroupName "default"', expect: "fail", message: 'dbSubnetGroupName is "default"', resources: db({ dbSubnetGroupName: "default" }) },
   { rule: "rds-in-vpc", name: "Aurora cluster in its subnet group", expect: "pass", resources: cluster() },
-  { rule: "rds-in-vpc", name: "Aurora cluster without subnet group", expect: "fail", resources: cluster({ dbSubnetGroupName: OMIT }) },
+  { rule: "rds-in-vpc", name: "Aurora cluster without subnet group", expect: "fail", message: "dbSubnetGroupName is unset", resources: cluster({ dbSubnetGroupName: OMIT }) },
   { rule: "rds-in-vpc", name: "dbSubnetGroupName unknown at preview", expect: "undecided", resources: db({ dbSubnetGroupName: UNKNOWN.string }) },
 ];
 
@@ -65,7 +65,7 @@ const backups: PolicyCase[] = [
   { rule: "rds-backups", name: "backupRetentionPeriod 3 below the default minimum 7", expect: "fail", message: "backupRetentionPeriod is 3; it must be at least 7 days", resources: db({ backupRetentionPeriod: 3 }) },
   { rule: "rds-backups", name: "exactly 7 days", expect: "pass", resources: db({ backupRetentionPeriod: 7 }) },
   { rule: "rds-backups", name: "config minRetentionDays 3 accepts 3", expect: "pass", config: { minRetentionDays: 3 }, resources: db({ backupRetentionPeriod: 3 }) },
-  { rule: "rds-backups", name: "read replica keeps no backups of its own", expect: "pass", resources: replica() },
+  { rule: "rds-backups", name: "read replica keeps no backups of its own", expect: "not-applicable", reason: "read replica (replicateSourceDb)", resources: replica() },
   { rule: "rds-backups", name: "backupRetentionPeriod unknown at preview", expect: "undecided", resources: db({ backupRetentionPeriod: UNKNOWN.number }) },
 ];
 
@@ -73,7 +73,7 @@ const deletionProtection: PolicyCase[] = [
   { rule: "rds-deletion-protection", name: "deletionProtection true", expect: "pass", resources: db() },
   { rule: "rds-deletion-protection", name: "deletionProtection omitted (default false) in prod", expect: "fail", level: "mandatory", message: "deletionProtection is unset (default false)", resources: db({ deletionProtection: OMIT }) },
   { rule: "rds-deletion-protection", name: "deletionProtection false in prod", expect: "fail", level: "mandatory", message: "deletionProtection is false", resources: db({ deletionProtection: false }) },
-  { rule: "rds-deletion-protection", name: "deletionProtection false in dev is advisory", expect: "fail", environment: "dev", level: "advisory", resources: db({ deletionProtection: false }) },
+  { rule: "rds-deletion-protection", name: "deletionProtection false in dev is advisory", expect: "fail", message: "deletionProtection is false; it must be true", environment: "dev", level: "advisory", resources: db({ deletionProtection: false }) },
   { rule: "rds-deletion-protection", name: "deletionProtection unknown at preview", expect: "undecided", resources: db({ deletionProtection: UNKNOWN.boolean }) },
 ];
 
@@ -82,8 +82,8 @@ const finalSnapshot: PolicyCase[] = [
   { rule: "rds-final-snapshot", name: "skipFinalSnapshot omitted (default false) with an identifier", expect: "pass", resources: db({ skipFinalSnapshot: OMIT }) },
   { rule: "rds-final-snapshot", name: "skipFinalSnapshot true in prod", expect: "fail", level: "mandatory", message: "skipFinalSnapshot is true", resources: db({ skipFinalSnapshot: true }) },
   { rule: "rds-final-snapshot", name: "finalSnapshotIdentifier omitted", expect: "fail", message: "finalSnapshotIdentifier is unset", resources: db({ finalSnapshotIdentifier: OMIT }) },
-  { rule: "rds-final-snapshot", name: "skipFinalSnapshot true in dev is advisory", expect: "fail", environment: "dev", level: "advisory", resources: db({ skipFinalSnapshot: true }) },
-  { rule: "rds-final-snapshot", name: "read replica takes no final snapshot", expect: "pass", resources: replica() },
+  { rule: "rds-final-snapshot", name: "skipFinalSnapshot true in dev is advisory", expect: "fail", message: "skipFinalSnapshot is true", environment: "dev", level: "advisory", resources: db({ skipFinalSnapshot: true }) },
+  { rule: "rds-final-snapshot", name: "read replica takes no final snapshot", expect: "not-applicable", reason: "read replica (replicateSourceDb)", resources: replica() },
   { rule: "rds-final-snapshot", name: "skipFinalSnapshot unknown at preview", expect: "undecided", resources: db({ skipFinalSnapshot: UNKNOWN.boolean }) },
 ];
 
@@ -91,7 +91,7 @@ const multiAz: PolicyCase[] = [
   { rule: "rds-multi-az", name: "multiAz true", expect: "pass", resources: db() },
   { rule: "rds-multi-az", name: "multiAz omitted (default false) in prod", expect: "fail", level: "mandatory", message: "multiAz is unset (default false)", resources: db({ multiAz: OMIT }) },
   { rule: "rds-multi-az", name: "multiAz false in prod", expect: "fail", level: "mandatory", message: "multiAz is false", resources: db({ multiAz: false }) },
-  { rule: "rds-multi-az", name: "multiAz false in dev is advisory", expect: "fail", environment: "dev", level: "advisory", resources: db({ multiAz: false }) },
+  { rule: "rds-multi-az", name: "multiAz false in dev is advisory", expect: "fail", message: "multiAz is false; it must be true", environment: "dev", level: "advisory", resources: db({ multiAz: false }) },
   { rule: "rds-multi-az", name: "multiAz unknown at preview", expect: "undecided", resources: db({ multiAz: UNKNOWN.boolean }) },
 ];
 
@@ -99,7 +99,7 @@ const iamAuth: PolicyCase[] = [
   { rule: "rds-iam-auth", name: "iamDatabaseAuthenticationEnabled true", expect: "pass", resources: db() },
   { rule: "rds-iam-auth", name: "iamDatabaseAuthenticationEnabled omitted", expect: "fail", level: "advisory", message: "iamDatabaseAuthenticationEnabled is unset (default false)", resources: db({ iamDatabaseAuthenticationEnabled: OMIT }) },
   { rule: "rds-iam-auth", name: "iamDatabaseAuthenticationEnabled false", expect: "fail", message: "iamDatabaseAuthenticationEnabled is false", resources: db({ iamDatabaseAuthenticationEnabled: false }) },
-  { rule: "rds-iam-auth", name: "SQL Server has no IAM authentication", expect: "pass", resources: db({ engine: "sqlserver-se", iamDatabaseAuthenticationEnabled: OMIT }) },
+  { rule: "rds-iam-auth", name: "SQL Server has no IAM authentication", expect: "not-applicable", reason: 'engine "sqlserver-se" does not support IAM', resources: db({ engine: "sqlserver-se", iamDatabaseAuthenticationEnabled: OMIT }) },
   { rule: "rds-iam-auth", name: "iamDatabaseAuthenticationEnabled unknown at preview", expect: "undecided", resources: db({ iamDatabaseAuthenticationEnabled: UNKNOWN.boolean }) },
 ];
 
@@ -186,7 +186,7 @@ const managedPassword: PolicyCase[] = [
   { rule: "rds-managed-master-password", name: "no password source at all", expect: "fail", message: "passwordWo is unset", resources: db({ manageMasterUserPassword: OMIT }) },
   { rule: "rds-managed-master-password", name: "manageMasterUserPassword false", expect: "fail", message: "manageMasterUserPassword is false", resources: db({ manageMasterUserPassword: false }) },
   { rule: "rds-managed-master-password", name: "restored from a snapshot with its credentials", expect: "pass", resources: db({ manageMasterUserPassword: OMIT, snapshotIdentifier: "agents-prod-final" }) },
-  { rule: "rds-managed-master-password", name: "read replica uses the source's credentials", expect: "pass", resources: replica() },
+  { rule: "rds-managed-master-password", name: "read replica uses the source's credentials", expect: "not-applicable", reason: "read replica (replicateSourceDb)", resources: replica() },
   { rule: "rds-managed-master-password", name: "manageMasterUserPassword unknown at preview", expect: "undecided", resources: db({ manageMasterUserPassword: UNKNOWN.boolean }) },
 ];
 
@@ -225,8 +225,9 @@ const customUsername: PolicyCase[] = [
   { rule: "rds-custom-username", name: "username postgres", expect: "fail", message: 'username is "postgres"', resources: db({ username: "postgres" }) },
   { rule: "rds-custom-username", name: "username Admin (case-insensitive)", expect: "fail", message: 'username is "Admin"', resources: db({ username: "Admin" }) },
   { rule: "rds-custom-username", name: "username omitted", expect: "fail", message: "username is unset", resources: db({ username: OMIT }) },
-  { rule: "rds-custom-username", name: "config adds platform_admin to the defaults", expect: "fail", config: { defaultNames: ["platform_admin"] }, resources: db() },
-  { rule: "rds-custom-username", name: "read replica inherits the admin user", expect: "pass", resources: replica() },
+  { rule: "rds-custom-username", name: "config adds platform_admin to the defaults", expect: "fail", message: 'username is "platform_admin", a default admin name', config: { defaultNames: ["platform_admin"] }, resources: db() },
+  { rule: "rds-custom-username", name: "read replica inherits the admin user", expect: "not-applicable", reason: "read replica (replicateSourceDb)", resources: replica() },
+  { rule: "rds-custom-username", name: "restored from a snapshot keeps the snapshot's admin user", expect: "not-applicable", reason: "restored from a snapshot", resources: db({ snapshotIdentifier: "agents-prod-final", username: "postgres" }) },
   { rule: "rds-custom-username", name: "username unknown at preview", expect: "undecided", resources: db({ username: UNKNOWN.string }) },
 ];
 
@@ -236,6 +237,7 @@ const nonDefaultPort: PolicyCase[] = [
   { rule: "rds-non-default-port", name: "port 5432 explicit", expect: "fail", message: "port is 5432, the postgres default", resources: db({ port: 5432 }) },
   { rule: "rds-non-default-port", name: "MySQL on 3306", expect: "fail", message: "port is 3306, the mysql default", resources: db({ engine: "mysql", port: 3306 }) },
   { rule: "rds-non-default-port", name: "port unknown at preview", expect: "undecided", resources: db({ port: UNKNOWN.number }) },
+  { rule: "rds-non-default-port", name: "engine without a known default port", expect: "not-applicable", reason: "no default port known", resources: db({ engine: "db2-se", port: OMIT }) },
 ];
 
 export const rdsCases: PolicyCase[] = [

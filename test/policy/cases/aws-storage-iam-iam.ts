@@ -43,7 +43,7 @@ export const iamCases: PolicyCase[] = [
   {
     rule: "iam-no-admin",
     name: "policy as an object with Statement an object and Action \"*:*\"",
-    expect: "fail",
+    expect: "fail", message: 'Allow Action ["*:*"] on Resource ["*"] grants every action on every resource',
     resources: holder({ Version: "2012-10-17", Statement: { Sid: "Admin", Effect: "Allow", Action: ["*:*"], Resource: ["*"] } }, IAM.POLICY),
   },
   { rule: "iam-no-admin", name: "Role inlinePolicies grant *", expect: "fail", message: "inlinePolicies[0].policy Statement[0]", resources: holder(doc(allow(["*"], "*")), IAM.ROLE) },
@@ -58,7 +58,7 @@ export const iamCases: PolicyCase[] = [
   { rule: "iam-no-service-wildcards", name: "Deny s3:* (a TLS denial) is fine", expect: "pass", resources: holder(doc({ Effect: "Deny", Action: "s3:*", Resource: "*" })) },
   { rule: "iam-no-service-wildcards", name: "s3:* on the bucket", expect: "fail", message: 'Action ["s3:*"] grants every action of a service', resources: holder(doc(allow("s3:*", "arn:aws:s3:::b/*"))) },
   { rule: "iam-no-service-wildcards", name: "\"*\" on a key", expect: "fail", message: '["*"]', resources: holder(doc(allow(["kms:Decrypt", "*"], KEY_ARN)), IAM.POLICY) },
-  { rule: "iam-no-service-wildcards", name: "service case does not hide it (KMS:*)", expect: "fail", resources: holder(doc(allow("KMS:*", KEY_ARN)), IAM.ROLE) },
+  { rule: "iam-no-service-wildcards", name: "service case does not hide it (KMS:*)", expect: "fail", message: 'Action ["KMS:*"] grants every action of a service', resources: holder(doc(allow("KMS:*", KEY_ARN)), IAM.ROLE) },
   { rule: "iam-no-service-wildcards", name: "logs:* in allowedWildcards", expect: "pass", config: { allowedWildcards: ["logs:*"] }, resources: holder(doc(allow("logs:*", "arn:aws:logs:eu-west-1:123456789012:log-group:x:*"))) },
   { rule: "iam-no-service-wildcards", name: "Allow NotAction", expect: "fail", message: "Allow NotAction", resources: holder(doc({ Effect: "Allow", NotAction: "iam:*", Resource: KEY_ARN })) },
   { rule: "iam-no-service-wildcards", name: "Action unknown at preview", expect: "undecided", resources: holder({ Statement: [{ Effect: "Allow", Action: UNKNOWN.array, Resource: "*" }] }, IAM.POLICY) },
@@ -69,7 +69,7 @@ export const iamCases: PolicyCase[] = [
   { rule: "iam-no-star-resource", name: "iam:CreateServiceLinkedRole on * (it takes a role ARN)", expect: "fail", message: '["iam:CreateServiceLinkedRole"], which support resource-level permissions', resources: holder(doc(allow("iam:CreateServiceLinkedRole", "*"))) },
   { rule: "iam-no-star-resource", name: "acm:DescribeCertificate on * (it takes a certificate ARN)", expect: "fail", message: "acm:DescribeCertificate", resources: holder(doc(allow(["acm:ListCertificates", "acm:DescribeCertificate"], ["*"]))) },
   { rule: "iam-no-star-resource", name: "ec2:* on * is wider than ec2:Describe*", expect: "fail", message: '["ec2:*"]', resources: holder(doc(allow("ec2:*", "*"))) },
-  { rule: "iam-no-star-resource", name: "ec2:Des* on * may match more than Describe*", expect: "fail", resources: holder(doc(allow("ec2:Des*", "*"))) },
+  { rule: "iam-no-star-resource", name: "ec2:Des* on * may match more than Describe*", expect: "fail", message: 'Resource "*" for ["ec2:Des*"]', resources: holder(doc(allow("ec2:Des*", "*"))) },
   { rule: "iam-no-star-resource", name: "tag-conditioned statement on * (conditions do not count by default)", expect: "fail", message: "ec2:AuthorizeSecurityGroupIngress", resources: holder(tagScoped) },
   { rule: "iam-no-star-resource", name: "tag-conditioned statement on * with scopingConditionKeys", expect: "pass", config: { scopingConditionKeys: ["aws:ResourceTag/elbv2.k8s.aws/*"] }, resources: holder(tagScoped) },
   { rule: "iam-no-star-resource", name: "extraUnscopedActions extends the list", expect: "pass", config: { extraUnscopedActions: ["servicequotas:ListServices"] }, resources: holder(doc(allow("servicequotas:ListServices", "*"))) },
@@ -83,7 +83,7 @@ export const iamCases: PolicyCase[] = [
   { rule: "iam-no-admin-managed-policies", name: "IAMFullAccess in Role.managedPolicyArns", expect: "fail", message: "managedPolicyArns[1]", resources: [{ type: IAM.ROLE, name: "r", props: { assumeRolePolicy: serviceTrust(), managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/IAMFullAccess"] } }] },
   { rule: "iam-no-admin-managed-policies", name: "PowerUserAccess through PolicyAttachment in GovCloud", expect: "fail", message: "PowerUserAccess", resources: attachment("arn:aws-us-gov:iam::aws:policy/PowerUserAccess", IAM.POLICY_ATTACHMENT) },
   { rule: "iam-no-admin-managed-policies", name: "a customer policy that happens to be named AdministratorAccess", expect: "pass", resources: attachment(`arn:aws:iam::${ACCOUNT}:policy/AdministratorAccess`) },
-  { rule: "iam-no-admin-managed-policies", name: "forbiddenPolicies setting adds AmazonS3FullAccess", expect: "fail", config: { forbiddenPolicies: ["AmazonS3FullAccess"] }, resources: attachment("arn:aws:iam::aws:policy/AmazonS3FullAccess") },
+  { rule: "iam-no-admin-managed-policies", name: "forbiddenPolicies setting adds AmazonS3FullAccess", expect: "fail", message: "the AWS-managed AmazonS3FullAccess", config: { forbiddenPolicies: ["AmazonS3FullAccess"] }, resources: attachment("arn:aws:iam::aws:policy/AmazonS3FullAccess") },
   { rule: "iam-no-admin-managed-policies", name: "policyArn unknown at preview", expect: "undecided", resources: attachment(UNKNOWN.string) },
 
   // iam-no-privesc --------------------------------------------------------------------------------------------
@@ -104,7 +104,7 @@ export const iamCases: PolicyCase[] = [
   { rule: "iam-kms-decrypt-scoped", name: "kms:Decrypt on *", expect: "fail", message: 'grants ["kms:Decrypt"] on Resource ["*"]', resources: holder(doc(allow("kms:Decrypt", "*")), IAM.POLICY) },
   { rule: "iam-kms-decrypt-scoped", name: "kms:* on every key ARN", expect: "fail", message: "arn:aws:kms:*:*:key/*", resources: holder(doc(allow("kms:*", "arn:aws:kms:*:*:key/*"))) },
   { rule: "iam-kms-decrypt-scoped", name: "kms:ReEncrypt* covers ReEncryptFrom", expect: "fail", message: "kms:ReEncryptFrom", resources: holder(doc(allow(["kms:ReEncrypt*"], ["*"])), IAM.ROLE) },
-  { rule: "iam-kms-decrypt-scoped", name: "NotAction that does not exclude kms:Decrypt, on *", expect: "fail", resources: holder(doc({ Effect: "Allow", NotAction: "iam:*", Resource: "*" })) },
+  { rule: "iam-kms-decrypt-scoped", name: "NotAction that does not exclude kms:Decrypt, on *", expect: "fail", message: 'grants ["kms:Decrypt","kms:ReEncryptFrom"] on Resource ["*"]', resources: holder(doc({ Effect: "Allow", NotAction: "iam:*", Resource: "*" })) },
   { rule: "iam-kms-decrypt-scoped", name: "Resource unknown at preview", expect: "undecided", resources: holder({ Statement: [{ Effect: "Allow", Action: "kms:Decrypt", Resource: UNKNOWN.array }] }, IAM.POLICY) },
 
   // iam-trust-not-public --------------------------------------------------------------------------------------
@@ -113,7 +113,7 @@ export const iamCases: PolicyCase[] = [
   { rule: "iam-trust-not-public", name: "trust as an object", expect: "pass", resources: role({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/ci` }, Action: "sts:AssumeRole" }] }) },
   { rule: "iam-trust-not-public", name: "Principal \"*\"", expect: "fail", message: 'trusts Principal "*", which is anyone', resources: role(doc({ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" })) },
   { rule: "iam-trust-not-public", name: "Principal {AWS: \"*\"}", expect: "fail", message: 'Principal {"AWS":["*"]}', resources: role(doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" })) },
-  { rule: "iam-trust-not-public", name: "\"*\" inside an AWS principal list", expect: "fail", resources: role({ Statement: { Effect: "Allow", Principal: { AWS: [`arn:aws:iam::${ACCOUNT}:role/ci`, "*"] }, Action: "sts:AssumeRole" } }) },
+  { rule: "iam-trust-not-public", name: "\"*\" inside an AWS principal list", expect: "fail", message: 'Principal {"AWS":["arn:aws:iam::123456789012:role/ci","*"]}, which is anyone in any account', resources: role({ Statement: { Effect: "Allow", Principal: { AWS: [`arn:aws:iam::${ACCOUNT}:role/ci`, "*"] }, Action: "sts:AssumeRole" } }) },
   { rule: "iam-trust-not-public", name: "Allow with NotPrincipal", expect: "fail", message: "NotPrincipal", resources: role(doc({ Effect: "Allow", NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sts:AssumeRole" })) },
   { rule: "iam-trust-not-public", name: "trust policy is not JSON", expect: "fail", message: "not valid JSON", resources: role("Statement: []") },
   { rule: "iam-trust-not-public", name: "trust unknown at preview", expect: "undecided", resources: role(UNKNOWN.string) },

@@ -38,7 +38,7 @@ export const s3Cases: PolicyCase[] = [
     resources: [...base, { ...base.find((r) => r.name === "backups-pab")!, name: "backups-pab-2" }],
   },
   { rule: "s3-public-access-block", name: "blockPublicPolicy unknown at preview", expect: "undecided", resources: mutate(base, "backups-pab", (p) => (p["blockPublicPolicy"] = UNKNOWN.boolean)) },
-  { rule: "s3-public-access-block", name: "no S3 resource in the stack", expect: "not-applicable", resources: onlyIam },
+  { rule: "s3-public-access-block", name: "no S3 resource in the stack", expect: "not-applicable", reason: "no resource of type", resources: onlyIam },
   {
     rule: "s3-public-access-block",
     name: "bucket excluded by name with a reason",
@@ -312,7 +312,7 @@ export const s3Cases: PolicyCase[] = [
   },
   { rule: "s3-policy-no-wildcard-principal", name: "Allow to a wildcard account ARN", expect: "fail", message: "uses a wildcard", resources: [{ type: S3.POLICY, name: "p", props: { bucket: "b", policy: { Statement: { Effect: "Allow", Principal: { AWS: "arn:aws:iam::*:root" }, Action: "s3:GetObject", Resource: "x" } } } }] },
   { rule: "s3-policy-no-wildcard-principal", name: "Allow with NotPrincipal", expect: "fail", message: "NotPrincipal", resources: [{ type: S3.POLICY, name: "p", props: { bucket: "b", policy: JSON.stringify({ Statement: [{ Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "s3:GetObject", Resource: "x" }] }) } }] },
-  { rule: "s3-policy-no-wildcard-principal", name: "v7 Bucket inline policy Allow to *", expect: "fail", resources: [{ type: S3.BUCKET, name: "b", props: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "x" }] }) } }] },
+  { rule: "s3-policy-no-wildcard-principal", name: "v7 Bucket inline policy Allow to *", expect: "fail", message: 'policy Statement[0]: Allow to Principal "*"', resources: [{ type: S3.BUCKET, name: "b", props: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "x" }] }) } }] },
   { rule: "s3-policy-no-wildcard-principal", name: "bucket without an inline policy", expect: "pass", resources: [{ type: S3.BUCKET, name: "b", props: { bucketPrefix: "b-" } }] },
   { rule: "s3-policy-no-wildcard-principal", name: "policy is not JSON", expect: "fail", message: "not valid JSON", resources: [{ type: S3.POLICY, name: "p", props: { bucket: "b", policy: '{"Statement": [' } }] },
   { rule: "s3-policy-no-wildcard-principal", name: "policy unknown at preview", expect: "undecided", resources: [{ type: S3.POLICY, name: "p", props: { bucket: "b", policy: UNKNOWN.string } }] },

@@ -553,11 +553,11 @@ const allowPrivilegeEscalation: PolicyCase[] = [
     message: 'ephemeralContainers[0] "debugger"',
     resources: [depRes(spec((s) => addEphemeral(s, (c) => { delete sc(c)["allowPrivilegeEscalation"]; })))],
   },
-  { rule: "k8s-pss-allow-privilege-escalation", name: "Windows pod is exempt (spec.os.name: windows)", expect: "pass", resources: [depRes(spec(WINDOWS_BARE))] },
+  { rule: "k8s-pss-allow-privilege-escalation", name: "Windows pod is exempt (spec.os.name: windows)", expect: "not-applicable", reason: "Windows pod", resources: [depRes(spec(WINDOWS_BARE))] },
   {
     rule: "k8s-pss-allow-privilege-escalation",
     name: "Linux pod with spec.os.name: linux is not exempt",
-    expect: "fail",
+    expect: "fail", message: 'spec.template.spec.containers[0] "app": securityContext.allowPrivilegeEscalation is unset',
     resources: [depRes(spec((s) => { s["os"] = { name: "linux" }; delete sc(app(s))["allowPrivilegeEscalation"]; }))],
   },
   ...[POD, DEP, STS, DS, RS, JOB, CRON].map((type): PolicyCase => ({
@@ -631,13 +631,13 @@ const runAsNonRoot: PolicyCase[] = [
   {
     rule: "k8s-pss-run-as-non-root",
     name: "user-namespaced pod (hostUsers: false) gets no relaxation at 1.34",
-    expect: "fail",
+    expect: "fail", message: 'containers[0] "app": securityContext.runAsNonRoot is unset and spec.template.spec.securityContext.runAsNonRoot is unset',
     resources: [depRes(spec((s) => { s["hostUsers"] = false; delete sc(s)["runAsNonRoot"]; delete sc(app(s))["runAsNonRoot"]; }))],
   },
   {
     rule: "k8s-pss-run-as-non-root",
     name: "Windows pods are not exempt from runAsNonRoot",
-    expect: "fail",
+    expect: "fail", message: "securityContext.runAsNonRoot is unset and spec.template.spec.securityContext.runAsNonRoot is unset",
     resources: [depRes(spec((s) => { WINDOWS_BARE(s); delete sc(s)["runAsNonRoot"]; }))],
   },
   {
@@ -727,7 +727,7 @@ const seccompRestricted: PolicyCase[] = [
       sc(init(s))["seccompProfile"] = { type: "RuntimeDefault" };
     }))],
   },
-  { rule: "k8s-pss-seccomp-profile-restricted", name: "Windows pod is exempt", expect: "pass", resources: [depRes(spec(WINDOWS_BARE))] },
+  { rule: "k8s-pss-seccomp-profile-restricted", name: "Windows pod is exempt", expect: "not-applicable", reason: "Windows pod", resources: [depRes(spec(WINDOWS_BARE))] },
   { rule: "k8s-pss-seccomp-profile-restricted", name: "CronJob pod template is checked", expect: "fail", message: CRON_PATH, resources: [cronRes(spec(noPodSeccomp))] },
   {
     rule: "k8s-pss-seccomp-profile-restricted",
@@ -774,7 +774,7 @@ const capabilitiesRestricted: PolicyCase[] = [
     message: MIGRATE,
     resources: [depRes(spec((s) => caps(init(s), { drop: ["NET_RAW"] })))],
   },
-  { rule: "k8s-pss-capabilities-restricted", name: "Windows pod is exempt", expect: "pass", resources: [depRes(spec(WINDOWS_BARE))] },
+  { rule: "k8s-pss-capabilities-restricted", name: "Windows pod is exempt", expect: "not-applicable", reason: "Windows pod", resources: [depRes(spec(WINDOWS_BARE))] },
   { rule: "k8s-pss-capabilities-restricted", name: "CronJob pod template is checked", expect: "fail", message: CRON_PATH, resources: [cronRes(spec((s) => caps(app(s), { drop: [] })))] },
   {
     rule: "k8s-pss-capabilities-restricted",
@@ -830,7 +830,7 @@ const highUidGid: PolicyCase[] = [
     message: "securityContext.runAsGroup is unset at container and pod level",
     resources: [depRes(spec((s) => { for (const o of [s, app(s), init(s)]) delete sc(o)["runAsGroup"]; }))],
   },
-  { rule: "k8s-high-uid-gid", name: "Windows pod is exempt (no Linux ids)", expect: "pass", resources: [depRes(spec(WINDOWS_BARE))] },
+  { rule: "k8s-high-uid-gid", name: "Windows pod is exempt (no Linux ids)", expect: "not-applicable", reason: "Windows pod", resources: [depRes(spec(WINDOWS_BARE))] },
   { rule: "k8s-high-uid-gid", name: "CronJob pod template is checked", expect: "fail", message: CRON_PATH, resources: [cronRes(spec((s) => { sc(app(s))["runAsUser"] = 999; }))] },
   {
     rule: "k8s-high-uid-gid",

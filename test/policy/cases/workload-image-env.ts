@@ -40,7 +40,7 @@ const images: PolicyCase[] = [
   { rule: "k8s-image-registry", name: "configured Docker Hub repository", expect: "pass", config: { allowedRegistries: ["docker.io/letta/*"] }, resources: [image("letta/letta:0.16.8")] },
   { rule: "k8s-image-registry", name: "Docker Hub by default", expect: "fail", level: "advisory", message: 'image "letta/letta:0.16.8" comes from Docker Hub', resources: [image("letta/letta:0.16.8")] },
   { rule: "k8s-image-registry", name: "a host that only ends like ECR", expect: "fail", message: `registry "${ECR}.evil.example"`, resources: [image(`${ECR}.evil.example/app:1`)] },
-  { rule: "k8s-image-registry", name: "official image outside the configured repository glob", expect: "fail", config: { allowedRegistries: ["docker.io/letta/*"] }, resources: [image("redis:7.4.6-alpine")] },
+  { rule: "k8s-image-registry", name: "official image outside the configured repository glob", expect: "fail", message: 'image "redis:7.4.6-alpine" comes from Docker Hub ("docker.io", no registry named); allowed: "docker.io/letta/*"', config: { allowedRegistries: ["docker.io/letta/*"] }, resources: [image("redis:7.4.6-alpine")] },
 ];
 
 const secretsLiteral: PolicyCase[] = [
@@ -63,7 +63,7 @@ const secretsLiteral: PolicyCase[] = [
   },
   { rule: "k8s-secrets-literal-env", name: "a false positive by name in allowedNames", expect: "pass", config: { allowedNames: ["TOKEN_AUDIENCE"] }, resources: [env([{ name: "TOKEN_AUDIENCE", value: "sts.amazonaws.com" }])] },
   { rule: "k8s-secrets-literal-env", name: "password as a literal", expect: "fail", level: "mandatory", message: 'env[0] "DB_PASSWORD" has a literal value', resources: [env([{ name: "DB_PASSWORD", value: "hunter2hunter2" }])] },
-  { rule: "k8s-secrets-literal-env", name: "api-key with dashes in the name", expect: "fail", resources: [env([{ name: "openai-api-key", value: "abc123" }])] },
+  { rule: "k8s-secrets-literal-env", name: "api-key with dashes in the name", expect: "fail", message: 'env[0] "openai-api-key" has a literal value', resources: [env([{ name: "openai-api-key", value: "abc123" }])] },
   { rule: "k8s-secrets-literal-env", name: "URI with a password under an innocuous name", expect: "fail", message: "URI with a password", resources: [env([{ name: "LETTA_PG_URI", value: "postgresql://app:s3cret@db:5432/letta" }])] },
   { rule: "k8s-secrets-literal-env", name: "PEM private key under an innocuous name", expect: "fail", message: "PEM private key", resources: [env([{ name: "CONFIG", value: "-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n-----END RSA PRIVATE KEY-----" }])] },
   { rule: "k8s-secrets-literal-env", name: "LLM provider key format under an innocuous name", expect: "fail", message: "LLM provider API key", resources: [env([{ name: "SETTINGS", value: "sk-ant-api03-" + "x".repeat(40) }])] },

@@ -12,9 +12,9 @@ const netpols: PolicyCase[] = [
   { rule: "k8s-netpol-default-deny", name: "namespace with a default-deny policy", expect: "pass", resources: [ns(), app(), deny(), allow()] },
   { rule: "k8s-netpol-default-deny", name: "no default deny in the workload's namespace", expect: "fail", level: "mandatory", message: 'Namespace "agents" has no default-deny NetworkPolicy', resources: [ns(), app(), allow()] },
   { rule: "k8s-netpol-default-deny", name: "a Namespace of the stack without workloads still needs one", expect: "fail", message: 'Namespace "tools"', resources: [ns(), app(), deny(), ns("tools")] },
-  { rule: "k8s-netpol-default-deny", name: "default deny in another namespace only", expect: "fail", resources: [app(), deny("other")] },
-  { rule: "k8s-netpol-default-deny", name: "empty selector but Ingress only (Egress stays open)", expect: "fail", resources: [app(), deny("agents", { podSelector: {}, policyTypes: ["Ingress"] })] },
-  { rule: "k8s-netpol-default-deny", name: "empty selector that allows all egress is not a deny", expect: "fail", resources: [app(), deny("agents", { podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [{}] })] },
+  { rule: "k8s-netpol-default-deny", name: "default deny in another namespace only", expect: "fail", message: 'Namespace "agents" has no default-deny NetworkPolicy', resources: [app(), deny("other")] },
+  { rule: "k8s-netpol-default-deny", name: "empty selector but Ingress only (Egress stays open)", expect: "fail", message: 'Namespace "agents" has no default-deny NetworkPolicy', resources: [app(), deny("agents", { podSelector: {}, policyTypes: ["Ingress"] })] },
+  { rule: "k8s-netpol-default-deny", name: "empty selector that allows all egress is not a deny", expect: "fail", message: 'Namespace "agents" has no default-deny NetworkPolicy', resources: [app(), deny("agents", { podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [{}] })] },
   { rule: "k8s-netpol-default-deny", name: "egress: [] without policyTypes isolates ingress only (API server default)", expect: "fail", message: 'Namespace "agents" has no default-deny', resources: [app(), deny("agents", { podSelector: {}, egress: [] })] },
   { rule: "k8s-netpol-default-deny", name: "policyTypes: [] defaults like unset", expect: "fail", message: 'Namespace "agents" has no default-deny', resources: [app(), deny("agents", { podSelector: {}, policyTypes: [], ingress: [], egress: [] })] },
   {
@@ -49,12 +49,12 @@ const netpols: PolicyCase[] = [
     message: "Egress must be covered",
     resources: [app(), { type: T.networkPolicy, name: "in", props: networkPolicy("in", { podSelector: { matchLabels: { "app.kubernetes.io/name": "app" } }, ingress: [] }) }],
   },
-  { rule: "k8s-netpol-coverage", name: "policy in another namespace", expect: "fail", resources: [app(), allow(undefined, "other")] },
-  { rule: "k8s-netpol-coverage", name: "CronJob pods are workloads too", expect: "fail", resources: [{ type: T.cronJob, name: "backup", props: setPath(cronJob(), "spec.jobTemplate.spec.template.metadata.labels", { "app.kubernetes.io/component": "backup" }) }, allow()] },
+  { rule: "k8s-netpol-coverage", name: "policy in another namespace", expect: "fail", message: '(namespace "agents"): no NetworkPolicy with a non-empty podSelector selects these pods', resources: [app(), allow(undefined, "other")] },
+  { rule: "k8s-netpol-coverage", name: "CronJob pods are workloads too", expect: "fail", message: 'spec.jobTemplate.spec.template.metadata.labels {"app.kubernetes.io/component":"backup"} (namespace "agents"): no NetworkPolicy', resources: [{ type: T.cronJob, name: "backup", props: setPath(cronJob(), "spec.jobTemplate.spec.template.metadata.labels", { "app.kubernetes.io/component": "backup" }) }, allow()] },
   { rule: "k8s-netpol-coverage", name: "policy selector unknown at preview", expect: "undecided", resources: [app(), allow(UNKNOWN.object as unknown as Obj)] },
   { rule: "k8s-netpol-targets-pods", name: "allow policy selects the workload; default deny always passes", expect: "pass", resources: [app(), deny(), allow()] },
   { rule: "k8s-netpol-targets-pods", name: "selector with a typo", expect: "fail", level: "advisory", message: "selects no pod template", resources: [app(), allow({ matchLabels: { "app.kubernetes.io/name": "ap" } })] },
-  { rule: "k8s-netpol-targets-pods", name: "right labels, wrong namespace", expect: "fail", resources: [app(), allow(undefined, "other")] },
+  { rule: "k8s-netpol-targets-pods", name: "right labels, wrong namespace", expect: "fail", message: 'selects no pod template of the stack in namespace "other"', resources: [app(), allow(undefined, "other")] },
 ];
 
 const services: PolicyCase[] = [
@@ -62,7 +62,7 @@ const services: PolicyCase[] = [
   { rule: "k8s-service-type", name: "LoadBalancer is k8s-lb-tls' business", expect: "pass", resources: [svc({ type: "LoadBalancer" })] },
   { rule: "k8s-service-type", name: "NodePort", expect: "fail", level: "mandatory", message: 'spec.type is "NodePort"', resources: [svc({ type: "NodePort" })] },
   { rule: "k8s-service-type", name: "type unknown at preview", expect: "undecided", resources: [svc({ type: UNKNOWN.string })] },
-  { rule: "k8s-lb-tls", name: "ClusterIP needs no certificate", expect: "pass", resources: [svc()] },
+  { rule: "k8s-lb-tls", name: "ClusterIP needs no certificate", expect: "not-applicable", reason: 'spec.type is "ClusterIP"', resources: [svc()] },
   {
     rule: "k8s-lb-tls",
     name: "LoadBalancer with an ACM certificate on all ports",
@@ -85,7 +85,7 @@ const services: PolicyCase[] = [
   { rule: "k8s-service-targets-pods", name: "selects the Deployment's pods", expect: "pass", resources: [app(), svc()] },
   { rule: "k8s-service-targets-pods", name: "selector-less Service (endpoints by hand)", expect: "pass", resources: [svc({ selector: undefined })] },
   { rule: "k8s-service-targets-pods", name: "selector matches nothing", expect: "fail", level: "advisory", message: "selects no pod template", resources: [app(), svc({ selector: { "app.kubernetes.io/name": "api" } })] },
-  { rule: "k8s-service-targets-pods", name: "pods in another namespace", expect: "fail", resources: [app(setPath(deployment(), "metadata.namespace", "other")), svc()] },
+  { rule: "k8s-service-targets-pods", name: "pods in another namespace", expect: "fail", message: 'selects no pod template of the stack in namespace "agents"; the Service has no endpoints', resources: [app(setPath(deployment(), "metadata.namespace", "other")), svc()] },
 ];
 
 const ALB = "alb.ingress.kubernetes.io/";
@@ -108,7 +108,7 @@ const ingresses: PolicyCase[] = [
   { rule: "k8s-ingress-tls", name: "ALB: listen-ports is not a list", expect: "fail", message: "not a JSON list", resources: [ingress(albIngress({ [`${ALB}listen-ports`]: "HTTPS:443" }))] },
   { rule: "k8s-ingress-tls", name: "nginx: no spec.tls", expect: "fail", message: "spec.tls is unset", resources: [ingress(nginxIngress({}, { tls: undefined }))] },
   { rule: "k8s-ingress-tls", name: "nginx: a rule host outside spec.tls", expect: "fail", message: '["api.example.com"] are not in spec.tls', resources: [ingress(nginxIngress({}, { rules: [{ host: "agents.example.com" }, { host: "api.example.com" }] }))] },
-  { rule: "k8s-ingress-tls", name: "nginx: wildcard does not cover two labels", expect: "fail", resources: [ingress(nginxIngress({}, { tls: [{ hosts: ["*.example.com"] }], rules: [{ host: "a.b.example.com" }] }))] },
+  { rule: "k8s-ingress-tls", name: "nginx: wildcard does not cover two labels", expect: "fail", message: 'host(s) ["a.b.example.com"] are not in spec.tls[*].hosts ["*.example.com"]', resources: [ingress(nginxIngress({}, { tls: [{ hosts: ["*.example.com"] }], rules: [{ host: "a.b.example.com" }] }))] },
   { rule: "k8s-ingress-tls", name: "nginx: ssl-redirect turned off", expect: "fail", message: 'ssl-redirect"] is "false"', resources: [ingress(nginxIngress({ "nginx.ingress.kubernetes.io/ssl-redirect": "false" }))] },
   { rule: "k8s-ingress-tls", name: "certificate unknown at preview", expect: "undecided", resources: [ingress(albIngress({ [`${ALB}certificate-arn`]: UNKNOWN.string }))] },
   { rule: "k8s-ingress-nginx-snippets", name: "no snippets", expect: "pass", resources: [ingress(nginxIngress())] },
@@ -122,7 +122,7 @@ const ingresses: PolicyCase[] = [
     resources: [svc(), ingress(setPath(albIngress(), "spec.rules.0.http.paths.0.backend.service.name", UNKNOWN.string), true)],
   },
   { rule: "k8s-ingress-targets-service", name: "no such Service", expect: "fail", level: "advisory", message: 'spec.rules[0].http.paths[0].backend.service.name "app" is not a Service', resources: [ingress(nginxIngress())] },
-  { rule: "k8s-ingress-targets-service", name: "Service in another namespace", expect: "fail", resources: [svc({}, { namespace: "other" }), ingress(nginxIngress(), true)] },
+  { rule: "k8s-ingress-targets-service", name: "Service in another namespace", expect: "fail", message: 'backend.service.name "app" is not a Service of the stack in namespace "agents"', resources: [svc({}, { namespace: "other" }), ingress(nginxIngress(), true)] },
   { rule: "k8s-ingress-targets-service", name: "port the Service does not expose", expect: "fail", message: "is not a port of Service", resources: [svc(), ingress(setPath(nginxIngress(), "spec.rules.0.http.paths.0.backend.service.port", { number: 8080 }))] },
   {
     rule: "k8s-ingress-targets-service",

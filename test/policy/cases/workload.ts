@@ -33,7 +33,7 @@ const readonlyRootFsCases: PolicyCase[] = [
   {
     rule: "k8s-readonly-root-fs",
     name: "container without any securityContext (the pod-level context has no such field)",
-    expect: "fail",
+    expect: "fail", message: 'containers[0] "app": securityContext.readOnlyRootFilesystem is unset',
     resources: [{ type: DEP, name: "app", props: deployment(podSpecWith((c) => delete c["securityContext"])) }],
   },
   {
@@ -43,7 +43,7 @@ const readonlyRootFsCases: PolicyCase[] = [
     message: 'ephemeralContainers[0] "debug"',
     resources: [{ type: T.pod, name: "app", props: pod(podSpecWith((_c, spec) => (spec["ephemeralContainers"] = [initContainer("debug", (d) => delete d["securityContext"])]))) }],
   },
-  { rule: "k8s-readonly-root-fs", name: "CronJob pod template checked", expect: "fail", resources: [{ type: CRON, name: "backup", props: cronJob(withInit(false)) }] },
+  { rule: "k8s-readonly-root-fs", name: "CronJob pod template checked", expect: "fail", message: 'spec.jobTemplate.spec.template.spec.initContainers[0] "migrate": securityContext.readOnlyRootFilesystem is false', resources: [{ type: CRON, name: "backup", props: cronJob(withInit(false)) }] },
   { rule: "k8s-readonly-root-fs", name: "Job pod template checked", expect: "fail", message: "spec.template.spec.initContainers[0]", resources: [{ type: T.job, name: "migrate", props: job(withInit(false)) }] },
   {
     rule: "k8s-readonly-root-fs",
@@ -54,14 +54,14 @@ const readonlyRootFsCases: PolicyCase[] = [
   {
     rule: "k8s-readonly-root-fs",
     name: "excluded by name with a reason",
-    expect: "not-applicable",
+    expect: "not-applicable", reason: "excluded: legacy image",
     config: { exclude: [{ resource: "app", reason: "legacy image writes to /var/cache at start; tracked in ISSUE-1" }] },
     resources: [{ type: DEP, name: "app", props: deployment(withInit(false)) }],
   },
   {
     rule: "k8s-readonly-root-fs",
     name: "an exclusion without a real reason does not apply",
-    expect: "fail",
+    expect: "fail", message: 'initContainers[0] "migrate": securityContext.readOnlyRootFilesystem is false',
     config: { exclude: [{ resource: "app", reason: "n/a" }] },
     resources: [{ type: DEP, name: "app", props: deployment(withInit(false)) }],
   },

@@ -36,8 +36,13 @@ export interface PolicyCase {
   config?: Record<string, unknown>;
   /** Evaluate with the dev or prod enforcement file (default prod). */
   environment?: Environment;
-  /** For fail cases: a substring (or pattern) at least one violation message must contain. */
+  /**
+   * For fail cases, required (rules.test.ts checks): a substring (or pattern) at least one violation message must
+   * contain, chosen so that it proves the case fails for the reason its name states.
+   */
   message?: string | RegExp;
+  /** For not-applicable cases: a substring (or pattern) of the reason the rule gave (ctx.notApplicable). */
+  reason?: string | RegExp;
   /** For fail cases: the enforcement the violation must carry (default: not checked). */
   level?: Exclude<EnforcementLevel, "disabled" | "remediate">;
 }

@@ -1,7 +1,7 @@
 /**
- * ElastiCache Redis/Valkey rules (catalogue §3.2, §5.2). Memcached has none of these features, so Memcached
- * clusters pass without a finding; a cache cluster that joins a replication group (replicationGroupId) takes its
- * settings from the group, which the rules check instead.
+ * ElastiCache Redis/Valkey rules (catalogue §3.2, §5.2). Memcached has none of these features, so the rules are not
+ * applicable to Memcached clusters; a cache cluster that joins a replication group (replicationGroupId) takes its
+ * settings from the group, which the rules check instead, so they are not applicable to it either.
  */
 import { always, prodOnly, type Props, type ResourceRule } from "../../../lib/rule";
 import { num, show, str } from "../../../lib/values";
@@ -14,10 +14,14 @@ function engineOf(type: string, props: Props): string | undefined {
   return type === CACHE_REPLICATION_GROUP ? "redis" : undefined;
 }
 
-/** Whether the Redis/Valkey rules judge this resource itself: not Memcached, not a member of a replication group. */
-function judged(type: string, props: Props): boolean {
-  if (engineOf(type, props) === "memcached") return false;
-  return !(type === CACHE_CLUSTER && isSet(props, "replicationGroupId"));
+/**
+ * The Redis/Valkey rules judge a resource themselves unless it is Memcached (none of these features exist for it) or a
+ * cache cluster that joins a replication group (the group's settings apply, and the rules check the group): for those
+ * the rule is not applicable.
+ */
+function judge(type: string, props: Props, notApplicable: (reason: string) => never): void {
+  if (engineOf(type, props) === "memcached") notApplicable("Memcached: the Redis/Valkey setting this rule checks does not exist for it");
+  if (type === CACHE_CLUSTER && isSet(props, "replicationGroupId")) notApplicable("member of a replication group (replicationGroupId): the group's settings apply, and the rule checks the group");
 }
 
 export const redisAtRestEncryption: ResourceRule = {
@@ -34,8 +38,8 @@ export const redisAtRestEncryption: ResourceRule = {
   ],
   remediation: "Set atRestEncryptionEnabled: true (and kmsKeyId). It cannot be changed in place: the group is replaced.",
   targets: [CACHE_REPLICATION_GROUP],
-  validate({ type, props }, { report }) {
-    if (!judged(type, props)) return;
+  validate({ type, props }, { report, notApplicable }) {
+    judge(type, props, notApplicable);
     const value = props["atRestEncryptionEnabled"];
     if (value === true) return;
     const engine = engineOf(type, props);
@@ -54,8 +58,8 @@ export const redisCmk: ResourceRule = {
   references: [{ framework: "CKV", id: "CKV_AWS_191" }],
   remediation: "Create an aws.kms.Key (rotation on) and pass its ARN as kmsKeyId together with atRestEncryptionEnabled: true.",
   targets: [CACHE_REPLICATION_GROUP],
-  validate({ type, props }, { report }) {
-    if (!judged(type, props)) return;
+  validate({ type, props }, { report, notApplicable }) {
+    judge(type, props, notApplicable);
     if (!isSet(props, "kmsKeyId")) {
       report("kmsKeyId is unset, so ElastiCache encrypts with an AWS owned key; it must be the ARN of a customer-managed KMS key.");
       return;
@@ -79,8 +83,8 @@ export const redisInTransitEncryption: ResourceRule = {
   ],
   remediation: 'Set transitEncryptionEnabled: true and transitEncryptionMode: "required" ("preferred" only for the migration step in between).',
   targets: [CACHE_REPLICATION_GROUP],
-  validate({ type, props }, { report }) {
-    if (!judged(type, props)) return;
+  validate({ type, props }, { report, notApplicable }) {
+    judge(type, props, notApplicable);
     const enabled = props["transitEncryptionEnabled"];
     if (enabled !== true) {
       report(`${describe("transitEncryptionEnabled", enabled, "default false")}; it must be true.`);
@@ -104,8 +108,8 @@ export const redisAuth: ResourceRule = {
   ],
   remediation: "Set transitEncryptionEnabled: true and either userGroupIds (RBAC, Redis 6+) or authTokenWo with authTokenWoVersion.",
   targets: [CACHE_REPLICATION_GROUP],
-  validate({ type, props }, { report }) {
-    if (!judged(type, props)) return;
+  validate({ type, props }, { report, notApplicable }) {
+    judge(type, props, notApplicable);
     const transit = props["transitEncryptionEnabled"];
     if (transit !== true) report(`${describe("transitEncryptionEnabled", transit, "default false")}: AUTH needs TLS; it must be true.`);
     if (isSet(props, "authToken") || isSet(props, "authTokenWo")) return;
@@ -138,8 +142,8 @@ export const redisFailover: ResourceRule = {
   ],
   remediation: "Set automaticFailoverEnabled: true and numCacheClusters: 2 or more (or replicasPerNodeGroup ≥ 1 with cluster mode).",
   targets: [CACHE_REPLICATION_GROUP],
-  validate({ type, props }, { report }) {
-    if (!judged(type, props)) return;
+  validate({ type, props }, { report, notApplicable }) {
+    judge(type, props, notApplicable);
     const value = props["automaticFailoverEnabled"];
     if (value !== true) {
       report(`${describe("automaticFailoverEnabled", value, "default false")}; it must be true.`);
@@ -160,8 +164,8 @@ export const redisMultiAz: ResourceRule = {
   references: [{ framework: "custom", id: "redis-multi-az" }, { framework: "FSBP", id: "ElastiCache.3" }],
   remediation: "Set multiAzEnabled: true (with automaticFailoverEnabled: true) and a subnet group spanning two or more zones.",
   targets: [CACHE_REPLICATION_GROUP],
-  validate({ type, props }, { report }) {
-    if (!judged(type, props)) return;
+  validate({ type, props }, { report, notApplicable }) {
+    judge(type, props, notApplicable);
     const value = props["multiAzEnabled"];
     if (value !== true) report(`${describe("multiAzEnabled", value, "default false")}; it must be true.`);
   },
@@ -182,8 +186,8 @@ export const redisBackups: ResourceRule = {
   remediation: "Set snapshotRetentionLimit (days, e.g. 7) and a snapshotWindow outside peak hours.",
   targets: [CACHE_REPLICATION_GROUP, CACHE_CLUSTER],
   configSchema: { minRetentionDays: { type: "integer", default: 1, description: "Smallest accepted snapshotRetentionLimit, days (FSBP ElastiCache.1 default 1)." } },
-  validate({ type, props }, { config, report }) {
-    if (!judged(type, props)) return;
+  validate({ type, props }, { config, report, notApplicable }) {
+    judge(type, props, notApplicable);
     const min = num(config["minRetentionDays"]) ?? 1;
     const value = props["snapshotRetentionLimit"];
     const days = num(value);
@@ -204,8 +208,8 @@ export const redisMinorUpgrades: ResourceRule = {
   ],
   remediation: "Set autoMinorVersionUpgrade: true (the default) and a maintenanceWindow.",
   targets: [CACHE_REPLICATION_GROUP, CACHE_CLUSTER],
-  validate({ type, props }, { report }) {
-    if (!judged(type, props)) return;
+  validate({ type, props }, { report, notApplicable }) {
+    judge(type, props, notApplicable);
     // A boolean on ReplicationGroup, a string ("true"/"false") on the standalone Cluster (@pulumi/aws 7 inputs).
     const value = props["autoMinorVersionUpgrade"];
     if (value === false || (typeof value === "string" && value.trim().toLowerCase() === "false")) {
@@ -227,8 +231,8 @@ export const redisSubnetGroup: ResourceRule = {
   ],
   remediation: "Create an aws.elasticache.SubnetGroup over the VPC's private subnets and pass its name as subnetGroupName.",
   targets: [CACHE_REPLICATION_GROUP, CACHE_CLUSTER],
-  validate({ type, props }, { report }) {
-    if (!judged(type, props)) return;
+  validate({ type, props }, { report, notApplicable }) {
+    judge(type, props, notApplicable);
     if (!isSet(props, "subnetGroupName")) {
       report("subnetGroupName is unset, so ElastiCache uses the default subnet group; it must name a subnet group of private subnets.");
       return;

@@ -13,7 +13,7 @@ export const kmsRotation: ResourceRule = {
   id: "kms-rotation",
   title: "KMS key rotation",
   description:
-    "Symmetric encryption keys (customerMasterKeySpec unset or SYMMETRIC_DEFAULT) set enableKeyRotation: true, with rotationPeriodInDays, when set, at most maxRotationPeriodDays (default 365). Asymmetric and HMAC keys and keys in a custom key store cannot rotate automatically and pass.",
+    "Symmetric encryption keys (customerMasterKeySpec unset or SYMMETRIC_DEFAULT) set enableKeyRotation: true, with rotationPeriodInDays, when set, at most maxRotationPeriodDays (default 365). Asymmetric and HMAC keys and keys in a custom key store cannot rotate automatically: the rule does not apply to them.",
   severity: "medium",
   enforcement: always("mandatory"),
   references: [
@@ -24,10 +24,10 @@ export const kmsRotation: ResourceRule = {
   remediation: "Set enableKeyRotation: true (rotationPeriodInDays defaults to 365).",
   targets: [KMS_KEY],
   configSchema: { maxRotationPeriodDays: { type: "integer", default: 365, description: "Longest accepted rotationPeriodInDays." } },
-  validate({ props }, { config, report }) {
+  validate({ props }, { config, report, notApplicable }) {
     const spec = props["customerMasterKeySpec"];
-    if (typeof spec === "string" && spec !== "SYMMETRIC_DEFAULT") return;
-    if (isSet(props, "customKeyStoreId") || isSet(props, "xksKeyId")) return;
+    if (typeof spec === "string" && spec !== "SYMMETRIC_DEFAULT") notApplicable(`customerMasterKeySpec is ${show(spec)}: KMS rotates only symmetric encryption keys automatically`);
+    if (isSet(props, "customKeyStoreId") || isSet(props, "xksKeyId")) notApplicable("key in a custom key store (customKeyStoreId or xksKeyId): KMS cannot rotate it automatically");
     const enabled = props["enableKeyRotation"];
     if (enabled !== true) {
       report(`${describe("enableKeyRotation", enabled, "default false")}; it must be true for a symmetric key.`);

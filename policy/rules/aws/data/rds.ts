@@ -1,7 +1,7 @@
 /**
  * RDS rules (catalogue §3.1, §5.2): encryption, network exposure, backups and deletion, availability, access,
  * logging, TLS and the hygiene rows. Read replicas take backups, credentials and the admin name from their source,
- * so those rules pass them without a finding; everything else applies to them as well.
+ * so those rules are not applicable to them (ctx.notApplicable); everything else applies to them as well.
  */
 import { always, prodOnly, type Props, type ResourceRule, type StackRule } from "../../../lib/rule";
 import type { StackResource } from "../../../lib/stack-view";
@@ -108,7 +108,7 @@ export const rdsBackups: ResourceRule = {
   kind: "resource",
   id: "rds-backups",
   title: "RDS automated backups kept long enough",
-  description: "RDS instances set backupRetentionPeriod explicitly to at least the configured minimum (default 7 days); read replicas are not backed up and pass.",
+  description: "RDS instances set backupRetentionPeriod explicitly to at least the configured minimum (default 7 days); read replicas are not backed up and the rule does not apply to them.",
   severity: "high",
   enforcement: always("mandatory"),
   references: [
@@ -119,8 +119,8 @@ export const rdsBackups: ResourceRule = {
   remediation: "Set backupRetentionPeriod to 7 or more days (up to 35).",
   targets: [RDS_INSTANCE],
   configSchema: { minRetentionDays: { type: "integer", default: 7, description: "Smallest accepted backupRetentionPeriod, days (FSBP RDS.11 default 7)." } },
-  validate({ props }, { config, report }) {
-    if (isReadReplica(props)) return;
+  validate({ props }, { config, report, notApplicable }) {
+    if (isReadReplica(props)) notApplicable("read replica (replicateSourceDb): RDS keeps no automated backups of it; the source's backupRetentionPeriod applies");
     const min = num(config["minRetentionDays"]) ?? 7;
     const value = props["backupRetentionPeriod"];
     const days = num(value);
@@ -153,14 +153,14 @@ export const rdsFinalSnapshot: ResourceRule = {
   kind: "resource",
   id: "rds-final-snapshot",
   title: "RDS final snapshot on delete",
-  description: "RDS instances keep a final snapshot when deleted: skipFinalSnapshot is not true and finalSnapshotIdentifier is set (mandatory in prod, advisory in dev); read replicas pass.",
+  description: "RDS instances keep a final snapshot when deleted: skipFinalSnapshot is not true and finalSnapshotIdentifier is set (mandatory in prod, advisory in dev); the rule does not apply to read replicas.",
   severity: "medium",
   enforcement: prodOnly,
   references: [{ framework: "custom", id: "rds-final-snapshot" }],
   remediation: "Set skipFinalSnapshot: false and finalSnapshotIdentifier to a name unique to the instance.",
   targets: [RDS_INSTANCE],
-  validate({ props }, { report }) {
-    if (isReadReplica(props)) return;
+  validate({ props }, { report, notApplicable }) {
+    if (isReadReplica(props)) notApplicable("read replica (replicateSourceDb): RDS takes no final snapshot of a replica; the source keeps the data");
     const skip = props["skipFinalSnapshot"];
     if (skip === true) report("skipFinalSnapshot is true, so deleting the instance loses its data; it must be false or unset.");
     if (!isSet(props, "finalSnapshotIdentifier")) report("finalSnapshotIdentifier is unset, so RDS cannot take the final snapshot; it must name the snapshot.");
@@ -203,9 +203,9 @@ export const rdsIamAuth: ResourceRule = {
   ],
   remediation: "Set iamDatabaseAuthenticationEnabled: true and grant rds_iam to the roles that log in with IAM.",
   targets: [RDS_INSTANCE],
-  validate({ props }, { report }) {
+  validate({ props }, { report, notApplicable }) {
     const engine = rdsEngine(props);
-    if (engine !== undefined && !IAM_AUTH_ENGINES.has(engine)) return;
+    if (engine !== undefined && !IAM_AUTH_ENGINES.has(engine)) notApplicable(`engine ${show(engine)} does not support IAM database authentication`);
     const value = props["iamDatabaseAuthenticationEnabled"];
     if (value !== true) report(`${describe("iamDatabaseAuthenticationEnabled", value, "default false")}; it must be true.`);
   },
@@ -346,14 +346,14 @@ export const rdsManagedMasterPassword: ResourceRule = {
   id: "rds-managed-master-password",
   title: "RDS master password not in code or state",
   description:
-    "RDS instances let RDS manage the master password in Secrets Manager (manageMasterUserPassword: true) or pass it write-only (passwordWo), never as the plain password input, which Pulumi keeps in state; read replicas pass.",
+    "RDS instances let RDS manage the master password in Secrets Manager (manageMasterUserPassword: true) or pass it write-only (passwordWo), never as the plain password input, which Pulumi keeps in state; the rule does not apply to read replicas.",
   severity: "high",
   enforcement: always("mandatory"),
   references: [{ framework: "custom", id: "rds-managed-master-password" }],
   remediation: "Set manageMasterUserPassword: true (and masterUserSecretKmsKeyId), or pass the generated password as passwordWo with passwordWoVersion, and drop password.",
   targets: [RDS_INSTANCE],
-  validate({ props }, { report }) {
-    if (isReadReplica(props)) return;
+  validate({ props }, { report, notApplicable }) {
+    if (isReadReplica(props)) notApplicable("read replica (replicateSourceDb): it uses the source's master credentials");
     if (isSet(props, "password")) {
       report("password is set: the master password is a plain input kept in the Pulumi state; use manageMasterUserPassword: true or the write-only passwordWo instead.");
       return;
@@ -457,7 +457,7 @@ export const rdsCustomUsername: ResourceRule = {
   kind: "resource",
   id: "rds-custom-username",
   title: "RDS admin user is not a default name",
-  description: "RDS instances set username to a name other than the well-known defaults (postgres, admin, root, sa, …); read replicas pass.",
+  description: "RDS instances set username to a name other than the well-known defaults (postgres, admin, root, sa, …); the rule does not apply to read replicas and instances restored from a snapshot, which inherit the admin user.",
   severity: "low",
   enforcement: always("advisory"),
   references: [{ framework: "FSBP", id: "RDS.25" }],
@@ -471,8 +471,9 @@ export const rdsCustomUsername: ResourceRule = {
       description: "Admin user names that count as defaults (compared case-insensitively).",
     },
   },
-  validate({ props }, { config, report }) {
-    if (isReadReplica(props) || isSet(props, "snapshotIdentifier")) return;
+  validate({ props }, { config, report, notApplicable }) {
+    if (isReadReplica(props)) notApplicable("read replica (replicateSourceDb): it inherits the source's admin user");
+    if (isSet(props, "snapshotIdentifier")) notApplicable("restored from a snapshot (snapshotIdentifier): it keeps the snapshot's admin user");
     const value = props["username"];
     const defaults = strings(config["defaultNames"]).map((n) => n.toLowerCase());
     if (typeof value !== "string") report(`${describe("username", value)}; it must be set to a name other than ${defaults.join(", ")}.`);
@@ -504,11 +505,11 @@ export const rdsNonDefaultPort: ResourceRule = {
   references: [{ framework: "FSBP", id: "RDS.23" }],
   remediation: "Set port to a non-default value (e.g. 6432) and pass it to clients; keep the security group as the real control.",
   targets: [RDS_INSTANCE],
-  validate({ props }, { report }) {
+  validate({ props }, { report, notApplicable }) {
     const engine = rdsEngine(props);
     const standard = engine !== undefined ? DEFAULT_PORTS[engine] : undefined;
     const value = props["port"];
-    if (standard === undefined) return;
+    if (standard === undefined) notApplicable(`no default port known for engine ${show(engine)}`);
     if (value === undefined || value === null) report(`port is unset, so ${engine} listens on its default ${standard}; it must be another port.`);
     else if (num(value) === standard) report(`port is ${show(value)}, the ${engine} default; it must be another port.`);
   },

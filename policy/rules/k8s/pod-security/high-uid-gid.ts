@@ -27,7 +27,7 @@ export const highUidGid: ResourceRule = {
   ],
   remediation: `Set spec.securityContext.runAsUser and runAsGroup (or the container's) to ids above ${HIGH_ID_THRESHOLD}, e.g. 10001 or 65532, and build the image so that user can read its files.`,
   targets: WORKLOAD_TYPES,
-  validate(resource, { report }) {
+  validate(resource, { report, notApplicable }) {
     const pod = pssPod(resource.type, resource.props);
     if (!pod) return;
     const found: string[] = [];
@@ -45,6 +45,6 @@ export const highUidGid: ResourceRule = {
       }
     }
     // The API refuses runAsUser/runAsGroup on Windows pods (they use windowsOptions.runAsUserName).
-    reportUnlessWindows(pod, found, report);
+    reportUnlessWindows(pod, found, report, notApplicable);
   },
 };

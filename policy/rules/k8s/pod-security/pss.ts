@@ -32,7 +32,8 @@ export interface PssCheck {
   /** Tool references after the PSS one (catalogue §1.3). */
   tools: Reference[];
   remediation: string;
-  validate(pod: PssPod, report: (message: string) => void): void;
+  /** `notApplicable` (the rule context's) skips the pod with a reason, e.g. a Windows pod under a Linux-only check. */
+  validate(pod: PssPod, report: (message: string) => void, notApplicable: (reason: string) => never): void;
 }
 
 export type PssRule = ResourceRule & { readonly pssLevel: PssLevel };
@@ -50,10 +51,10 @@ export function pssRule(def: PssCheck): PssRule {
     references: [{ framework: "PSS", id: def.check }, ...def.tools],
     remediation: def.remediation,
     targets: WORKLOAD_TYPES,
-    validate(resource, { report }) {
+    validate(resource, { report, notApplicable }) {
       const pod = pssPod(resource.type, resource.props);
       if (!pod) return;
-      def.validate(pod, (message) => report(`${message} [PSS ${def.level} ${def.check}, v${PSS_VERSION}]`));
+      def.validate(pod, (message) => report(`${message} [PSS ${def.level} ${def.check}, v${PSS_VERSION}]`), notApplicable);
     },
   };
 }
@@ -84,11 +85,13 @@ export function isWindowsPod(spec: Props): boolean {
 }
 
 /**
- * Reports what a Linux-only check found, unless the pod is a Windows pod. spec.os.name is read only when there is
- * something to report, so a compliant pod passes even while its os.name is unknown at preview.
+ * Reports what a Linux-only check found, unless the pod is a Windows pod, for which the check is not applicable (the
+ * library exempts it). spec.os.name is read only when there is something to report, so a compliant pod passes even
+ * while its os.name is unknown at preview (and a compliant Windows pod counts as evaluated).
  */
-export function reportUnlessWindows(pod: PssPod, found: readonly string[], report: (message: string) => void): void {
-  if (found.length === 0 || isWindowsPod(pod.spec)) return;
+export function reportUnlessWindows(pod: PssPod, found: readonly string[], report: (message: string) => void, notApplicable: (reason: string) => never): void {
+  if (found.length === 0) return;
+  if (isWindowsPod(pod.spec)) notApplicable(`Windows pod (${pod.path}.os.name is "windows"): this Linux-only check does not apply to it`);
   for (const message of found) report(message);
 }
 

@@ -52,13 +52,13 @@ export const allowPrivilegeEscalation = pssRule({
     { framework: "KSV", id: "KSV-0001" },
   ],
   remediation: "Set securityContext.allowPrivilegeEscalation: false on every container, init container and ephemeral container.",
-  validate(pod, report) {
+  validate(pod, report, notApplicable) {
     const found: string[] = [];
     for (const c of pod.containers) {
       const value = scField(c.container, "allowPrivilegeEscalation");
       if (value !== false) found.push(`${at(pod, c)}: securityContext.allowPrivilegeEscalation is ${show(value)}; it must be false (set explicitly).`);
     }
-    reportUnlessWindows(pod, found, report);
+    reportUnlessWindows(pod, found, report, notApplicable);
   },
 });
 
@@ -132,7 +132,7 @@ export const seccompProfileRestricted = pssRule({
     { framework: "KSV", id: "KSV-0030" },
   ],
   remediation: "Set spec.securityContext.seccompProfile: {type: RuntimeDefault} on the pod (or Localhost with a localhostProfile); containers inherit it.",
-  validate(pod, report) {
+  validate(pod, report, notApplicable) {
     const found: string[] = [];
     const typeOf = (profile: unknown) => (isRecord(profile) ? profile["type"] : undefined);
     const valid = (type: unknown) => typeof type === "string" && SECCOMP_TYPES.includes(type);
@@ -150,7 +150,7 @@ export const seccompProfileRestricted = pssRule({
         found.push(`${at(pod, c)}: securityContext.seccompProfile is unset and the pod sets no valid seccompProfile; one of them must set type "RuntimeDefault" or "Localhost".`);
       }
     }
-    reportUnlessWindows(pod, found, report);
+    reportUnlessWindows(pod, found, report, notApplicable);
   },
 });
 
@@ -172,7 +172,7 @@ export const capabilitiesRestricted = pssRule({
     { framework: "KSV", id: "KSV-0106" },
   ],
   remediation: "Set securityContext.capabilities: {drop: [\"ALL\"]} on every container and add back only NET_BIND_SERVICE if the process binds a port below 1024.",
-  validate(pod, report) {
+  validate(pod, report, notApplicable) {
     const found: string[] = [];
     for (const c of pod.containers) {
       const drop = asArray(scField(c.container, "capabilities.drop"));
@@ -180,7 +180,7 @@ export const capabilitiesRestricted = pssRule({
       const bad = asArray(scField(c.container, "capabilities.add")).filter((cap) => cap !== "NET_BIND_SERVICE");
       if (bad.length > 0) found.push(`${at(pod, c)}: securityContext.capabilities.add contains ${showList(bad)}; only "NET_BIND_SERVICE" may be added.`);
     }
-    reportUnlessWindows(pod, found, report);
+    reportUnlessWindows(pod, found, report, notApplicable);
   },
 });
 

@@ -43,8 +43,9 @@ export const lbTls: ResourceRule = {
   ],
   remediation: `Expose the server through the Ingress instead; or annotate the Service with ${SSL_CERT}: <ACM certificate ARN> and leave ${SSL_PORTS} unset ("*").`,
   targets: [SERVICE],
-  validate(resource, { report }) {
-    if (get(resource.props, "spec.type") !== "LoadBalancer") return;
+  validate(resource, { report, notApplicable }) {
+    const type = get(resource.props, "spec.type");
+    if (type !== "LoadBalancer") notApplicable(`spec.type is ${type === undefined ? "unset (ClusterIP)" : show(type)}: no load balancer, so no listener to terminate TLS on`);
     const annotations = get(resource.props, "metadata.annotations");
     const cert = isRecord(annotations) ? annotations[SSL_CERT] : undefined;
     if (typeof cert !== "string" || cert.trim() === "") {

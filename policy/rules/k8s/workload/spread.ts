@@ -30,9 +30,9 @@ export const spread: ResourceRule = {
   remediation:
     "Add topologySpreadConstraints with topologyKey topology.kubernetes.io/zone and kubernetes.io/hostname (maxSkew 1, labelSelector = the workload's selector), or equivalent podAntiAffinity terms.",
   targets: REPLICATED_TYPES,
-  validate(resource, { report }) {
+  validate(resource, { report, notApplicable }) {
     const replicas = num(get(resource.props, "spec.replicas"));
-    if (replicas !== undefined && replicas < 2) return;
+    if (replicas !== undefined && replicas < 2) notApplicable(`spec.replicas is ${replicas}: there are no replicas to spread`);
     const pod = podTemplate(resource.type, resource.props);
     if (!pod) return;
     const labels = labelsOf(pod.metadata["labels"]);
