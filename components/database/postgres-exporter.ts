@@ -26,6 +26,8 @@ export interface PostgresExporterArgs {
   clientImage: string;
   /** Namespace whose pods (Prometheus) may scrape the exporter. Default "monitoring". */
   scraperNamespace?: string;
+  /** Annotate the pods for annotation-based Prometheus discovery. Default true; off when the Prometheus Operator scrapes (PodMonitor). */
+  scrapeAnnotations?: boolean;
   /** Resources that must exist first (the database bootstrap Job). Default: none. */
   dependsOn?: pulumi.Resource[];
   /** Provider of the target cluster. Required. */
@@ -127,7 +129,7 @@ export class PostgresExporter extends pulumi.ComponentResource {
         revisionHistoryLimit: 3,
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels, annotations: scrapeAnnotations({ port: POSTGRES_EXPORTER_PORT, path: "/metrics" }) },
+          metadata: { labels, annotations: scrapeAnnotations(args.scrapeAnnotations === false ? undefined : { port: POSTGRES_EXPORTER_PORT, path: "/metrics" }) },
           spec: {
             ...hardenedPodBasics(EXPORTER_UID, serviceAccount.metadata.name),
             containers: [{

@@ -24,6 +24,11 @@ export interface OtelCollectorArgs {
   replicas?: number;
   /** Namespace whose pods (Prometheus) may scrape the collector's metrics ports. Default "monitoring". */
   scraperNamespace?: string;
+  /**
+   * Annotate the pods for annotation-based Prometheus discovery (prometheus.io/scrape, port, path). Default true; the
+   * platform turns it off when the Prometheus Operator scrapes through ServiceMonitors, so no series is collected twice.
+   */
+  scrapeAnnotations?: boolean;
   /** Requests and limits; memory_limiter works in percent of the memory limit. Default 100m/256Mi, 1 CPU/512Mi. */
   resources?: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string };
   /** Provider of the target cluster. Required. */
@@ -95,7 +100,7 @@ export class OtelCollector extends pulumi.ComponentResource {
         template: {
           metadata: {
             labels,
-            annotations: { ...scrapeAnnotations({ port: COLLECTOR_PORTS.metrics, path: "/metrics" }), "checksum/config": configHash },
+            annotations: { ...scrapeAnnotations(args.scrapeAnnotations === false ? undefined : { port: COLLECTOR_PORTS.metrics, path: "/metrics" }), "checksum/config": configHash },
           },
           spec: {
             ...hardenedPodBasics(COLLECTOR_UID, serviceAccount.metadata.name),

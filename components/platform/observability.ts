@@ -63,13 +63,16 @@ export function buildObservability(parent: pulumi.Resource, args: ObservabilityA
 
   const collector = new OtelCollector(`${instance}-otel-collector`, {
     namespace: args.namespace, instance, backend: telemetryBackendOf(config), clientSelector: args.serverSelector,
-    image: o.collectorImage, replicas: o.collectorReplicas, scraperNamespace: o.prometheusNamespace, provider: args.provider,
+    image: o.collectorImage, replicas: o.collectorReplicas, scraperNamespace: o.prometheusNamespace,
+    // With the operator, ServiceMonitors/PodMonitors say what to scrape; annotations too would collect every series twice
+    // where Prometheus also runs an annotation-based job.
+    scrapeAnnotations: !o.prometheusOperator, provider: args.provider,
   }, child);
 
   const db = args.inClusterDatabase;
   const postgresExporter = db === undefined ? undefined : new PostgresExporter(`${instance}-postgres-exporter`, {
     namespace: args.namespace, instance, endpoint: db.endpoint, databaseSelector: db.selector, image: o.postgresExporterImage,
-    clientImage: db.clientImage, scraperNamespace: o.prometheusNamespace, dependsOn: db.dependsOn, provider: args.provider,
+    clientImage: db.clientImage, scraperNamespace: o.prometheusNamespace, scrapeAnnotations: !o.prometheusOperator, dependsOn: db.dependsOn, provider: args.provider,
   }, child);
 
   const rulesOptions = platformAlertRulesOptions(config, instance, args.physicalName);

@@ -106,3 +106,18 @@ describe("postgres_exporter PodMonitor", () => {
     expect(prod.ofType(T.deployment).map((d) => (prod.inputs(d).metadata as { name: string }).name)).not.toContain("agents-postgres-exporter");
   });
 });
+
+describe("one discovery mechanism at a time", () => {
+  const annotations = (run: ProgramRun, kind: string, name: string): Record<string, string> =>
+    (named<Workload>(run, kind, name).spec.template.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+
+  it.each([
+    [T.deployment, "agents-otel-collector"],
+    [T.deployment, "agents-postgres-exporter"],
+  ])("%s %s: prometheus.io annotations without the operator, none to follow with it (no series scraped twice)", (kind, name) => {
+    expect(annotations(devPlain, kind, name)["prometheus.io/scrape"]).toBe("true");
+    expect(annotations(devPlain, kind, name)["prometheus.io/port"]).toMatch(/^\d+$/);
+    expect(annotations(dev, kind, name)["prometheus.io/scrape"]).toBe("false");
+    expect(annotations(dev, kind, name)["prometheus.io/port"]).toBeUndefined();
+  });
+});
