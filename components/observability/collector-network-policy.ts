@@ -16,6 +16,8 @@ export interface CollectorNetworkPolicyArgs {
   scraperNamespace: string;
   /** The backend the collector exports to; undefined for local backends (debug, file): then no egress at all. */
   backend?: TelemetryEndpoint;
+  /** The VPC's CIDR, excepted from an external backend's egress so it reaches no pod or in-VPC service. Default: none. */
+  privateNetwork?: pulumi.Input<string>;
   provider: k8s.Provider;
 }
 
@@ -30,7 +32,9 @@ export function createCollectorNetworkPolicy(name: string, args: CollectorNetwor
   const egress: k8s.types.input.networking.v1.NetworkPolicyEgressRule[] = backend === undefined ? [] : [
     DNS_EGRESS,
     {
-      to: backend.clusterLocal ? [{ namespaceSelector: {} }] : [{ ipBlock: { cidr: "0.0.0.0/0" } }],
+      to: backend.clusterLocal
+        ? [{ namespaceSelector: {} }]
+        : [{ ipBlock: args.privateNetwork === undefined ? { cidr: "0.0.0.0/0" } : { cidr: "0.0.0.0/0", except: [args.privateNetwork] } }],
       ports: [{ port: backend.port, protocol: "TCP" }],
     },
   ];

@@ -29,6 +29,8 @@ export interface OtelCollectorArgs {
    * platform turns it off when the Prometheus Operator scrapes through ServiceMonitors, so no series is collected twice.
    */
   scrapeAnnotations?: boolean;
+  /** The VPC's CIDR: egress to an external backend excepts it (it cannot reach pods or in-VPC services). Default: none. */
+  privateNetwork?: pulumi.Input<string>;
   /** Requests and limits; memory_limiter works in percent of the memory limit. Default 100m/256Mi, 1 CPU/512Mi. */
   resources?: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string };
   /** Provider of the target cluster. Required. */
@@ -165,7 +167,8 @@ export class OtelCollector extends pulumi.ComponentResource {
 
     createCollectorNetworkPolicy(`${name}-netpol`, {
       namespace: args.namespace, objectName, labels, selector, clientSelector: args.clientSelector,
-      scraperNamespace: args.scraperNamespace ?? "monitoring", ...(backend.endpoint ? { backend: backend.endpoint } : {}), provider: args.provider,
+      scraperNamespace: args.scraperNamespace ?? "monitoring", ...(backend.endpoint ? { backend: backend.endpoint } : {}),
+      ...(args.privateNetwork !== undefined ? { privateNetwork: args.privateNetwork } : {}), provider: args.provider,
     }, { parent: this });
 
     this.selector = selector;

@@ -161,7 +161,9 @@ export class AgentPlatform extends pulumi.ComponentResource {
     });
 
     const postgresPods = { "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "postgres" };
+    const vpcCidr = this.cluster instanceof EksCluster ? this.cluster.vpcCidr : config.cluster.vpcCidr;
     const observability = buildObservability(this, {
+      privateNetwork: vpcCidr,
       instance: name, physicalName: physical, config, namespace: namespace.metadata.name, provider: k8sProvider,
       serverSelector: agentServerSelector(name),
       ...(data.database instanceof PostgresStatefulSet
@@ -197,7 +199,6 @@ export class AgentPlatform extends pulumi.ComponentResource {
     }
     this.backupBucket = backups ? backups.bucket : pulumi.output(undefined);
 
-    const vpcCidr = this.cluster instanceof EksCluster ? this.cluster.vpcCidr : config.cluster.vpcCidr;
     const { ingress } = config;
     // Through an ALB: its subnets only (the public ones of a VPC this stack creates; the whole VPC for an existing
     // cluster, whose subnets the stack does not know).

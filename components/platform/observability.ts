@@ -15,6 +15,8 @@ export interface ObservabilityArgs {
   provider: k8s.Provider;
   /** Labels of the server's pods: the only pods that may send OTLP to the collector. */
   serverSelector: Record<string, string>;
+  /** The VPC's CIDR: the collector's egress to an external backend excepts it. */
+  privateNetwork: pulumi.Input<string>;
   /** The in-cluster database (database.mode=statefulset), for postgres_exporter; undefined on RDS. */
   inClusterDatabase?: { endpoint: DatabaseEndpoint; selector: Record<string, string>; clientImage: string; dependsOn: pulumi.Resource[] };
 }
@@ -66,7 +68,7 @@ export function buildObservability(parent: pulumi.Resource, args: ObservabilityA
     image: o.collectorImage, replicas: o.collectorReplicas, scraperNamespace: o.prometheusNamespace,
     // With the operator, ServiceMonitors/PodMonitors say what to scrape; annotations too would collect every series twice
     // where Prometheus also runs an annotation-based job.
-    scrapeAnnotations: !o.prometheusOperator, provider: args.provider,
+    scrapeAnnotations: !o.prometheusOperator, privateNetwork: args.privateNetwork, provider: args.provider,
   }, child);
 
   const db = args.inClusterDatabase;

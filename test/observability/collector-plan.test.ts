@@ -160,13 +160,13 @@ describe("collector NetworkPolicy", () => {
     expect(policyOf(stack === "dev" ? dev : prod).spec.egress).toEqual([]);
   });
 
-  it("clickhouse: egress only to DNS and the backend's port", () => {
+  it("clickhouse: egress only to DNS and the backend's port outside the VPC (cluster.vpcCidr)", () => {
     expect(policyOf(clickhouse).spec.egress).toEqual([
       {
         to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
         ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
       },
-      { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 9440, protocol: "TCP" }] },
+      { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/16"] } }], ports: [{ port: 9440, protocol: "TCP" }] },
     ]);
   });
 
