@@ -16,7 +16,6 @@ const { unknownCheckingProxy, UnknownValueError } = policySdk as unknown as {
   unknownCheckingProxy: <T extends object>(props: T) => T;
   UnknownValueError: new (sentinel: string, props: string[]) => Error;
 };
-type UnknownValueError = Error;
 
 /** One resource as a stack export (or the engine) describes it. */
 export interface AnalyzedResource {
@@ -162,7 +161,21 @@ export function evaluate(policies: readonly PackPolicy[], resources: readonly An
       const subject = urn ? byUrn.get(urn) : undefined;
       out.findings.push({ policy: p.name, severity: p.severity, enforcementLevel, message, kind, ...(urn ? { urn } : {}), ...(subject ? { name: subject.name } : {}) });
     };
-    const unknown = (e: UnknownValueError) => `can't run policy '${p.name}' during preview: ${e.message}`;
+    const count = () => out.evaluated.set(p.name, (out.evaluated.get(p.name) ?? 0) + 1);
+    // One call of a validation, with the server's outcomes: ran; unknown at preview (advisory, counted as run);
+    // not applicable; anything else is the policy's own failure.
+    const run = (validate: () => unknown, urn: string | undefined): void => {
+      try {
+        if (validate() instanceof Promise) throw new Error(`policy ${p.name} is asynchronous; the offline runner expects synchronous rules`);
+        count();
+      } catch (e) {
+        if (e instanceof UnknownValueError) {
+          count();
+          push(`can't run policy '${p.name}' during preview: ${e.message}`, urn, "undecided", "advisory");
+        } else if (e instanceof NotApplicableError) noteNotApplicable(out, p.name, e.reason);
+        else throw new Error(`policy ${p.name} failed${urn ? ` on ${urn}` : ""}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+    };
 
     if ("validateResource" in p && p.validateResource) {
       const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
@@ -182,17 +195,7 @@ export function evaluate(policies: readonly PackPolicy[], resources: readonly An
             getConfig: <T extends object>() => configOf(p, config) as T,
             notApplicable: throwNotApplicable,
           };
-          try {
-            const result: unknown = validation(args, (message, urn) => push(message, urn ?? r.urn, "violation", reported));
-            if (result instanceof Promise) throw new Error(`policy ${p.name} is asynchronous; the offline runner expects synchronous rules`);
-            out.evaluated.set(p.name, (out.evaluated.get(p.name) ?? 0) + 1);
-          } catch (e) {
-            if (e instanceof UnknownValueError) {
-              out.evaluated.set(p.name, (out.evaluated.get(p.name) ?? 0) + 1);
-              push(unknown(e), r.urn, "undecided", "advisory");
-            } else if (e instanceof NotApplicableError) noteNotApplicable(out, p.name, e.reason);
-            else throw new Error(`policy ${p.name} failed on ${r.urn}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-          }
+          run(() => validation(args, (message, urn) => push(message, urn ?? r.urn, "violation", reported)), r.urn);
         }
       }
     } else if ("validateStack" in p && p.validateStack) {
@@ -205,17 +208,7 @@ export function evaluate(policies: readonly PackPolicy[], resources: readonly An
         stackTags,
         notApplicable: throwNotApplicable,
       };
-      try {
-        const result: unknown = p.validateStack(args, (message, urn) => push(message, urn, "violation", reported));
-        if (result instanceof Promise) throw new Error(`policy ${p.name} is asynchronous; the offline runner expects synchronous rules`);
-        out.evaluated.set(p.name, (out.evaluated.get(p.name) ?? 0) + 1);
-      } catch (e) {
-        if (e instanceof UnknownValueError) {
-          out.evaluated.set(p.name, (out.evaluated.get(p.name) ?? 0) + 1);
-          push(unknown(e), undefined, "undecided", "advisory");
-        } else if (e instanceof NotApplicableError) noteNotApplicable(out, p.name, e.reason);
-        else throw new Error(`policy ${p.name} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-      }
+      run(() => p.validateStack(args, (message, urn) => push(message, urn, "violation", reported)), undefined);
     }
   }
   return out;
