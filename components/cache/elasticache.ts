@@ -30,6 +30,11 @@ export interface ElastiCacheArgs {
  * one security group admitted. No AUTH token: the server's client cannot send one and the TLS sidecar is a plain
  * TCP proxy (docs/decisions/0008-redis-tls-sidecar.md).
  */
+/** The replication group id for a stack's physical name (ElastiCache allows 40 characters); the alert rules name it too. */
+export function replicationGroupIdOf(physicalName: string): string {
+  return `${physicalName}-cache`.slice(0, 40);
+}
+
 export class ElastiCacheRedis extends pulumi.ComponentResource {
   public readonly primaryEndpoint: pulumi.Output<string>;
   public readonly port: pulumi.Output<number>;
@@ -51,7 +56,7 @@ export class ElastiCacheRedis extends pulumi.ComponentResource {
     const slowLog = new aws.cloudwatch.LogGroup(`${name}-slow-log`, { name: `/aws/elasticache/${args.physicalName}/slow-log`, retentionInDays: 30 }, child);
 
     const group = new aws.elasticache.ReplicationGroup(`${name}-group`, {
-      replicationGroupId: `${args.physicalName}-cache`.slice(0, 40),
+      replicationGroupId: replicationGroupIdOf(args.physicalName),
       description: `Shared Redis of agent platform ${args.physicalName}: locks, streams, caches`,
       engine: args.engine,
       engineVersion: args.engineVersion,

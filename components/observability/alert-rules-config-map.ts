@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { CacheMode, DatabaseMode, worstCaseConnections, type PlatformConfig } from "../config";
 import { platformLabels } from "../workload/namespace";
 import { alertRulesYaml, type AlertRulesOptions } from "./alert-rules";
+import { replicationGroupIdOf } from "../cache/elasticache";
 import { SPAN_METRICS_HTTP } from "./collector-config";
 
 export interface AlertRulesConfigMapArgs {
@@ -39,8 +40,7 @@ export function platformAlertRulesOptions(config: PlatformConfig, instance: stri
     httpMetric: SPAN_METRICS_HTTP,
     ...(config.observability.runbookBaseUrl !== undefined ? { runbookBaseUrl: config.observability.runbookBaseUrl } : {}),
     ...(rds ? { rdsInstanceIdentifier: physicalName } : {}),
-    // The replication group id as components/cache/elasticache.ts derives it.
-    ...(elasticache ? { elasticacheReplicationGroupId: `${physicalName}-cache`.slice(0, 40) } : {}),
+    ...(elasticache ? { elasticacheReplicationGroupId: replicationGroupIdOf(physicalName) } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { TelemetryEndpoint } from "../config";
-import { DNS_EGRESS, fromNamespace } from "../workload/network-policies";
+import { DNS_EGRESS, fromNamespace, internet } from "../workload/network-policies";
 import { COLLECTOR_PORTS } from "./collector-config";
 
 export interface CollectorNetworkPolicyArgs {
@@ -34,7 +34,7 @@ export function createCollectorNetworkPolicy(name: string, args: CollectorNetwor
     {
       to: backend.clusterLocal
         ? [{ namespaceSelector: {} }]
-        : [{ ipBlock: args.privateNetwork === undefined ? { cidr: "0.0.0.0/0" } : { cidr: "0.0.0.0/0", except: [args.privateNetwork] } }],
+        : [internet(args.privateNetwork)],
       ports: [{ port: backend.port, protocol: "TCP" }],
     },
   ];

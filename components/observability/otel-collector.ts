@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { platformLabels } from "../workload/namespace";
-import { hardenedPodBasics, restrictedContainerSecurity } from "../workload/pod-security";
+import { drainSafeDisruptionBudget, hardenedPodBasics, restrictedContainerSecurity, spreadOverZonesAndHosts } from "../workload/pod-security";
 import { COLLECTOR_PORTS, POD_IP_ENV, buildCollectorConfig, collectorConfigYaml } from "./collector-config";
 import { FILE_EXPORT_DIR, type TelemetryBackendSettings } from "./collector-exporters";
 import { OTEL_COLLECTOR_IMAGE } from "./images";
@@ -108,8 +108,7 @@ export class OtelCollector extends pulumi.ComponentResource {
             ...hardenedPodBasics(COLLECTOR_UID, serviceAccount.metadata.name),
             terminationGracePeriodSeconds: 30,
             // Replicas on different zones and hosts, so one failure does not stop all telemetry.
-            topologySpreadConstraints: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => (
-              { maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } })),
+            topologySpreadConstraints: spreadOverZonesAndHosts(selector),
             containers: [{
               name: "otel-collector",
               image: args.image ?? OTEL_COLLECTOR_IMAGE,
@@ -161,7 +160,7 @@ export class OtelCollector extends pulumi.ComponentResource {
       new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
         metadata: { name: objectName, namespace: args.namespace, labels },
         // AlwaysAllow: a crash-looping collector pod never blocks a node drain.
-        spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow", selector: { matchLabels: selector } },
+        spec: drainSafeDisruptionBudget(selector),
       }, k8sOpts);
     }
 

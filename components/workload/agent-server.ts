@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 // The leaf module itself, not the observability package: that package builds on this one.
 import { scrapeAnnotations, type ScrapeTarget } from "../observability/scrape-annotations";
 import { platformLabels } from "./namespace";
-import { hardenedPodBasics, restrictedContainerSecurity } from "./pod-security";
+import { drainSafeDisruptionBudget, hardenedPodBasics, restrictedContainerSecurity, spreadOverZonesAndHosts } from "./pod-security";
 
 /** Labels that admit the server's pods to the database and the in-cluster cache (their NetworkPolicies). */
 export interface ClientLabels { [label: string]: string }
@@ -147,10 +147,7 @@ export class AgentServer extends pulumi.ComponentResource {
           spec: {
             ...hardenedPodBasics(SERVER_UID, serviceAccount.metadata.name),
             terminationGracePeriodSeconds: GRACE_SECONDS,
-            topologySpreadConstraints: [
-              { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
-              { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
-            ],
+            topologySpreadConstraints: spreadOverZonesAndHosts(selector),
             initContainers: args.sidecars?.containers ?? [],
             containers: [{
               name: "server",
@@ -206,7 +203,7 @@ export class AgentServer extends pulumi.ComponentResource {
     // maxUnavailable 1: one pod may go at a time, so serving continues, and a drain is never blocked.
     new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
       metadata: { name: objectName, namespace: args.namespace, labels },
-      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+      spec: drainSafeDisruptionBudget(selector),
     }, k8sOpts);
 
     this.selector = selector;

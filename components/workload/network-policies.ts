@@ -8,7 +8,6 @@ type Rule = k8s.types.input.networking.v1.NetworkPolicyEgressRule;
 /** Where a dependency lives: pods in the namespace (in-cluster mode) or addresses in the VPC (RDS, ElastiCache). */
 export type Destination = { podLabels: Record<string, string> } | { cidr: pulumi.Input<string> };
 
-/** Who may reach the server: the ALB's addresses in the VPC (target type ip), or an ingress controller's namespace. */
 /**
  * Who may reach the server: address ranges (the ALB's subnets: with the VPC CNI pods have VPC addresses too, so the
  * whole VPC would admit every pod of the cluster), or the ingress controller's namespace.
@@ -69,12 +68,16 @@ export const DNS_EGRESS: Rule = {
   to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
   ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
 };
-const dns = DNS_EGRESS;
+
+/** Every pod of one namespace, by the name label Kubernetes puts on each namespace. */
+function namespacePeer(namespace: pulumi.Input<string>): Peer {
+  return { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } } };
+}
 
 /** Ingress from the pods of one namespace (Prometheus scraping metrics) on the given ports. */
 export function fromNamespace(namespace: string, ports: number[]): k8s.types.input.networking.v1.NetworkPolicyIngressRule {
   return {
-    from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } } }],
+    from: [namespacePeer(namespace)],
     ports: ports.map((port) => ({ port, protocol: "TCP" })),
   };
 }
@@ -83,17 +86,17 @@ function peer(destination: Destination): Peer {
   return "cidr" in destination ? { ipBlock: { cidr: destination.cidr } } : { podSelector: { matchLabels: destination.podLabels } };
 }
 
-/**
- * Default deny for the whole namespace, then exactly what each workload needs: the server is reached only from the
- * load balancer or ingress controller and talks only to DNS, Postgres, Redis, HTTPS (LLM providers) and the
- * OpenTelemetry collector; the
- * database jobs talk only to DNS and Postgres. The database and Redis carry their own policies.
- */
-/** Any address outside the private network: what "HTTPS to the internet" means in an egress rule. */
-function internet(privateNetwork: pulumi.Input<string> | undefined): k8s.types.input.networking.v1.NetworkPolicyPeer {
+/** Any address outside the private network: what "to the internet" means in an egress rule. */
+export function internet(privateNetwork: pulumi.Input<string> | undefined): Peer {
   return { ipBlock: privateNetwork === undefined ? { cidr: "0.0.0.0/0" } : { cidr: "0.0.0.0/0", except: [privateNetwork] } };
 }
 
+/**
+ * Default deny for the whole namespace, then exactly what each workload needs: the server is reached only from the
+ * load balancer or ingress controller and talks only to DNS, Postgres, Redis, HTTPS (LLM providers) and the
+ * OpenTelemetry collector; the database jobs talk only to DNS and Postgres. The database and Redis carry their own
+ * policies.
+ */
 export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, opts: pulumi.CustomResourceOptions): void {
   const k8sOpts = { ...opts, provider: args.provider };
   const labels = platformLabels(args.instance, "network-policy");
@@ -107,7 +110,7 @@ export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, o
   const ingress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = args.ingressFrom === undefined ? [] : [{
     from: "cidrs" in args.ingressFrom
       ? pulumi.output(args.ingressFrom.cidrs).apply((cidrs) => cidrs.map((cidr) => ({ ipBlock: { cidr } })))
-      : [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingressFrom.namespace } } }],
+      : [namespacePeer(args.ingressFrom.namespace)],
     ports: [{ port: args.serverPort, protocol: "TCP" }],
   }];
   if (args.serverScrape) ingress.push(fromNamespace(args.serverScrape.namespace, [args.serverScrape.port]));
@@ -122,7 +125,7 @@ export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, o
       policyTypes: ["Ingress", "Egress"],
       ingress,
       egress: [
-        dns,
+        DNS_EGRESS,
         { to: [peer(args.database)], ports: [{ port: 5432, protocol: "TCP" }] },
         { to: [peer(args.cache)], ports: [{ port: 6379, protocol: "TCP" }] },
         { to: [internet(args.privateNetwork)], ports: [{ port: 443, protocol: "TCP" }] },
@@ -139,7 +142,7 @@ export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, o
         policyTypes: ["Ingress", "Egress"],
         ingress: [],
         // S3 and STS (IRSA) over HTTPS, and the database.
-        egress: [dns, { to: [peer(args.database)], ports: [{ port: 5432, protocol: "TCP" }] }, { to: [internet(args.privateNetwork)], ports: [{ port: 443, protocol: "TCP" }] }],
+        egress: [DNS_EGRESS, { to: [peer(args.database)], ports: [{ port: 5432, protocol: "TCP" }] }, { to: [internet(args.privateNetwork)], ports: [{ port: 443, protocol: "TCP" }] }],
       },
     }, k8sOpts);
   }
@@ -150,7 +153,7 @@ export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, o
       podSelector: { matchLabels: args.jobSelector },
       policyTypes: ["Ingress", "Egress"],
       ingress: [],
-      egress: [dns, { to: [peer(args.database)], ports: [{ port: 5432, protocol: "TCP" }] }],
+      egress: [DNS_EGRESS, { to: [peer(args.database)], ports: [{ port: 5432, protocol: "TCP" }] }],
     },
   }, k8sOpts);
 }

@@ -48,3 +48,17 @@ export function hardenedPodBasics(uid: number, serviceAccountName?: pulumi.Input
     securityContext: restrictedPodSecurity(uid),
   };
 }
+
+/** Replicas spread over zones, then hosts, softly: one zone or node failing never takes every replica. */
+export function spreadOverZonesAndHosts(selector: Record<string, string>): k8s.types.input.core.v1.TopologySpreadConstraint[] {
+  return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => (
+    { maxSkew: 1, topologyKey, whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } }));
+}
+
+/**
+ * A PodDisruptionBudget spec that keeps a replicated workload serving during a drain and never blocks one: one pod at
+ * a time, and an unhealthy (crash-looping) pod may always be evicted.
+ */
+export function drainSafeDisruptionBudget(selector: Record<string, string>): k8s.types.input.policy.v1.PodDisruptionBudgetSpec {
+  return { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow", selector: { matchLabels: selector } };
+}

@@ -15,8 +15,6 @@ export const CRONJOB = "kubernetes:batch/v1:CronJob";
 
 /** Every type that carries a pod template. */
 export const WORKLOAD_TYPES = [POD, DEPLOYMENT, STATEFULSET, DAEMONSET, REPLICASET, JOB, CRONJOB] as const;
-/** Long-running controllers (probes, replicas, PDBs apply); batch kinds are excluded as kube-score/Polaris do. */
-export const SERVING_TYPES = [DEPLOYMENT, STATEFULSET, DAEMONSET, REPLICASET] as const;
 /**
  * What the catalogue's probe rules target (§5 k8s-probes): Deployments and StatefulSets, the kinds that serve
  * traffic here. DaemonSets are node agents and bare ReplicaSets are owned by Deployments.

@@ -6,7 +6,8 @@
  * taken from the URN.
  */
 import { readFileSync } from "node:fs";
-import { UNKNOWN, type AnalyzedResource } from "./evaluate";
+import { isRecord, UNKNOWN } from "../../policy/lib/values";
+import type { AnalyzedResource } from "./evaluate";
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -28,10 +29,6 @@ function decode(value: unknown): unknown {
     return UNKNOWN.string;
   }
   return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, decode(v)]));
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function urnName(urn: string): string {

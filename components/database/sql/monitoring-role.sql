@@ -13,6 +13,8 @@ DO $monitoring$
 DECLARE
   role_name text := current_setting('monitoring.role', true);
   role_password text := current_setting('monitoring.password', true);
+  failure_state text;
+  failure_message text;
 BEGIN
   IF coalesce(role_name, '') !~ '^[a-z_][a-z0-9_]{0,62}$' OR role_name LIKE 'pg\_%' THEN
     RAISE EXCEPTION 'monitoring-role: monitoring.role % is not a plain lower-case identifier outside pg_*', quote_literal(coalesce(role_name, ''));
@@ -26,7 +28,16 @@ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = role_name) THEN
     EXECUTE format('CREATE ROLE %I', role_name);
   END IF;
-  EXECUTE format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT CONNECTION LIMIT 3 PASSWORD %L', role_name, role_password);
+  EXECUTE format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT CONNECTION LIMIT 3', role_name);
+  -- The password alone, and a failure re-raised without the statement as context, which would print the password
+  -- into the Job's log (as bootstrap.sql does for the app role).
+  BEGIN
+    EXECUTE format('ALTER ROLE %I PASSWORD %L', role_name, role_password);
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS failure_state = RETURNED_SQLSTATE, failure_message = MESSAGE_TEXT;
+    RAISE EXCEPTION USING ERRCODE = failure_state,
+      MESSAGE = format('monitoring-role: could not set the password of role %s: %s', quote_ident(role_name), failure_message);
+  END;
   EXECUTE format('GRANT pg_monitor TO %I', role_name);
   EXECUTE format('ALTER ROLE %I SET default_transaction_read_only = on', role_name);
 END

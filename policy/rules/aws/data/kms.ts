@@ -64,6 +64,7 @@ export const kmsPolicyNotPublic: StackRule = {
     for (const key of stack.ofType(...KMS_KEY_TYPES)) {
       if (!isSet(key.props, "policy")) continue;
       const doc = parsePolicyDocument(key.props["policy"]);
+      if (doc?.invalid) report(`${key.name}: policy is not valid JSON (${doc.invalid}); AWS rejects it, and it cannot be judged.`, key.urn);
       for (const s of doc?.statements ?? []) {
         const why = publicGrant(s);
         if (why) report(`${key.name}: policy ${why}; every Allow must name specific principals or carry a condition that pins the caller's account, organisation or ARN.`, key.urn);
@@ -71,6 +72,7 @@ export const kmsPolicyNotPublic: StackRule = {
     }
     for (const policy of stack.ofType(KMS_KEY_POLICY)) {
       const doc = parsePolicyDocument(policy.props["policy"]);
+      if (doc?.invalid) report(`${keyLabel(policy)}: policy is not valid JSON (${doc.invalid}); AWS rejects it, and it cannot be judged.`, policy.urn);
       for (const s of doc?.statements ?? []) {
         const why = publicGrant(s);
         if (why) report(`${keyLabel(policy)}: policy ${why}; every Allow must name specific principals or carry a condition that pins the caller's account, organisation or ARN.`, policy.urn);

@@ -6,7 +6,8 @@ import { always, type ResourceRule, type StackRule } from "../../../lib/rule";
 import { MIN_REASON_LENGTH } from "../../../lib/settings";
 import type { StackResource } from "../../../lib/stack-view";
 import { isRecord, num, records, show, str } from "../../../lib/values";
-import { describe, globMatch, isAwsManagedKeyRef, isSet, SECRET, SECRET_ROTATION } from "./lib/props";
+import { globMatch } from "../../../lib/settings";
+import { describe, isAwsManagedKeyRef, isSet, SECRET, SECRET_ROTATION } from "./lib/props";
 
 interface Exemption {
   name: string;

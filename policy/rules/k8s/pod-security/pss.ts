@@ -36,13 +36,12 @@ export interface PssCheck {
   validate(pod: PssPod, report: (message: string) => void, notApplicable: (reason: string) => never): void;
 }
 
-export type PssRule = ResourceRule & { readonly pssLevel: PssLevel };
+export type PssRule = ResourceRule;
 
 /** A resource rule over every workload kind from a PSS check definition. */
 export function pssRule(def: PssCheck): PssRule {
   return {
     kind: "resource",
-    pssLevel: def.level,
     id: def.id,
     title: def.title,
     description: `${def.description} (Pod Security Standards ${def.level}, policy version ${PSS_VERSION}.)`,

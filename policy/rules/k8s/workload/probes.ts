@@ -33,7 +33,7 @@ export const readinessProbe = probeRule(
   {
     id: "k8s-readiness-probe",
     title: "Readiness probe",
-    description: "Every container of a Deployment, StatefulSet, DaemonSet or ReplicaSet has a readinessProbe with a handler (init containers and batch kinds are skipped).",
+    description: "Every container of a Deployment or StatefulSet has a readinessProbe with a handler (init containers are skipped; batch kinds, DaemonSets and bare ReplicaSets are not targeted).",
     severity: "medium",
     enforcement: always("mandatory"),
     references: [
@@ -53,7 +53,7 @@ export const livenessProbe = probeRule(
   {
     id: "k8s-liveness-probe",
     title: "Liveness probe",
-    description: "Every container of a Deployment, StatefulSet, DaemonSet or ReplicaSet has a livenessProbe with a handler (init containers and batch kinds are skipped).",
+    description: "Every container of a Deployment or StatefulSet has a livenessProbe with a handler (init containers are skipped; batch kinds, DaemonSets and bare ReplicaSets are not targeted).",
     severity: "low",
     enforcement: always("advisory"),
     references: [

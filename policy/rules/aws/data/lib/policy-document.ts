@@ -3,6 +3,7 @@
  * Statement an object or an array, Action/Resource/Principal a string, an array or (Principal) a map of arrays.
  * Reading goes through the engine's proxy, so a document that is unknown at preview throws, as it must.
  */
+import { parseJson } from "../../storage-iam/lib/json";
 import type { Props } from "../../../../lib/rule";
 import { asArray, isRecord, records, show, str, strings } from "../../../../lib/values";
 
@@ -35,12 +36,19 @@ export interface Statement {
 
 export interface PolicyDocument {
   statements: Statement[];
+  /** Set when the text is not JSON: a finding (AWS would reject it), never a crash of the run. */
+  invalid?: string;
 }
 
-/** A JSON-string document is parsed (a malformed one throws: the rule cannot judge it and AWS would reject it). */
+/** A JSON-string document is parsed with the pack's non-throwing reader (storage-iam/lib/json.ts). */
 export function parsePolicyDocument(doc: unknown): PolicyDocument | undefined {
   if (doc === undefined || doc === null || doc === "") return undefined;
-  const parsed: unknown = typeof doc === "string" ? JSON.parse(doc) : doc;
+  let parsed: unknown = doc;
+  if (typeof doc === "string") {
+    const result = parseJson(doc);
+    if (!result.ok) return { statements: [], invalid: result.error };
+    parsed = result.value;
+  }
   if (!isRecord(parsed)) return { statements: [] };
   return { statements: records(parsed["Statement"]).map(toStatement) };
 }

@@ -68,12 +68,6 @@ export function isAwsManagedKeyRef(ref: string): boolean {
   return /(^|:)alias\/aws\//.test(ref);
 }
 
-/** Glob with `*` for any run of characters, anchored. */
-export function globMatch(glob: string, value: string): boolean {
-  const escaped = glob.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`^${escaped.join(".*")}$`).test(value);
-}
-
 /** "1.34" -> [1, 34]; undefined when the text is not a version. */
 export function parseVersion(v: string): [number, number] | undefined {
   const m = /^v?(\d+)\.(\d+)/.exec(v.trim());

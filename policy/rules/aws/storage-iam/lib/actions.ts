@@ -48,11 +48,6 @@ export function statementCovers(st: Statement, action: string): boolean {
   return false;
 }
 
-/** The statement's actions as written, for messages: `Action ["s3:*"]` or `NotAction ["iam:*"]`. */
-export function describeActions(st: Statement): string {
-  return st.action ? `Action ${JSON.stringify(st.action)}` : `NotAction ${JSON.stringify(st.notAction ?? [])}`;
-}
-
 /** `*` on its own, or `service:*`: every action of every service, or of one service. */
 export function isServiceWildcard(pattern: string): boolean {
   return pattern === "*" || /^[a-z0-9-]+:\*$/i.test(pattern);
