@@ -135,6 +135,17 @@ describe("monitoring-role.sql on a real PostgreSQL 15 server", () => {
     expect(() => server().query("SELECT 1", exporter("FirstPassw0rdAlnum"))).toThrow(/password authentication failed/);
   });
 
+  it("does not print the password when setting it fails (the error is re-raised without the statement)", () => {
+    // passwordcheck (contrib, preloaded for this session) rejects passwords under 8 characters.
+    const password = "Xq7Zr2";
+    const result = runJob(`${options(password)} -c session_preload_libraries=passwordcheck`);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/monitoring-role: could not set the password of role postgres_exporter: password is too short/);
+    expect(result.stderr).not.toContain(password);
+    // The previous password still works: the failed run changed nothing.
+    expect(server().query("SELECT current_user", exporter("R0tatedPassw0rdAlnum"))).toBe("postgres_exporter");
+  });
+
   it.each([
     ["no password", "-c monitoring.role=postgres_exporter", /monitoring.password is missing or empty/],
     ["a pg_ role", "-c monitoring.role=pg_monitor -c monitoring.password=x", /is not a plain lower-case identifier outside pg_\*/],
