@@ -296,6 +296,8 @@ describe("PodDisruptionBudget", () => {
     expect(pdb.spec.minAvailable).toBeUndefined();
     expect(typeof pdb.spec.maxUnavailable === "number" ? pdb.spec.maxUnavailable : Number.parseInt(String(pdb.spec.maxUnavailable), 10)).toBeGreaterThanOrEqual(1);
     expect(pdb.spec.maxUnavailable).toBe(1);
+    // A crash-looping pod can always be evicted: it never holds a drain hostage.
+    expect((pdb.spec as { unhealthyPodEvictionPolicy?: string }).unhealthyPodEvictionPolicy).toBe("AlwaysAllow");
   });
 });
 
