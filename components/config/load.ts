@@ -80,7 +80,9 @@ function coerce(key: ConfigKey, raw: string): { value: unknown } | { error: stri
       } catch {
         // fall through to the message below
       }
-      return { error: `expected a list; set items with: pulumi config set --path '${key.key}[0]' <value>` };
+      // Keys are flat dotted names (decision 0001): `--path` would split them into a nested map, so a list is set as
+      // its JSON text, which this loader parses.
+      return { error: `expected a list as JSON, such as: pulumi config set ${key.key} '["<value>"]'` };
     }
     case "string":
       return { value: raw };

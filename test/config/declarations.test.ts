@@ -157,7 +157,7 @@ describe("renderers", () => {
     ]);
     expect(doc).toContain("pulumi config set database.mode rds");
     expect(doc).toContain("pulumi config set --secret llm.openaiApiKey");
-    expect(doc).toContain("pulumi config set --path 'cluster.publicAccessCidrs[0]'");
+    expect(doc).toContain(`pulumi config set cluster.publicAccessCidrs '["203.0.113.0/24"]'`);
     expect(doc).toContain("| `database.mode` | `string` | prod, staging: `rds`; dev: `statefulset` | no |");
     expect(doc).toContain("| `database.backupRetentionDays` | `integer` | prod, staging: `14`; dev: `7` | no |");
     expect(doc).toContain("| `ingress.host` | `string` | unset | no |");

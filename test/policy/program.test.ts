@@ -26,11 +26,13 @@ const mandatory = (findings: Finding[]): string[] =>
   findings.filter((f) => f.kind === "violation" && f.enforcementLevel === "mandatory").map((f) => `${f.policy} on ${f.name ?? "(stack)"}: ${f.message}`);
 
 /**
- * Rules that target a type the plans contain but apply to none of those resources by design; each resource says why
- * through ctx.notApplicable (the evaluator records the reasons).
+ * Rules that target a type the plans contain but apply to none of those resources by design: the reason each resource
+ * gives through ctx.notApplicable (the evaluator records them) must match the pattern listed here, so a rule skipped
+ * for another reason is caught, and so is an entry gone stale (the rule now evaluates something).
  */
-const NOT_APPLICABLE_IN_PLAN: Record<string, string> = {
-  "k8s-lb-tls": "no Service of type LoadBalancer: the server is exposed through the Ingress, every Service is ClusterIP",
+const NOT_APPLICABLE_IN_PLAN: Record<string, RegExp> = {
+  // No Service of type LoadBalancer: the server is exposed through the Ingress, every Service is ClusterIP.
+  "k8s-lb-tls": /^spec\.type is (unset \(ClusterIP\)|"ClusterIP"): no load balancer, so no listener to terminate TLS on$/,
 };
 
 const stacks = new Map<Env, AnalyzedResource[]>();
@@ -51,16 +53,28 @@ describe.each(["dev", "prod"] as const)("the %s plan", (env) => {
     const applicable = rules.filter((r) => r.targets.some((t) => types.has(t)));
     expect(applicable.length).toBeGreaterThan(20);
     const skipped: string[] = [];
-    for (const r of applicable) {
-      if ((evaluation.evaluated.get(r.id) ?? 0) > 0) continue;
-      const reasons = evaluation.notApplicable.get(r.id) ?? [];
-      // A rule whose every resource is covered by a reviewed exclusion (policy/exclusions.json) is accounted for.
-      if (reasons.some((reason) => reason.startsWith("excluded:"))) continue;
-      // So is one listed as not applicable to the plan, provided it said why for each resource (ctx.notApplicable).
-      if (r.id in NOT_APPLICABLE_IN_PLAN && reasons.length > 0) continue;
-      skipped.push(`${r.id}: ${reasons.join("; ") || "no reason given"}`);
+    const stale: string[] = [];
+    for (const id of Object.keys(NOT_APPLICABLE_IN_PLAN)) {
+      if (!applicable.some((r) => r.id === id)) stale.push(`${id}: targets nothing the plan contains`);
     }
-    expect(skipped).toEqual([]);
+    for (const r of applicable) {
+      const listed = NOT_APPLICABLE_IN_PLAN[r.id];
+      const evaluated = evaluation.evaluated.get(r.id) ?? 0;
+      if (evaluated > 0) {
+        if (listed) stale.push(`${r.id}: listed as not applicable, but evaluated ${evaluated} resource(s)`);
+        continue;
+      }
+      const reasons = evaluation.notApplicable.get(r.id) ?? [];
+      if (reasons.length === 0) {
+        skipped.push(`${r.id}: no reason given`);
+        continue;
+      }
+      // Each reason is a reviewed exclusion (policy/exclusions.json) or the listed reason the plan is out of scope.
+      const unexplained = reasons.filter((reason) => !reason.startsWith("excluded:") && !(listed?.test(reason) ?? false));
+      if (unexplained.length > 0) skipped.push(`${r.id}: ${unexplained.join("; ")}`);
+    }
+    expect(skipped, "rules that evaluated nothing for a reason not accounted for").toEqual([]);
+    expect(stale, "stale NOT_APPLICABLE_IN_PLAN entries").toEqual([]);
   });
 });
 

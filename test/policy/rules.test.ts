@@ -1,13 +1,15 @@
 /**
  * Every fixture case through the real evaluator, and the meta-test of coverage (kube-linter's check-bats-tests,
  * Polaris' "the check ran at least once"): each rule has a passing and a failing case, and evaluated a resource;
- * every failing case names its failure (a message the violation must contain).
+ * every failing case names its failure (a message the violation must contain), and every not-applicable case the
+ * reason the rule gave.
  */
 import { describe, expect, it } from "vitest";
 import { rules } from "../../policy/rules";
 import { packConfigFor, readExclusions } from "../../tools/policy/pack-config";
 import { allCases } from "./cases";
-import { runCase } from "./support/cases";
+import { cronJob, job, podSpecWith, T } from "./fixtures/k8s";
+import { runCase, type PolicyCase } from "./support/cases";
 
 const envConfig = { dev: packConfigFor("dev", rules, {}), prod: packConfigFor("prod", rules, {}) };
 
@@ -49,6 +51,34 @@ describe.each(rules.map((r) => [r.id, r] as const))("rule %s", (id) => {
   it("names the failure of every failing case (message), so none fails for an unrelated reason", () => {
     const unnamed = cases.filter((c) => c.expect === "fail" && c.message === undefined).map((c) => c.name);
     expect(unnamed, `${id}: give these fail cases a message that proves the reason their name states`).toEqual([]);
+  });
+
+  it("names the reason of every not-applicable case (reason), so none is skipped for an unrelated reason", () => {
+    const unexplained = cases.filter((c) => c.expect === "not-applicable" && c.reason === undefined).map((c) => c.name);
+    expect(unexplained, `${id}: give these not-applicable cases the reason (ctx.notApplicable) their name states`).toEqual([]);
+  });
+});
+
+/**
+ * Kinds a rule leaves alone because they are not among its targets: the evaluator never calls the rule for them, so
+ * there is no notApplicable reason to check; the targets themselves say so, and the fixture draws no finding.
+ */
+const withoutReadiness = () => podSpecWith((c) => delete c["readinessProbe"]);
+const NOT_TARGETED: Pick<PolicyCase, "rule" | "name" | "resources">[] = [
+  { rule: "k8s-no-default-namespace", name: "cluster-scoped Namespace", resources: [{ type: T.namespace, name: "ns", props: { metadata: { name: "agents" } } }] },
+  { rule: "k8s-readiness-probe", name: "batch kinds are skipped (Job)", resources: [{ type: T.job, name: "migrate", props: job(withoutReadiness()) }] },
+  { rule: "k8s-readiness-probe", name: "batch kinds are skipped (CronJob)", resources: [{ type: T.cronJob, name: "backup", props: cronJob(withoutReadiness()) }] },
+  { rule: "k8s-cronjob-backup", name: "standalone Jobs", resources: [{ type: T.job, name: "migrate", props: job() }] },
+];
+
+describe.each(NOT_TARGETED.map((c) => [`${c.rule}: ${c.name}`, c] as const))("not a target of the rule: %s", (_name, c) => {
+  it("the rule's targets exclude the kind, and the fixture draws no finding", () => {
+    const rule = rules.find((r) => r.id === c.rule);
+    expect(rule, c.rule).toBeDefined();
+    for (const r of c.resources) expect(rule?.targets, r.type).not.toContain(r.type);
+    const result = runCase({ ...c, expect: "not-applicable" }, envConfig.prod);
+    expect(result.findings).toEqual([]);
+    expect(result.evaluated.get(c.rule) ?? 0).toBe(0);
   });
 });
 

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { rules } from "../../policy/rules";
 import { analyze } from "../../tools/policy/analyze";
-import { UNKNOWN, type Finding } from "../../tools/policy/evaluate";
+import { UNKNOWN } from "../../policy/lib/values";
+import type { Finding } from "../../tools/policy/evaluate";
 import { packConfigFor, policyDir, readExclusions, renderPackConfig } from "../../tools/policy/pack-config";
 import { renderPolicyDocs } from "../../tools/policy/render-docs";
 import { readStateFile } from "../../tools/policy/state";
@@ -38,18 +39,24 @@ describe("the offline runner on a hand-written stack export", () => {
     const run = cli("--file", FIXTURE, "--json");
     expect(run.status, run.stderr).toBe(1);
     const found = pairs((JSON.parse(run.stdout) as { findings: Finding[] }).findings);
+    const db = `${P}aws:rds/instance:Instance::orders-db`;
+    const bucket = `${P}aws:s3/bucketV2:BucketV2::orders`;
+    const web = `${P}kubernetes:apps/v1:Deployment::web`;
+    // Every mandatory finding the fixture should draw, and no other. Each is a real defect of what the export declares.
     const expected = [
-      `rds-encrypted ${P}aws:rds/instance:Instance::orders-db`,
-      `rds-not-public ${P}aws:rds/instance:Instance::orders-db`,
-      `rds-managed-master-password ${P}aws:rds/instance:Instance::orders-db`,
-      `rds-backups ${P}aws:rds/instance:Instance::orders-db`,
-      `s3-versioning ${P}aws:s3/bucketV2:BucketV2::orders`,
-      `s3-public-access-block ${P}aws:s3/bucketV2:BucketV2::orders`,
-      `k8s-pss-privileged ${P}kubernetes:apps/v1:Deployment::web`,
-      `k8s-image-tag ${P}kubernetes:apps/v1:Deployment::web`,
-      `k8s-readonly-root-fs ${P}kubernetes:apps/v1:Deployment::web`,
-    ];
-    for (const pair of expected) expect(found).toContain(pair);
+      // orders-db: public, unencrypted, a 1-day backup window, no subnet group (default VPC), no deletion protection,
+      // skipFinalSnapshot true, single-AZ, no logs exported, and a password input (a ciphertext, still a plain input).
+      ...["rds-encrypted", "rds-not-public", "rds-in-vpc", "rds-backups", "rds-deletion-protection", "rds-final-snapshot", "rds-multi-az", "rds-logging", "rds-managed-master-password"].map((rule) => `${rule} ${db}`),
+      // orders: versioning Suspended, and no public access block, ownership controls, KMS encryption, lifecycle or TLS-only policy.
+      ...["s3-versioning", "s3-public-access-block", "s3-ownership-enforced", "s3-sse-kms", "s3-lifecycle", "s3-tls-only-policy"].map((rule) => `${rule} ${bucket}`),
+      // web: a privileged nginx:latest container with no securityContext hardening, resources or readiness probe, the
+      // "default" ServiceAccount's token mounted, two replicas without a PDB, and no NetworkPolicy in namespace "shop".
+      ...[
+        "k8s-pss-privileged", "k8s-pss-allow-privilege-escalation", "k8s-pss-run-as-non-root", "k8s-pss-seccomp-profile-restricted", "k8s-pss-capabilities-restricted",
+        "k8s-readonly-root-fs", "k8s-sa-token-automount", "k8s-resources", "k8s-readiness-probe", "k8s-image-tag", "k8s-pdb-exists", "k8s-netpol-default-deny", "k8s-netpol-coverage",
+      ].map((rule) => `${rule} ${web}`),
+    ].sort();
+    expect(found).toEqual(expected);
     expect(found.filter((p) => p.includes("old-db")), "a resource pending deletion is not judged").toEqual([]);
   }, 60_000);
 
@@ -67,7 +74,7 @@ describe("the offline runner on a hand-written stack export", () => {
     expect(critical).toBeGreaterThanOrEqual(0);
     expect(high).toBeGreaterThan(critical);
     expect(run.stdout).toContain("[mandatory] rds-not-public  orders-db (aws:rds/instance:Instance)");
-    expect(run.stdout).toMatch(/Policy pack agent-platform: \d+ rules over 6 resources: \d+ mandatory/);
+    expect(run.stdout).toMatch(new RegExp(`Policy pack agent-platform: ${rules.length} rules over 6 resources: \\d+ mandatory`));
   }, 60_000);
 
   it("an exclusion with a reason in --config removes exactly that finding", () => {

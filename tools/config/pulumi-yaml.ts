@@ -187,7 +187,7 @@ export function renderConfigurationDoc(keys: readonly ConfigKey[], resolved: Res
     "```sh",
     "pulumi config set database.mode rds",
     "pulumi config set --secret llm.openaiApiKey sk-...                 # keys marked secret: always --secret",
-    "pulumi config set --path 'cluster.publicAccessCidrs[0]' 203.0.113.0/24   # lists, one item at a time",
+    "pulumi config set cluster.publicAccessCidrs '[\"203.0.113.0/24\"]'   # lists as JSON (no --path: keys are flat dotted names)",
     "```",
     "",
     "The program validates the whole configuration before it creates anything and reports every bad key at once, with the value it rejected (never a secret's value). A key this reference does not list is an error, not ignored.",

@@ -44,6 +44,8 @@ const notPublic: PolicyCase[] = [
   { rule: "kms-policy-not-public", name: "standalone KeyPolicy for a key outside the stack", expect: "fail", message: "KeyPolicy external-policy: policy", resources: [{ type: KMS_KEY_POLICY, name: "external-policy", props: { keyId: "mrk-0123", policy: withStatement(publicStatement) } }] },
   { rule: "kms-policy-not-public", name: "replica key with a public policy", expect: "fail", message: 'replica: policy Statement[2] (Sid "Everyone") allows ["kms:Decrypt"] to Principal "*"', resources: [{ type: KMS_REPLICA_KEY, name: "replica", props: { primaryKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/mrk-1", policy: withStatement(publicStatement) } }] },
   { rule: "kms-policy-not-public", name: "policy built from unknown ARNs at preview", expect: "undecided", resources: keyWithPolicy(UNKNOWN.string) },
+  { rule: "kms-policy-not-public", name: "Key policy that is not valid JSON is reported, not a crash", expect: "fail", message: "db-key: policy is not valid JSON", resources: keyWithPolicy("{") },
+  { rule: "kms-policy-not-public", name: "KeyPolicy policy that is not valid JSON is reported, not a crash", expect: "fail", message: "the key policy of db-key (KeyPolicy db-key-policy): policy is not valid JSON", resources: keyAndPolicy("{") },
 ];
 
 const lockout: PolicyCase[] = [

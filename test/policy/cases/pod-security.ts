@@ -30,6 +30,8 @@ const init = (s: Obj) => container(s, "initContainers");
 const CRON_PATH = "spec.jobTemplate.spec.template.spec";
 const APP = 'spec.template.spec.containers[0] "app"';
 const MIGRATE = 'spec.template.spec.initContainers[0] "migrate"';
+/** A literal string as a RegExp source. */
+const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const windowsHostProcess: PolicyCase[] = [
   { rule: "k8s-pss-windows-host-process", name: "hostProcess unset everywhere (default)", expect: "pass", resources: [depRes()] },
@@ -64,7 +66,7 @@ const windowsHostProcess: PolicyCase[] = [
     rule: "k8s-pss-windows-host-process",
     name: "init container hostProcess true",
     expect: "fail",
-    message: MIGRATE,
+    message: `${MIGRATE}: securityContext.windowsOptions.hostProcess is true`,
     resources: [depRes(spec((s) => { sc(init(s))["windowsOptions"] = { hostProcess: true }; }))],
   },
   {
@@ -101,7 +103,7 @@ const privileged: PolicyCase[] = [
   { rule: "k8s-pss-privileged", name: "privileged unset (default)", expect: "pass", resources: [depRes()] },
   { rule: "k8s-pss-privileged", name: "privileged explicitly false", expect: "pass", resources: [depRes(spec((s) => { sc(app(s))["privileged"] = false; }))] },
   { rule: "k8s-pss-privileged", name: "privileged app container", expect: "fail", message: `${APP}: securityContext.privileged is true`, resources: [depRes(spec((s) => { sc(app(s))["privileged"] = true; }))] },
-  { rule: "k8s-pss-privileged", name: "privileged init container", expect: "fail", message: MIGRATE, resources: [depRes(spec((s) => { sc(init(s))["privileged"] = true; }))] },
+  { rule: "k8s-pss-privileged", name: "privileged init container", expect: "fail", message: `${MIGRATE}: securityContext.privileged is true`, resources: [depRes(spec((s) => { sc(init(s))["privileged"] = true; }))] },
   {
     rule: "k8s-pss-privileged",
     name: "privileged ephemeral (debug) container",
@@ -109,7 +111,7 @@ const privileged: PolicyCase[] = [
     message: 'ephemeralContainers[0] "debugger"',
     resources: [depRes(spec((s) => addEphemeral(s, (c) => { sc(c)["privileged"] = true; })))],
   },
-  { rule: "k8s-pss-privileged", name: "CronJob pod template is checked", expect: "fail", message: CRON_PATH, resources: [cronRes(spec((s) => { sc(app(s))["privileged"] = true; }))] },
+  { rule: "k8s-pss-privileged", name: "CronJob pod template is checked", expect: "fail", message: `${CRON_PATH}.containers[0] "app": securityContext.privileged is true`, resources: [cronRes(spec((s) => { sc(app(s))["privileged"] = true; }))] },
   { rule: "k8s-pss-privileged", name: "privileged unknown at preview", expect: "undecided", resources: [depRes(spec((s) => { sc(app(s))["privileged"] = UNKNOWN.boolean; }))] },
 ];
 
@@ -146,14 +148,14 @@ const capabilitiesBaseline: PolicyCase[] = [
     rule: "k8s-pss-capabilities-baseline",
     name: "init container adds SYS_ADMIN",
     expect: "fail",
-    message: MIGRATE,
+    message: `${MIGRATE}: securityContext.capabilities.add contains ["SYS_ADMIN"]`,
     resources: [depRes(spec((s) => { sc(init(s))["capabilities"] = { drop: ["ALL"], add: ["SYS_ADMIN"] }; }))],
   },
   {
     rule: "k8s-pss-capabilities-baseline",
     name: "CronJob pod template is checked",
     expect: "fail",
-    message: CRON_PATH,
+    message: `${CRON_PATH}.containers[0] "app": securityContext.capabilities.add contains ["NET_ADMIN"]`,
     resources: [cronRes(spec((s) => { sc(app(s))["capabilities"] = { add: ["NET_ADMIN"] }; }))],
   },
   {
@@ -202,10 +204,10 @@ const hostPorts: PolicyCase[] = [
     rule: "k8s-pss-host-ports",
     name: "hostPort on an init container",
     expect: "fail",
-    message: MIGRATE,
+    message: `${MIGRATE}: ports[0].hostPort is 9000`,
     resources: [depRes(spec((s) => { init(s)["ports"] = [{ containerPort: 9000, hostPort: 9000 }]; }))],
   },
-  { rule: "k8s-pss-host-ports", name: "CronJob pod template is checked", expect: "fail", message: CRON_PATH, resources: [cronRes(spec((s) => { (app(s)["ports"] as Obj[])[0]!["hostPort"] = 80; }))] },
+  { rule: "k8s-pss-host-ports", name: "CronJob pod template is checked", expect: "fail", message: `${CRON_PATH}.containers[0] "app": ports[0].hostPort is 80`, resources: [cronRes(spec((s) => { (app(s)["ports"] as Obj[])[0]!["hostPort"] = 80; }))] },
   { rule: "k8s-pss-host-ports", name: "hostPort unknown at preview", expect: "undecided", resources: [depRes(spec((s) => { (app(s)["ports"] as Obj[])[0]!["hostPort"] = UNKNOWN.number; }))] },
 ];
 
@@ -259,7 +261,7 @@ const appArmor: PolicyCase[] = [
     rule: "k8s-pss-apparmor-profile",
     name: "init container field Unconfined",
     expect: "fail",
-    message: MIGRATE,
+    message: `${MIGRATE}: securityContext.appArmorProfile.type is "Unconfined"`,
     resources: [depRes(spec((s) => { sc(init(s))["appArmorProfile"] = { type: "Unconfined" }; }))],
   },
   {
@@ -319,7 +321,7 @@ const seLinux: PolicyCase[] = [
     message: `${MIGRATE}: securityContext.seLinuxOptions.role is "system_r"`,
     resources: [depRes(spec((s) => { sc(init(s))["seLinuxOptions"] = { role: "system_r" }; }))],
   },
-  { rule: "k8s-pss-selinux-options", name: "CronJob pod template is checked", expect: "fail", message: CRON_PATH, resources: [cronRes(spec((s) => { sc(s)["seLinuxOptions"] = { type: "unconfined_t" }; }))] },
+  { rule: "k8s-pss-selinux-options", name: "CronJob pod template is checked", expect: "fail", message: `${CRON_PATH}.securityContext.seLinuxOptions.type is "unconfined_t"`, resources: [cronRes(spec((s) => { sc(s)["seLinuxOptions"] = { type: "unconfined_t" }; }))] },
   {
     rule: "k8s-pss-selinux-options",
     name: "SELinux type unknown at preview",
@@ -340,8 +342,8 @@ function procMountCases(rule: string): PolicyCase[] {
       message: "Unmasked",
       resources: [depRes(spec((s) => { s["hostUsers"] = false; sc(app(s))["procMount"] = "Unmasked"; }))],
     },
-    { rule, name: "init container Unmasked", expect: "fail", message: MIGRATE, resources: [depRes(spec((s) => { sc(init(s))["procMount"] = "Unmasked"; }))] },
-    { rule, name: "CronJob pod template is checked", expect: "fail", message: CRON_PATH, resources: [cronRes(spec((s) => { sc(app(s))["procMount"] = "Unmasked"; }))] },
+    { rule, name: "init container Unmasked", expect: "fail", message: `${MIGRATE}: securityContext.procMount is "Unmasked"`, resources: [depRes(spec((s) => { sc(init(s))["procMount"] = "Unmasked"; }))] },
+    { rule, name: "CronJob pod template is checked", expect: "fail", message: `${CRON_PATH}.containers[0] "app": securityContext.procMount is "Unmasked"`, resources: [cronRes(spec((s) => { sc(app(s))["procMount"] = "Unmasked"; }))] },
     { rule, name: "procMount unknown at preview", expect: "undecided", resources: [depRes(spec((s) => { sc(app(s))["procMount"] = UNKNOWN.string; }))] },
   ];
 }
@@ -387,7 +389,7 @@ const seccompBaseline: PolicyCase[] = [
     expect: "pass",
     resources: [depRes(spec(), { "seccomp.security.alpha.kubernetes.io/pod": "unconfined" })],
   },
-  { rule: "k8s-pss-seccomp-profile-baseline", name: "CronJob pod template is checked", expect: "fail", message: CRON_PATH, resources: [cronRes(spec((s) => { sc(s)["seccompProfile"] = { type: "Unconfined" }; }))] },
+  { rule: "k8s-pss-seccomp-profile-baseline", name: "CronJob pod template is checked", expect: "fail", message: `${CRON_PATH}.securityContext.seccompProfile.type is "Unconfined"`, resources: [cronRes(spec((s) => { sc(s)["seccompProfile"] = { type: "Unconfined" }; }))] },
   {
     rule: "k8s-pss-seccomp-profile-baseline",
     name: "profile type unknown at preview",
@@ -450,7 +452,7 @@ const hostProbes: PolicyCase[] = [
     rule: "k8s-pss-host-probes-and-host-lifecycle",
     name: "CronJob pod template is checked",
     expect: "fail",
-    message: CRON_PATH,
+    message: `${CRON_PATH}.containers[0] "app": lifecycle.postStart.httpGet.host is "10.0.0.1"`,
     resources: [cronRes(spec((s) => { app(s)["lifecycle"] = { postStart: { httpGet: { path: "/", port: 80, host: "10.0.0.1" } } }; }))],
   },
   {
@@ -564,7 +566,7 @@ const allowPrivilegeEscalation: PolicyCase[] = [
     rule: "k8s-pss-allow-privilege-escalation",
     name: `${type.split(":").pop() ?? type} pod template is checked`,
     expect: "fail",
-    message: type === CRON ? CRON_PATH : type === POD ? 'spec.containers[0] "app"' : APP,
+    message: `${type === CRON ? `${CRON_PATH}.containers[0] "app"` : type === POD ? 'spec.containers[0] "app"' : APP}: securityContext.allowPrivilegeEscalation is unset`,
     resources: [workloadRes(type, spec((s) => { delete sc(app(s))["allowPrivilegeEscalation"]; }))],
   })),
   {
@@ -625,7 +627,7 @@ const runAsNonRoot: PolicyCase[] = [
     rule: "k8s-pss-run-as-non-root",
     name: "init container false",
     expect: "fail",
-    message: MIGRATE,
+    message: `${MIGRATE}: securityContext.runAsNonRoot is false`,
     resources: [depRes(spec((s) => { sc(init(s))["runAsNonRoot"] = false; }))],
   },
   {
@@ -644,7 +646,7 @@ const runAsNonRoot: PolicyCase[] = [
     rule: "k8s-pss-run-as-non-root",
     name: "CronJob pod template is checked",
     expect: "fail",
-    message: CRON_PATH,
+    message: `${CRON_PATH}.containers[0] "app": securityContext.runAsNonRoot is false`,
     resources: [cronRes(spec((s) => { sc(app(s))["runAsNonRoot"] = false; }))],
   },
   {
@@ -677,8 +679,8 @@ const runAsUser: PolicyCase[] = [
     message: "spec.template.spec.securityContext.runAsUser is 0",
     resources: [depRes(spec((s) => { sc(s)["runAsUser"] = 0; }))],
   },
-  { rule: "k8s-pss-run-as-user", name: "init container UID 0", expect: "fail", message: MIGRATE, resources: [depRes(spec((s) => { sc(init(s))["runAsUser"] = 0; }))] },
-  { rule: "k8s-pss-run-as-user", name: "CronJob pod template is checked", expect: "fail", message: CRON_PATH, resources: [cronRes(spec((s) => { sc(s)["runAsUser"] = 0; }))] },
+  { rule: "k8s-pss-run-as-user", name: "init container UID 0", expect: "fail", message: `${MIGRATE}: securityContext.runAsUser is 0`, resources: [depRes(spec((s) => { sc(init(s))["runAsUser"] = 0; }))] },
+  { rule: "k8s-pss-run-as-user", name: "CronJob pod template is checked", expect: "fail", message: `${CRON_PATH}.securityContext.runAsUser is 0`, resources: [cronRes(spec((s) => { sc(s)["runAsUser"] = 0; }))] },
   { rule: "k8s-pss-run-as-user", name: "UID unknown at preview", expect: "undecided", resources: [depRes(spec((s) => { sc(app(s))["runAsUser"] = UNKNOWN.number; }))] },
 ];
 
@@ -706,7 +708,7 @@ const seccompRestricted: PolicyCase[] = [
     rule: "k8s-pss-seccomp-profile-restricted",
     name: "only the app container sets a profile; the init container has none",
     expect: "fail",
-    message: MIGRATE,
+    message: `${MIGRATE}: securityContext.seccompProfile is unset and the pod sets no valid seccompProfile`,
     resources: [depRes(spec((s) => { noPodSeccomp(s); sc(app(s))["seccompProfile"] = { type: "RuntimeDefault" }; }))],
   },
   {
@@ -728,7 +730,7 @@ const seccompRestricted: PolicyCase[] = [
     }))],
   },
   { rule: "k8s-pss-seccomp-profile-restricted", name: "Windows pod is exempt", expect: "not-applicable", reason: "Windows pod", resources: [depRes(spec(WINDOWS_BARE))] },
-  { rule: "k8s-pss-seccomp-profile-restricted", name: "CronJob pod template is checked", expect: "fail", message: CRON_PATH, resources: [cronRes(spec(noPodSeccomp))] },
+  { rule: "k8s-pss-seccomp-profile-restricted", name: "CronJob pod template is checked", expect: "fail", message: `${CRON_PATH}.containers[0] "app": securityContext.seccompProfile is unset and the pod sets no valid seccompProfile`, resources: [cronRes(spec(noPodSeccomp))] },
   {
     rule: "k8s-pss-seccomp-profile-restricted",
     name: "pod-level profile unknown at preview",
@@ -771,11 +773,11 @@ const capabilitiesRestricted: PolicyCase[] = [
     rule: "k8s-pss-capabilities-restricted",
     name: "init container drops only NET_RAW",
     expect: "fail",
-    message: MIGRATE,
+    message: `${MIGRATE}: securityContext.capabilities.drop is ["NET_RAW"]`,
     resources: [depRes(spec((s) => caps(init(s), { drop: ["NET_RAW"] })))],
   },
   { rule: "k8s-pss-capabilities-restricted", name: "Windows pod is exempt", expect: "not-applicable", reason: "Windows pod", resources: [depRes(spec(WINDOWS_BARE))] },
-  { rule: "k8s-pss-capabilities-restricted", name: "CronJob pod template is checked", expect: "fail", message: CRON_PATH, resources: [cronRes(spec((s) => caps(app(s), { drop: [] })))] },
+  { rule: "k8s-pss-capabilities-restricted", name: "CronJob pod template is checked", expect: "fail", message: new RegExp(`${esc(`${CRON_PATH}.containers[0] "app": securityContext.capabilities.drop is `)}(unset|\\[\\]); it must contain "ALL"`), resources: [cronRes(spec((s) => caps(app(s), { drop: [] })))] },
   {
     rule: "k8s-pss-capabilities-restricted",
     name: "drop list unknown at preview",
@@ -831,7 +833,7 @@ const highUidGid: PolicyCase[] = [
     resources: [depRes(spec((s) => { for (const o of [s, app(s), init(s)]) delete sc(o)["runAsGroup"]; }))],
   },
   { rule: "k8s-high-uid-gid", name: "Windows pod is exempt (no Linux ids)", expect: "not-applicable", reason: "Windows pod", resources: [depRes(spec(WINDOWS_BARE))] },
-  { rule: "k8s-high-uid-gid", name: "CronJob pod template is checked", expect: "fail", message: CRON_PATH, resources: [cronRes(spec((s) => { sc(app(s))["runAsUser"] = 999; }))] },
+  { rule: "k8s-high-uid-gid", name: "CronJob pod template is checked", expect: "fail", message: `${CRON_PATH}.containers[0] "app": securityContext.runAsUser is 999 (set on the container)`, resources: [cronRes(spec((s) => { sc(app(s))["runAsUser"] = 999; }))] },
   {
     rule: "k8s-high-uid-gid",
     name: "container UID unknown at preview",

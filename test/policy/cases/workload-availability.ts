@@ -82,7 +82,7 @@ const budgets: PolicyCase[] = [
   { rule: "k8s-pdb-exists", name: "HPA-scaled (maxReplicas 10) without a PDB", expect: "fail", message: "maxReplicas 10", resources: [dep(), linkedHpa()] },
   { rule: "k8s-pdb-exists", name: "PDB in another namespace (kube-score different-namespace)", expect: "fail", message: 'No PodDisruptionBudget in namespace "agents" selects', resources: [dep(3), budget(undefined, "other")] },
   { rule: "k8s-pdb-exists", name: "PDB selector does not match (kube-score no-match)", expect: "fail", message: 'No PodDisruptionBudget in namespace "agents" selects spec.template.metadata.labels', resources: [dep(3), { ...budget(), props: setPath(pdb(), "spec.selector.matchLabels", { "app.kubernetes.io/name": "other" }) }] },
-  { rule: "k8s-pdb-exists", name: "StatefulSet with three replicas", expect: "fail", message: "selects spec.template.metadata.labels", resources: [sts(3)] },
+  { rule: "k8s-pdb-exists", name: "StatefulSet with three replicas", expect: "fail", message: 'selects spec.template.metadata.labels {"app.kubernetes.io/name":"app","app.kubernetes.io/instance":"agents"} of this StatefulSet (spec.replicas 3)', resources: [sts(3)] },
   { rule: "k8s-pdb-exists", name: "PDB selector unknown at preview", expect: "undecided", resources: [dep(3), { ...budget(), props: setPath(pdb(), "spec.selector", UNKNOWN.object) }] },
   { rule: "k8s-pdb-has-policy", name: "maxUnavailable", expect: "pass", resources: [budget()] },
   { rule: "k8s-pdb-has-policy", name: "no budget (kube-score no-policy)", expect: "fail", level: "advisory", message: "both unset", resources: [budget({ maxUnavailable: undefined })] },

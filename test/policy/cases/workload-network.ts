@@ -1,6 +1,6 @@
 /** Cases of the §2.3 networking rules and the §2.4 CronJob rule. */
 import type { FixtureResource, PolicyCase } from "../support/cases";
-import { albIngress, allowPolicy, cronJob, defaultDeny, deployment, job, namespace, networkPolicy, nginxIngress, service, setPath, T, UNKNOWN, type Obj } from "../fixtures/k8s";
+import { albIngress, allowPolicy, cronJob, defaultDeny, deployment, namespace, networkPolicy, nginxIngress, service, setPath, T, UNKNOWN, type Obj } from "../fixtures/k8s";
 
 const app = (props: Obj = deployment()): FixtureResource => ({ type: T.deployment, name: "app", props });
 const ns = (name = "agents"): FixtureResource => ({ type: T.namespace, name: `ns-${name}`, props: namespace(name) });
@@ -134,7 +134,6 @@ const ingresses: PolicyCase[] = [
 
 const cronJobs: PolicyCase[] = [
   { rule: "k8s-cronjob-backup", name: "deadline, OnFailure, Forbid, no TTL", expect: "pass", resources: [{ type: T.cronJob, name: "backup", props: cronJob() }] },
-  { rule: "k8s-cronjob-backup", name: "standalone Jobs are not targets", expect: "not-applicable", resources: [{ type: T.job, name: "migrate", props: job() }] },
   { rule: "k8s-cronjob-backup", name: "no startingDeadlineSeconds", expect: "fail", level: "advisory", message: "spec.startingDeadlineSeconds is unset", resources: [{ type: T.cronJob, name: "backup", props: setPath(cronJob(), "spec.startingDeadlineSeconds", undefined) }] },
   { rule: "k8s-cronjob-backup", name: "concurrencyPolicy unset (Allow)", expect: "fail", message: "unset (Allow)", resources: [{ type: T.cronJob, name: "backup", props: setPath(cronJob(), "spec.concurrencyPolicy", undefined) }] },
   { rule: "k8s-cronjob-backup", name: "concurrencyPolicy Replace", expect: "fail", message: '"Replace"', resources: [{ type: T.cronJob, name: "backup", props: setPath(cronJob(), "spec.concurrencyPolicy", "Replace") }] },
