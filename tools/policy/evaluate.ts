@@ -9,7 +9,7 @@ import * as policySdk from "@pulumi/policy";
 import type { EnforcementLevel, PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import type { PackPolicy } from "../../policy/lib/adapter";
 import type { Severity } from "../../policy/lib/rule";
-import { isUnknownSentinel, UNKNOWN } from "../../policy/lib/values";
+import { isUnknownSentinel } from "../../policy/lib/values";
 
 /** Exported by @pulumi/policy 1.21 for test helpers, but shipped without type declarations (proxy.d.ts is empty). */
 const { unknownCheckingProxy, UnknownValueError } = policySdk as unknown as {
@@ -84,8 +84,7 @@ function noteNotApplicable(out: Evaluation, policy: string, reason: string | und
   out.notApplicable.set(policy, list);
 }
 
-/** The engine's sentinels (one definition, in the pack's values.ts); fixtures import them from here. */
-export { UNKNOWN };
+
 
 function containsUnknown(value: unknown): boolean {
   if (typeof value === "string") return isUnknownSentinel(value);
