@@ -52,11 +52,6 @@ export function exclusions(cfg: Props): Exclusion[] {
   return records(cfg["exclude"]).map((e) => ({ resource: str(e["resource"]) ?? "", reason: str(e["reason"]) ?? "" }));
 }
 
-/** Glob with `*` for any run of characters, anchored: how exclusions (and similar name lists) match. */
-export function globMatch(glob: string, value: string): boolean {
-  return globToRegExp(glob).test(value);
-}
-
 function globToRegExp(glob: string): RegExp {
   const escaped = glob.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
   return new RegExp(`^${escaped.join(".*")}$`);

@@ -34,10 +34,10 @@ const rotation: PolicyCase[] = [
     message: "db-app: no aws.secretsmanager.SecretRotation",
     resources: [...rotatedSecret(), { type: SECRET, name: "db-app", props: secret("agents-prod/database-app") }],
   },
-  { rule: "secret-rotation", name: "exempted by resource name with a reason", expect: "pass", config: { exemptSecrets: [{ name: "agents-secrets-server", reason }] }, resources: unrotated() },
-  { rule: "secret-rotation", name: "exempted by physical name glob (an LLM provider key)", expect: "pass", config: { exemptSecrets: [{ name: "*/llm-*", reason: "OpenAI and Anthropic API keys have no rotation API; rotated by hand each quarter" }] }, resources: unrotated("openai", "agents-prod/llm-openai") },
-  { rule: "secret-rotation", name: "exemption without a real reason does not count", expect: "fail", message: "agents-secrets-server: no aws.secretsmanager.SecretRotation has its secretId from this secret", config: { exemptSecrets: [{ name: "agents-secrets-server", reason: "n/a" }] }, resources: unrotated() },
-  { rule: "secret-rotation", name: "exemption for another secret does not cover this one", expect: "fail", message: "agents-database-admin", config: { exemptSecrets: [{ name: "agents-secrets-server", reason }] }, resources: unrotated("agents-database-admin", "agents-prod/database-admin") },
+  { rule: "secret-rotation", name: "excluded by resource name with a reason", expect: "pass", config: { exclude: [{ resource: "agents-secrets-server", reason }] }, resources: unrotated() },
+  { rule: "secret-rotation", name: "excluded by resource name glob (an LLM provider key)", expect: "pass", config: { exclude: [{ resource: "llm-*", reason: "OpenAI and Anthropic API keys have no rotation API; rotated by hand each quarter" }] }, resources: unrotated("llm-openai", "agents-prod/llm-openai") },
+  { rule: "secret-rotation", name: "an exclusion without a real reason does not count", expect: "fail", message: "agents-secrets-server: no aws.secretsmanager.SecretRotation has its secretId from this secret", config: { exclude: [{ resource: "agents-secrets-server", reason: "n/a" }] }, resources: unrotated() },
+  { rule: "secret-rotation", name: "an exclusion of another secret does not cover this one", expect: "fail", message: "agents-database-admin", config: { exclude: [{ resource: "agents-secrets-server", reason }] }, resources: unrotated("agents-database-admin", "agents-prod/database-admin") },
   { rule: "secret-rotation", name: "rotationRules unknown at preview", expect: "undecided", resources: rotatedSecret(patch(secretRotation(), { rotationRules: UNKNOWN.object })) },
 ];
 

@@ -3,32 +3,9 @@
  * whose secretId was computed from it) and the customer-managed key.
  */
 import { always, type ResourceRule, type StackRule } from "../../../lib/rule";
-import { MIN_REASON_LENGTH } from "../../../lib/settings";
 import type { StackResource } from "../../../lib/stack-view";
 import { isRecord, num, records, show, str } from "../../../lib/values";
-import { globMatch } from "../../../lib/settings";
 import { describe, isAwsManagedKeyRef, isSet, SECRET, SECRET_ROTATION } from "./lib/props";
-
-interface Exemption {
-  name: string;
-  reason: string;
-}
-
-function exemptionsOf(v: unknown): Exemption[] {
-  return records(v)
-    .map((e) => ({ name: str(e["name"]) ?? "", reason: str(e["reason"]) ?? "" }))
-    .filter((e) => e.name !== "" && e.reason.trim().length >= MIN_REASON_LENGTH);
-}
-
-/** The exemption covering the secret: by logical resource name, URN, or the physical `name` it is created with. */
-function exemptionFor(secret: StackResource, exemptions: Exemption[]): Exemption | undefined {
-  if (exemptions.length === 0) return undefined;
-  const byResource = exemptions.find((e) => globMatch(e.name, secret.name) || globMatch(e.name, secret.urn));
-  if (byResource) return byResource;
-  if (!isSet(secret.props, "name")) return undefined;
-  const physical = str(secret.props["name"]);
-  return physical === undefined ? undefined : exemptions.find((e) => globMatch(e.name, physical));
-}
 
 /** Days between rotations from `rate(N days|hours|minutes)`; undefined for cron (accepted, CKV_AWS_304) or other text. */
 function rateDays(expression: string): number | undefined {
@@ -64,7 +41,7 @@ export const secretRotation: StackRule = {
   id: "secret-rotation",
   title: "Secrets Manager secrets rotate",
   description:
-    "Every Secrets Manager secret has an aws.secretsmanager.SecretRotation (joined by the secretId computed from it, or a literal secretId equal to the secret's name) that rotates at least every maxRotationDays (default 90). Secrets that cannot be rotated automatically, such as third-party API keys, are exempted by name in the config with a reason.",
+    "Every Secrets Manager secret has an aws.secretsmanager.SecretRotation (joined by the secretId computed from it, or a literal secretId equal to the secret's name) that rotates at least every maxRotationDays (default 90). Secrets that cannot be rotated automatically, such as third-party API keys, are excluded by name in the pack config with a reason (the pack's shared `exclude`).",
   severity: "medium",
   enforcement: always("mandatory"),
   references: [
@@ -74,25 +51,13 @@ export const secretRotation: StackRule = {
     { framework: "CKV", id: "CKV_AWS_304" },
   ],
   remediation:
-    "Add an aws.secretsmanager.SecretRotation with secretId: secret.id, a rotation Lambda and rotationRules.automaticallyAfterDays ≤ 90; for a secret that cannot rotate (a vendor API key), add { name, reason } to exemptSecrets in the pack config.",
+    "Add an aws.secretsmanager.SecretRotation with secretId: secret.id, a rotation Lambda and rotationRules.automaticallyAfterDays ≤ 90; for a secret that cannot rotate (a vendor API key), add { resource, reason } to this rule's exclude in the pack config.",
   targets: [SECRET, SECRET_ROTATION],
   configSchema: {
     maxRotationDays: { type: "integer", default: 90, description: "Longest accepted rotation interval, days (FSBP SecretsManager.4 default 90)." },
-    exemptSecrets: {
-      type: "array",
-      default: [],
-      description: "Secrets that need no rotation: `name` (glob with *) matches the resource name, URN or the secret's physical name; `reason` says why rotation is impossible.",
-      items: {
-        type: "object",
-        properties: { name: { type: "string", minLength: 1 }, reason: { type: "string", minLength: MIN_REASON_LENGTH } },
-        required: ["name", "reason"],
-        additionalProperties: false,
-      },
-    },
   },
   validate(stack, { config, report }) {
     const maxDays = num(config["maxRotationDays"]) ?? 90;
-    const exemptions = exemptionsOf(config["exemptSecrets"]);
 
     // Rotations that name their secret literally (an existing secret's name or ARN), for the fallback join.
     let literal: Map<string, StackResource[]> | undefined;
@@ -111,7 +76,6 @@ export const secretRotation: StackRule = {
     // Once, not per secret: whether any rotation names its secret literally (no link), so name matching is needed.
     const anyLiteral = stack.ofType(SECRET_ROTATION).some((r) => (r.propertyDependencies["secretId"] ?? []).length === 0);
     for (const secret of stack.ofType(SECRET)) {
-      if (exemptionFor(secret, exemptions)) continue;
       let rotations = stack.linked(secret, [SECRET_ROTATION], "secretId");
       if (rotations.length === 0 && anyLiteral && isSet(secret.props, "name")) {
         const name = str(secret.props["name"]);
@@ -119,7 +83,7 @@ export const secretRotation: StackRule = {
       }
       if (rotations.length === 0) {
         report(
-          `${secret.name}: no aws.secretsmanager.SecretRotation has its secretId from this secret, so it never rotates; add one rotating at least every ${maxDays} days, or exempt the secret by name in exemptSecrets with the reason rotation is impossible.`,
+          `${secret.name}: no aws.secretsmanager.SecretRotation has its secretId from this secret, so it never rotates; add one rotating at least every ${maxDays} days, or exclude the secret by name (exclude, with the reason rotation is impossible).`,
           secret.urn,
         );
         continue;
