@@ -193,14 +193,15 @@ describe("Deployment", () => {
 
   it.each(["dev", "prod"])("%s: requests and limits default to 250m/512Mi and 500m/1Gi", (stack) => {
     const resources = serverContainer(stack === "dev" ? dev : prod).resources;
-    expect(resources?.requests).toMatchObject({ cpu: "250m", memory: "512Mi" });
-    expect(resources?.limits).toMatchObject({ cpu: "500m", memory: "1Gi" });
+    // Exactly these: scratch space for the read-only root filesystem's emptyDirs is bounded too.
+    expect(resources?.requests).toEqual({ cpu: "250m", memory: "512Mi", "ephemeral-storage": "256Mi" });
+    expect(resources?.limits).toEqual({ cpu: "500m", memory: "1Gi", "ephemeral-storage": "2Gi" });
   });
 
   it("takes requests and limits from the config", () => {
     const resources = serverContainer(devTuned).resources;
-    expect(resources?.requests).toMatchObject({ cpu: "1", memory: "2Gi" });
-    expect(resources?.limits).toMatchObject({ cpu: "2", memory: "4Gi" });
+    expect(resources?.requests).toEqual({ cpu: "1", memory: "2Gi", "ephemeral-storage": "256Mi" });
+    expect(resources?.limits).toEqual({ cpu: "2", memory: "4Gi", "ephemeral-storage": "2Gi" });
   });
 
   it.each(["dev", "prod"])("%s: drains before it stops: a preStop pause shorter than the grace period", (stack) => {

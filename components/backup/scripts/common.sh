@@ -74,3 +74,15 @@ SELECT (:count_rows_query) AS row_counts
 SQL
 )
 readonly COUNT_ROWS_SQL
+
+# psql for scripts: no psqlrc, quiet, unaligned tuples only, never a password prompt, stop at the first error.
+psql_run() { psql -X -q -A -t -w -v ON_ERROR_STOP=1 "$@"; }
+
+# Runs SQL with psql variable `doc` holding the JSON text of file $1 (read by psql itself: no size limit, no quoting).
+# shellcheck disable=SC2016 # the backquotes and :'doc_file' are psql's, not the shell's
+readonly LOAD_DOC='\set doc `cat :'"'"'doc_file'"'"'`'
+json_sql() { # file, SQL, extra psql arguments
+  local file=$1 sql=$2
+  shift 2
+  { printf '%s\n' "$LOAD_DOC"; printf '%s\n' "$sql"; } | psql_run -v "doc_file=${file}" "$@"
+}

@@ -39,14 +39,7 @@ scratch_created=false
 differences_json=""
 bucket=""
 work=""
-psql_run() { psql -X -q -A -t -w -v ON_ERROR_STOP=1 "$@"; }
-
-# Runs SQL with psql variable `doc` holding the JSON text of file $1 (read by psql itself).
-# shellcheck disable=SC2016 # the backquotes and :'doc_file' are psql's, not the shell's
-readonly LOAD_DOC='\set doc `cat :'"'"'doc_file'"'"'`'
-json_sql() {
-  { printf '%s\n' "$LOAD_DOC"; printf '%s\n' "$2"; } | psql_run -v "doc_file=$1"
-}
+# psql_run and json_sql: common.sh.
 
 drop_scratch() {
   [[ $scratch_created == true ]] || return 0

@@ -120,16 +120,7 @@ require_aws_cli_v2
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/restore.XXXXXX") || fail "cannot create a work directory in ${TMPDIR:-/tmp} (it must be writable)"
 
-psql_run() { psql -X -q -A -t -w -v ON_ERROR_STOP=1 "$@"; }
-
-# Runs SQL with psql variable `doc` holding the JSON text of file $1 (read by psql itself: no size limit, no quoting).
-# shellcheck disable=SC2016 # the backquotes and :'doc_file' are psql's, not the shell's
-readonly LOAD_DOC='\set doc `cat :'"'"'doc_file'"'"'`'
-json_sql() { # file, SQL, extra psql arguments
-  local file=$1 sql=$2
-  shift 2
-  { printf '%s\n' "$LOAD_DOC"; printf '%s\n' "$sql"; } | psql_run -v "doc_file=${file}" "$@"
-}
+# psql_run and json_sql: common.sh.
 
 # --- 1. The target database ------------------------------------------------------------------------------------------
 target_db=$(psql_run -c "SELECT current_database()") ||
