@@ -436,14 +436,33 @@ function backupRules(r: Resolved, rule: RuleFactory): AlertingRule[] {
   ];
 }
 
-function rdsRules(r: Resolved, opts: AlertRulesOptions, rule: RuleFactory): AlertingRule[] {
-  const { t, budget } = r;
+/** The RDS instance's CloudWatch series (through YACE), per instance: the alerts and the dashboard read the same. */
+export function rdsSeries(opts: Pick<AlertRulesOptions, "rdsInstanceIdentifier">): (name: string, agg?: "max" | "min") => string {
   const id = opts.rdsInstanceIdentifier;
   const m: Matcher = id === undefined
     ? ["dimension_DBInstanceIdentifier", "!=", ""]
     : ["dimension_DBInstanceIdentifier", "=", check("rdsInstanceIdentifier", id, AWS_ID, "an RDS instance identifier")];
-  const by = "by (dimension_DBInstanceIdentifier)";
-  const metric = (name: string, agg: "max" | "min"): string => `${agg} ${by} (${sel(`aws_rds_${name}_average`, [m])})`;
+  return (name, agg = "max") => `${agg} by (dimension_DBInstanceIdentifier) (${sel(`aws_rds_${name}_average`, [m])})`;
+}
+
+/** The ElastiCache nodes' CloudWatch series (through YACE), per node: the alerts and the dashboard read the same. */
+export function elasticacheSeries(opts: Pick<AlertRulesOptions, "elasticacheReplicationGroupId">): (name: string) => string {
+  const id = opts.elasticacheReplicationGroupId;
+  const m: Matcher = id === undefined
+    ? ["dimension_CacheClusterId", "!=", ""]
+    // Node ids: <group>-001 (cluster mode disabled) or <group>-0001-001 (cluster mode enabled).
+    : ["dimension_CacheClusterId", "=~", `${check("elasticacheReplicationGroupId", id, AWS_ID, "a replication group id")}(-[0-9]+)+`];
+  return (name) => `max by (dimension_CacheClusterId) (${sel(`aws_elasticache_${name}_average`, [m])})`;
+}
+
+/** Matchers of postgres_exporter's series (in-cluster database): the alerts and the dashboard read the same. */
+export function postgresExporterSeries(opts: Pick<AlertRulesOptions, "postgresExporterMatchers">, namespace: string): Matcher[] {
+  return matchersOf("postgresExporterMatchers", opts.postgresExporterMatchers ?? { namespace });
+}
+
+function rdsRules(r: Resolved, opts: AlertRulesOptions, rule: RuleFactory): AlertingRule[] {
+  const { t, budget } = r;
+  const metric = rdsSeries(opts);
   const db = "RDS instance {{ $labels.dimension_DBInstanceIdentifier }}";
   const near = Math.floor(budget * t.connectionBudgetRatio);
   return [
@@ -473,7 +492,7 @@ function rdsRules(r: Resolved, opts: AlertRulesOptions, rule: RuleFactory): Aler
 function inClusterDatabaseRules(r: Resolved, opts: AlertRulesOptions, rule: RuleFactory): AlertingRule[] {
   const { namespace, t, budget } = r;
   const database = opts.database ?? "letta";
-  const matchers = matchersOf("postgresExporterMatchers", opts.postgresExporterMatchers ?? { namespace });
+  const matchers = postgresExporterSeries(opts, namespace);
   const near = Math.floor(budget * t.connectionBudgetRatio);
   return [
     rule("database", "AgentPostgresConnectionsNearBudget", "warning",
@@ -485,12 +504,7 @@ function inClusterDatabaseRules(r: Resolved, opts: AlertRulesOptions, rule: Rule
 
 function elasticacheRules(r: Resolved, opts: AlertRulesOptions, rule: RuleFactory): AlertingRule[] {
   const { t } = r;
-  const id = opts.elasticacheReplicationGroupId;
-  const m: Matcher = id === undefined
-    ? ["dimension_CacheClusterId", "!=", ""]
-    // Node ids: <group>-001 (cluster mode disabled) or <group>-0001-001 (cluster mode enabled).
-    : ["dimension_CacheClusterId", "=~", `${check("elasticacheReplicationGroupId", id, AWS_ID, "a replication group id")}(-[0-9]+)+`];
-  const metric = (name: string): string => `max by (dimension_CacheClusterId) (${sel(`aws_elasticache_${name}_average`, [m])})`;
+  const metric = elasticacheSeries(opts);
   const node = "ElastiCache node {{ $labels.dimension_CacheClusterId }}";
   return [
     rule("cache", "AgentElastiCacheEngineCpuHigh", "warning",

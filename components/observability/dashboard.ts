@@ -2,7 +2,7 @@
 // panel shows exactly what an alert watches: request rate, latency, 5xx ratio, saturation against limits, replicas,
 // the database, Redis and the backups' age. Panels for parts a stack does not run (RDS, ElastiCache, backups) are
 // left out rather than shown empty.
-import { resolveThresholds, serverSeries, type AlertRulesOptions } from "./alert-rules";
+import { elasticacheSeries, postgresExporterSeries, rdsSeries, resolveThresholds, serverSeries, type AlertRulesOptions } from "./alert-rules";
 import { DATASOURCE, type Dashboard, type Panel, type PanelTarget, type Threshold } from "./dashboard-model";
 import { num, sel, type Matcher } from "./promql";
 
@@ -69,7 +69,7 @@ export function platformDashboard(opts: AlertRulesOptions): Dashboard {
       description: "What the HorizontalPodAutoscaler runs, wants, and may run.",
       targets: [[hpa("status_current_replicas"), "current"], [hpa("status_desired_replicas"), "desired"], [hpa("spec_min_replicas"), "min"], [hpa("spec_max_replicas"), "max"]],
     },
-    ...databasePanels(opts, ns, budget),
+    ...databasePanels(opts, budget),
     ...cachePanels(opts, instance, ns),
     ...(opts.backups === true ? [backupPanel(instance, ns, t.backupMaxAgeHours)] : []),
   ];
@@ -91,10 +91,9 @@ export function platformDashboard(opts: AlertRulesOptions): Dashboard {
   };
 }
 
-function databasePanels(opts: AlertRulesOptions, ns: Matcher, budget: string): PanelSpec[] {
+function databasePanels(opts: AlertRulesOptions, budget: string): PanelSpec[] {
   if (opts.rds === true) {
-    const id: Matcher = opts.rdsInstanceIdentifier === undefined ? ["dimension_DBInstanceIdentifier", "!=", ""] : ["dimension_DBInstanceIdentifier", "=", opts.rdsInstanceIdentifier];
-    const rds = (metric: string): string => `max by (dimension_DBInstanceIdentifier) (${sel(`aws_rds_${metric}_average`, [id])})`;
+    const rds = rdsSeries(opts);
     return [
       { title: "Database connections (RDS)", unit: "short", min: 0, description: "Connections to the RDS instance (CloudWatch through YACE) against the planned connection budget.", targets: [[rds("database_connections"), "connections"], [budget, "budget"]] },
       { title: "Database health (RDS)", unit: "percent", min: 0, max: 100, description: "CPU of the RDS instance (CloudWatch through YACE).", targets: [[rds("cpuutilization"), "CPU %"]] },
@@ -102,9 +101,10 @@ function databasePanels(opts: AlertRulesOptions, ns: Matcher, budget: string): P
   }
   if (opts.inClusterDatabase === true) {
     const database = opts.database ?? "letta";
+    const exporter = postgresExporterSeries(opts, opts.namespace ?? "agent-platform");
     return [
-      { title: "Database connections (in-cluster)", unit: "short", min: 0, description: `Connections to database ${database} (postgres_exporter) against the planned connection budget.`, targets: [[`sum(${sel("pg_stat_activity_count", [ns, ["datname", "=", database]])})`, "connections"], [budget, "budget"]] },
-      { title: "Database health (in-cluster)", unit: "short", type: "stat", min: 0, max: 1, description: "1 when postgres_exporter reaches PostgreSQL, 0 when it does not.", targets: [[`min(${sel("pg_up", [ns])})`, "up"]] },
+      { title: "Database connections (in-cluster)", unit: "short", min: 0, description: `Connections to database ${database} (postgres_exporter) against the planned connection budget.`, targets: [[`sum(${sel("pg_stat_activity_count", [...exporter, ["datname", "=", database]])})`, "connections"], [budget, "budget"]] },
+      { title: "Database health (in-cluster)", unit: "short", type: "stat", min: 0, max: 1, description: "1 when postgres_exporter reaches PostgreSQL, 0 when it does not.", targets: [[`min(${sel("pg_up", exporter)})`, "up"]] },
     ];
   }
   return [];
@@ -112,8 +112,7 @@ function databasePanels(opts: AlertRulesOptions, ns: Matcher, budget: string): P
 
 function cachePanels(opts: AlertRulesOptions, instance: string, ns: Matcher): PanelSpec[] {
   if (opts.elasticache === true) {
-    const id: Matcher = opts.elasticacheReplicationGroupId === undefined ? ["dimension_CacheClusterId", "!=", ""] : ["dimension_CacheClusterId", "=~", `${opts.elasticacheReplicationGroupId}(-[0-9]+)+`];
-    const metric = (name: string): string => `max by (dimension_CacheClusterId) (${sel(`aws_elasticache_${name}_average`, [id])})`;
+    const metric = elasticacheSeries(opts);
     return [{
       title: "Redis health (ElastiCache)", unit: "percent", min: 0, max: 100,
       description: "Engine CPU and memory used for data, per node (CloudWatch through YACE).",

@@ -114,6 +114,19 @@ describe("panels follow the stack", () => {
   });
 });
 
+describe("the dashboard selects the series the alerts select", () => {
+  it("postgres_exporter matchers, an RDS identifier and a replication group id reach both, validated the same way", () => {
+    const opts = { ...OPTIONS, inClusterDatabase: true, rds: false, postgresExporterMatchers: { job: "pg" }, elasticache: true, elasticacheReplicationGroupId: "agents-cache" };
+    const exprs = platformDashboard(opts).panels.flatMap((p) => p.targets.map((t) => t.expr));
+    const pg = exprs.filter((e) => e.includes("pg_stat_activity_count") || e.includes("pg_up"));
+    expect(pg.length).toBe(2);
+    for (const e of pg) expect(e).toContain('job="pg"');
+    expect(exprs.filter((e) => e.includes("aws_elasticache_")).every((e) => e.includes('dimension_CacheClusterId=~"agents-cache(-[0-9]+)+"'))).toBe(true);
+    // A bad id is refused by the dashboard too, not passed into PromQL.
+    expect(() => platformDashboard({ ...OPTIONS, rds: true, rdsInstanceIdentifier: 'x"} or vector(1) #' })).toThrow(/rdsInstanceIdentifier/);
+  });
+});
+
 describe("the consistency check can fail", () => {
   it("a panel reading a metric nothing produces is reported", () => {
     const dashboard = platformDashboard(OPTIONS);
