@@ -28,6 +28,8 @@ export interface PodTemplate {
   metadata: Props;
   /** Prefix for messages, e.g. `spec.template.spec`. */
   path: string;
+  /** Where the pod's metadata is, e.g. `spec.template.metadata`. */
+  metadataPath: string;
 }
 
 export function podTemplate(type: string, props: Props): PodTemplate | undefined {
@@ -40,7 +42,7 @@ export function podTemplate(type: string, props: Props): PodTemplate | undefined
   const spec = get(props, specPath);
   if (!isRecord(spec)) return undefined;
   const metadata = get(props, metaPath);
-  return { spec, metadata: isRecord(metadata) ? metadata : {}, path: specPath };
+  return { spec, metadata: isRecord(metadata) ? metadata : {}, path: specPath, metadataPath: metaPath };
 }
 
 export type ContainerList = "containers" | "initContainers" | "ephemeralContainers";
@@ -69,4 +71,22 @@ export function containers(spec: Props, lists: readonly ContainerList[] = CONTAI
 /** `metadata.namespace` of the resource (pods and controllers). */
 export function namespaceOf(props: Props): string | undefined {
   return str(get(props, "metadata.namespace"));
+}
+
+/** `spec.template.spec.containers[0] "app"`: how a message names a container. */
+export function at(pod: PodTemplate, c: ContainerRef): string {
+  return `${pod.path}.${c.label}`;
+}
+
+/** `securityContext` of a pod spec or a container, when it is an object. */
+export function securityContext(owner: Props): Props | undefined {
+  const sc = owner["securityContext"];
+  return isRecord(sc) ? sc : undefined;
+}
+
+/** A field of an optional securityContext; null counts as unset, as in the Go API types. */
+export function scField(owner: Props, path: string): unknown {
+  const sc = securityContext(owner);
+  const v = sc === undefined ? undefined : get(sc, path);
+  return v === null ? undefined : v;
 }

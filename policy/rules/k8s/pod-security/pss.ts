@@ -5,8 +5,11 @@
  * (lib/podspec.ts) and visits containers, initContainers and ephemeralContainers, as the library's visitor does.
  */
 import { always, type Props, type Reference, type ResourceRule, type Severity } from "../../../lib/rule";
-import { containers, podTemplate, WORKLOAD_TYPES, type ContainerRef, type PodTemplate } from "../../../lib/podspec";
-import { get, isRecord, show, str } from "../../../lib/values";
+import { at, containers, podTemplate, scField, WORKLOAD_TYPES, type ContainerRef, type PodTemplate } from "../../../lib/podspec";
+import { get, show, str } from "../../../lib/values";
+
+// The container and securityContext readers live with the pod spec walk; the checks import them from here.
+export { at, scField, securityContext } from "../../../lib/podspec";
 
 /** The PodSecurity policy version the pack implements: version-gated lists are those in force at 1.34. */
 export const PSS_VERSION = "1.34";
@@ -15,8 +18,6 @@ export type PssLevel = "baseline" | "restricted";
 
 /** What a check sees: the pod template plus the readers every check needs. */
 export interface PssPod extends PodTemplate {
-  /** `metadata` path of the pod template, for annotation messages (`spec.template.metadata`). */
-  metadataPath: string;
   containers: ContainerRef[];
 }
 
@@ -61,21 +62,7 @@ export function pssRule(def: PssCheck): PssRule {
 export function pssPod(type: string, props: Props): PssPod | undefined {
   const pod = podTemplate(type, props);
   if (!pod) return undefined;
-  const metadataPath = pod.path === "spec" ? "metadata" : pod.path.replace(/\.spec$/, ".metadata");
-  return { ...pod, metadataPath, containers: containers(pod.spec) };
-}
-
-/** `securityContext` of a pod spec or a container, when it is an object. */
-export function securityContext(owner: Props): Props | undefined {
-  const sc = owner["securityContext"];
-  return isRecord(sc) ? sc : undefined;
-}
-
-/** A field of an optional securityContext; null counts as unset, as in the Go API types. */
-export function scField(owner: Props, path: string): unknown {
-  const sc = securityContext(owner);
-  const v = sc === undefined ? undefined : get(sc, path);
-  return v === null ? undefined : v;
+  return { ...pod, containers: containers(pod.spec) };
 }
 
 /** `spec.os.name: windows`: the library exempts such pods from the Linux-only restricted checks (1.25+). */
@@ -92,11 +79,6 @@ export function reportUnlessWindows(pod: PssPod, found: readonly string[], repor
   if (found.length === 0) return;
   if (isWindowsPod(pod.spec)) notApplicable(`Windows pod (${pod.path}.os.name is "windows"): this Linux-only check does not apply to it`);
   for (const message of found) report(message);
-}
-
-/** `spec.template.spec.containers[0] "app"`: how a message names a container. */
-export function at(pod: PssPod, c: ContainerRef): string {
-  return `${pod.path}.${c.label}`;
 }
 
 /** Shows a list of strings in a message: ["NET_RAW", "SYS_ADMIN"]. */

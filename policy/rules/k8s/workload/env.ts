@@ -1,5 +1,5 @@
 import { always, type ResourceRule } from "../../../lib/rule";
-import { containers, podTemplate, WORKLOAD_TYPES } from "../../../lib/podspec";
+import { at, containers, podTemplate, WORKLOAD_TYPES } from "../../../lib/podspec";
 import { isRecord, records, show, str, strings } from "../../../lib/values";
 
 /** Names that announce a credential (matched case-insensitively, '-' read as '_'). */
@@ -62,7 +62,7 @@ export const secretsLiteralEnv: ResourceRule = {
         if (text === undefined) return;
         const why = literalSecret(name, text, allowedNames);
         // The value itself is never echoed.
-        if (why) report(`${pod.path}.${c.label}: env[${i}] "${name}" has a literal value; ${why}. Reference a Secret instead (valueFrom.secretKeyRef or a mounted secret volume).`);
+        if (why) report(`${at(pod, c)}: env[${i}] "${name}" has a literal value; ${why}. Reference a Secret instead (valueFrom.secretKeyRef or a mounted secret volume).`);
       });
     }
   },
@@ -88,11 +88,11 @@ export const secretsNotInEnv: ResourceRule = {
     for (const c of containers(pod.spec)) {
       records(c.container["env"]).forEach((e, i) => {
         const ref = isRecord(e["valueFrom"]) ? e["valueFrom"]["secretKeyRef"] : undefined;
-        if (isRecord(ref)) report(`${pod.path}.${c.label}: env[${i}] "${str(e["name"]) ?? ""}" takes key ${show(ref["key"])} of Secret ${show(ref["name"])} (valueFrom.secretKeyRef); mount the Secret as a file instead.`);
+        if (isRecord(ref)) report(`${at(pod, c)}: env[${i}] "${str(e["name"]) ?? ""}" takes key ${show(ref["key"])} of Secret ${show(ref["name"])} (valueFrom.secretKeyRef); mount the Secret as a file instead.`);
       });
       records(c.container["envFrom"]).forEach((e, i) => {
         const ref = e["secretRef"];
-        if (isRecord(ref)) report(`${pod.path}.${c.label}: envFrom[${i}].secretRef loads every key of Secret ${show(ref["name"])} into the environment; mount the Secret as a file instead.`);
+        if (isRecord(ref)) report(`${at(pod, c)}: envFrom[${i}].secretRef loads every key of Secret ${show(ref["name"])} into the environment; mount the Secret as a file instead.`);
       });
     }
   },
@@ -120,7 +120,7 @@ export const envDuplicates: ResourceRule = {
         const name = str(e["name"]);
         if (name === undefined) return;
         const first = seen.get(name);
-        if (first !== undefined) report(`${pod.path}.${c.label}: env[${i}] repeats "${name}" from env[${first}]; only the last value takes effect. Keep one entry.`);
+        if (first !== undefined) report(`${at(pod, c)}: env[${i}] repeats "${name}" from env[${first}]; only the last value takes effect. Keep one entry.`);
         else seen.set(name, i);
       });
     }

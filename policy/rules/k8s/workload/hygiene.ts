@@ -1,5 +1,5 @@
 import { always, type ResourceRule } from "../../../lib/rule";
-import { containers, DAEMONSET, DEPLOYMENT, JOB, podTemplate, REPLICASET, STATEFULSET, WORKLOAD_TYPES } from "../../../lib/podspec";
+import { at, containers, DAEMONSET, DEPLOYMENT, JOB, podTemplate, REPLICASET, STATEFULSET, WORKLOAD_TYPES } from "../../../lib/podspec";
 import { get, num, records, show, strings } from "../../../lib/values";
 import { labelsOf, selectorMatches, showLabels } from "./lib/selector";
 
@@ -24,7 +24,7 @@ export const recommendedLabels: ResourceRule = {
     const required = strings(config["requiredLabels"]);
     const pod = podTemplate(resource.type, resource.props);
     const places: [string, unknown][] = [["metadata.labels", get(resource.props, "metadata.labels")]];
-    if (pod && pod.path !== "spec") places.push([pod.path.replace(/\.spec$/, ".metadata.labels"), pod.metadata["labels"]]);
+    if (pod && pod.path !== "spec") places.push([`${pod.metadataPath}.labels`, pod.metadata["labels"]]);
     for (const [path, raw] of places) {
       const labels = labelsOf(raw);
       const missing = required.filter((k) => !labels[k]);
@@ -108,7 +108,7 @@ function portViolations(resource: Parameters<ResourceRule["validate"]>[0], bad: 
   for (const c of containers(pod.spec)) {
     records(c.container["ports"]).forEach((p, i) => {
       const port = num(p["containerPort"]);
-      if (port !== undefined && bad(port)) out.push(`${pod.path}.${c.label}: ports[${i}].containerPort is ${port}`);
+      if (port !== undefined && bad(port)) out.push(`${at(pod, c)}: ports[${i}].containerPort is ${port}`);
     });
   }
   return out;

@@ -1,5 +1,5 @@
 import { always, type ResourceRule, type RuleContext, type RuleResource } from "../../../lib/rule";
-import { containers, podTemplate, WORKLOAD_TYPES, type ContainerRef, type PodTemplate } from "../../../lib/podspec";
+import { at, containers, podTemplate, WORKLOAD_TYPES, type ContainerRef, type PodTemplate } from "../../../lib/podspec";
 import { show, str, strings } from "../../../lib/values";
 import { isDigestPinned, parseImage, registryAllowed, type ImageRef } from "./lib/image";
 
@@ -11,7 +11,7 @@ function eachImage(resource: RuleResource, ctx: RuleContext, check: (pod: PodTem
     const raw = c.container["image"];
     const image = str(raw);
     if (image === undefined || image.trim() === "") {
-      ctx.report(`${pod.path}.${c.label}: image is ${show(raw)}; name an image reference.`);
+      ctx.report(`${at(pod, c)}: image is ${show(raw)}; name an image reference.`);
       continue;
     }
     check(pod, c, parseImage(image.trim()));
@@ -41,9 +41,9 @@ export const imageTag: ResourceRule = {
     eachImage(resource, ctx, (pod, c, image) => {
       if (isDigestPinned(image)) return;
       if (image.tag === undefined || image.tag === "") {
-        ctx.report(`${pod.path}.${c.label}: image ${show(image.raw)} has no tag (the runtime pulls "latest"); pin a version tag or a digest.`);
+        ctx.report(`${at(pod, c)}: image ${show(image.raw)} has no tag (the runtime pulls "latest"); pin a version tag or a digest.`);
       } else if (image.tag.toLowerCase() === "latest") {
-        ctx.report(`${pod.path}.${c.label}: image ${show(image.raw)} uses the tag "latest"; pin a version tag or a digest.`);
+        ctx.report(`${at(pod, c)}: image ${show(image.raw)} uses the tag "latest"; pin a version tag or a digest.`);
       }
     });
   },
@@ -66,7 +66,7 @@ export const imageDigest: ResourceRule = {
     eachImage(resource, ctx, (pod, c, image) => {
       if (isDigestPinned(image)) return;
       const why = image.digest === undefined ? "has no digest" : `has a malformed digest ${show(image.digest)}`;
-      ctx.report(`${pod.path}.${c.label}: image ${show(image.raw)} ${why}; reference it as <image>@sha256:<64 hex digits>.`);
+      ctx.report(`${at(pod, c)}: image ${show(image.raw)} ${why}; reference it as <image>@sha256:<64 hex digits>.`);
     });
   },
 };
@@ -95,7 +95,7 @@ export const imagePullPolicy: ResourceRule = {
       const effective = policy === undefined ? (latest ? "Always" : "IfNotPresent") : policy;
       if (effective === "Always") return;
       const shown = policy === undefined ? `unset (IfNotPresent for the tag ${show(image.tag)})` : show(policy);
-      ctx.report(`${pod.path}.${c.label}: imagePullPolicy is ${shown} for image ${show(image.raw)}, which is not pinned by digest; pin the digest or set imagePullPolicy: Always.`);
+      ctx.report(`${at(pod, c)}: imagePullPolicy is ${shown} for image ${show(image.raw)}, which is not pinned by digest; pin the digest or set imagePullPolicy: Always.`);
     });
   },
 };
@@ -129,7 +129,7 @@ export const imageRegistry: ResourceRule = {
     eachImage(resource, ctx, (pod, c, image) => {
       if (registryAllowed(image, allowed)) return;
       const where = image.explicitRegistry ? `registry "${image.registry}"` : `Docker Hub ("${image.registry}", no registry named)`;
-      ctx.report(`${pod.path}.${c.label}: image ${show(image.raw)} comes from ${where}; allowed: ${allowed.map((a) => `"${a}"`).join(", ") || "none"}.`);
+      ctx.report(`${at(pod, c)}: image ${show(image.raw)} comes from ${where}; allowed: ${allowed.map((a) => `"${a}"`).join(", ") || "none"}.`);
     });
   },
 };

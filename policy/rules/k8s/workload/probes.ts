@@ -1,5 +1,5 @@
 import { always, type ResourceRule } from "../../../lib/rule";
-import { containers, podTemplate, PROBED_TYPES } from "../../../lib/podspec";
+import { at, containers, podTemplate, PROBED_TYPES } from "../../../lib/podspec";
 import type { Props } from "../../../lib/rule";
 import { isRecord, show, strings } from "../../../lib/values";
 
@@ -23,7 +23,7 @@ function probeRule(meta: Omit<ResourceRule, "kind" | "targets" | "validate">, fi
         const probe = c.container[field];
         if (hasHandler(probe)) continue;
         const state = probe === undefined ? "unset" : `${show(probe)} (no httpGet, tcpSocket, exec or grpc handler)`;
-        report(`${pod.path}.${c.label}: ${field} is ${state}; ${purpose}`);
+        report(`${at(pod, c)}: ${field} is ${state}; ${purpose}`);
       }
     },
   };
@@ -110,7 +110,7 @@ export const probesDistinct: ResourceRule = {
       const l = c.container["livenessProbe"];
       if (!isRecord(r) || !isRecord(l)) continue;
       const same = sameCheck(r, l);
-      if (same) report(`${pod.path}.${c.label}: readinessProbe and livenessProbe both run ${same}; a dependency outage then restarts pods instead of only taking them out of rotation. Make the liveness check different.`);
+      if (same) report(`${at(pod, c)}: readinessProbe and livenessProbe both run ${same}; a dependency outage then restarts pods instead of only taking them out of rotation. Make the liveness check different.`);
     }
   },
 };

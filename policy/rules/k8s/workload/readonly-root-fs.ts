@@ -1,6 +1,6 @@
 import { always, type ResourceRule } from "../../../lib/rule";
-import { containers, podTemplate, WORKLOAD_TYPES } from "../../../lib/podspec";
-import { get, show } from "../../../lib/values";
+import { at, containers, podTemplate, scField, WORKLOAD_TYPES } from "../../../lib/podspec";
+import { show } from "../../../lib/values";
 
 /** Example of the rule shape every module follows: metadata first, then a validate that names the exact field. */
 export const readonlyRootFs: ResourceRule = {
@@ -24,8 +24,8 @@ export const readonlyRootFs: ResourceRule = {
     const pod = podTemplate(resource.type, resource.props);
     if (!pod) return;
     for (const c of containers(pod.spec)) {
-      const value = get(c.container, "securityContext.readOnlyRootFilesystem");
-      if (value !== true) report(`${pod.path}.${c.label}: securityContext.readOnlyRootFilesystem is ${show(value)}; it must be true.`);
+      const value = scField(c.container, "readOnlyRootFilesystem");
+      if (value !== true) report(`${at(pod, c)}: securityContext.readOnlyRootFilesystem is ${show(value)}; it must be true.`);
     }
   },
 };

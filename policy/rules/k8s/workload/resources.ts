@@ -1,5 +1,5 @@
 import { always, type ResourceRule } from "../../../lib/rule";
-import { containers, podTemplate, WORKLOAD_TYPES, type ContainerRef } from "../../../lib/podspec";
+import { at, containers, podTemplate, WORKLOAD_TYPES, type ContainerRef } from "../../../lib/podspec";
 import { get, show } from "../../../lib/values";
 
 // Ephemeral containers are left out: the API rejects resources on them (they run within the pod's budget).
@@ -27,7 +27,7 @@ function resourceRule(meta: Omit<ResourceRule, "kind" | "targets" | "validate">,
       if (!pod) return;
       for (const c of containers(pod.spec, LISTS)) {
         const gaps = missing(c, fields);
-        if (gaps.length > 0) report(`${pod.path}.${c.label}: ${gaps.join(", ")}; ${allowed}`);
+        if (gaps.length > 0) report(`${at(pod, c)}: ${gaps.join(", ")}; ${allowed}`);
       }
     },
   };

@@ -65,7 +65,7 @@ export function workloadsOf(view: StackView, types: readonly string[]): Workload
   const out: Workload[] = [];
   for (const r of view.ofType(...types)) {
     const pod = podTemplate(r.type, declared(r));
-    if (pod) out.push({ r, ns: nsOf(r), pod, labels: labelsOf(pod.metadata["labels"]), labelsPath: pod.path === "spec" ? "metadata.labels" : pod.path.replace(/\.spec$/, ".metadata.labels") });
+    if (pod) out.push({ r, ns: nsOf(r), pod, labels: labelsOf(pod.metadata["labels"]), labelsPath: `${pod.metadataPath}.labels` });
   }
   return out;
 }
