@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { CapturedResource } from "../../tools/plan/capture";
 import { runStack, type ProgramRun } from "../support/harness";
 import { named } from "../support/k8s";
+import { expectRestricted } from "../support/workload";
 
 type Json = Record<string, unknown>;
 interface Statement { Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[]; Condition?: Record<string, Record<string, unknown>>; Principal?: unknown }
@@ -164,10 +165,10 @@ describe("the backup CronJobs", () => {
     expect(spec.activeDeadlineSeconds).toBeGreaterThan(0);
     const pod = spec.template.spec;
     expect(pod.serviceAccountName).toBe("agents-backup");
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
     const [container] = pod.containers;
     expect(container?.command).toEqual(["bash", script]);
-    expect(container?.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+    // The image's postgres user (999): the pg client runs as it.
+    expectRestricted(pod.securityContext, container?.securityContext, 999);
     expect(container?.resources).toMatchObject({ limits: { memory: "1Gi" } });
     const env = new Map(container?.env.map((e) => [e.name, e.value]));
     expect(env.get("BACKUP_S3_URI")).toMatch(/^s3:\/\/agents-prod-backups-.+\/postgres$/);

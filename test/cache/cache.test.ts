@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { CapturedResource } from "../../tools/plan/capture";
 import { runStack, type ProgramRun } from "../support/harness";
 import { envOf, named, type Workload } from "../support/k8s";
+import { expectRestricted } from "../support/workload";
 
 type Json = Record<string, unknown>;
 let dev: ProgramRun;
@@ -74,7 +75,7 @@ describe("in-cluster Redis (cache.mode=in-cluster, dev)", () => {
     expect(redis.spec.replicas).toBe(1);
     const container = redis.spec.template.spec.containers[0];
     expect(container?.image).toBe("redis:7.4.6-alpine");
-    expect(container?.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expectRestricted(redis.spec.template.spec.securityContext, container?.securityContext, 999);
     expect(container?.readinessProbe).toMatchObject({ exec: { command: ["redis-cli", "-h", "127.0.0.1", "ping"] } });
     expect(container?.resources?.limits).toMatchObject({ memory: "256Mi" });
     const policy = named<{ spec: { ingress: Json[] } }>(dev, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "agents-redis");

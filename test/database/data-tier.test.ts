@@ -3,6 +3,7 @@ import type { CapturedResource } from "../../tools/plan/capture";
 import { isSecretValue } from "../../tools/plan/wire";
 import { runStack, type ProgramRun } from "../support/harness";
 import { envOf, named, type Workload } from "../support/k8s";
+import { expectRestricted } from "../support/workload";
 
 type Json = Record<string, unknown>;
 let dev: ProgramRun;
@@ -83,8 +84,7 @@ describe("StatefulSet (database.mode=statefulset, dev)", () => {
     const sts = named<Workload>(dev, "kubernetes:apps/v1:StatefulSet", "agents-postgres");
     const container = sts.spec.template.spec.containers[0];
     expect(container?.image).toBe("pgvector/pgvector:0.8.1-pg17");
-    expect(sts.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, seccompProfile: { type: "RuntimeDefault" } });
-    expect(container?.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+    expectRestricted(sts.spec.template.spec.securityContext, container?.securityContext, 999);
     for (const probe of [container?.startupProbe, container?.readinessProbe, container?.livenessProbe]) {
       expect((probe as { exec: { command: string[] } }).exec.command[0]).toBe("pg_isready");
     }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NS, runStack, type ProgramRun } from "../support/harness";
 import { envOf, named, type Workload } from "../support/k8s";
 import { startPostgres, type CommandResult, type Connection, type PostgresServer } from "../support/postgres";
-import { T, networkPolicy, podTemplates, selects } from "../support/workload";
+import { T, networkPolicy, podTemplates, selects, expectRestricted } from "../support/workload";
 
 const EXPORTER = "agents-postgres-exporter";
 const SQL_FILE = path.resolve(__dirname, "../../components/database/sql/monitoring-role.sql");
@@ -28,8 +28,7 @@ describe("postgres_exporter in the dev plan", () => {
     const container = pod.containers[0];
     expect(pod.containers).toHaveLength(1);
     expect(container?.image).toBe("prometheuscommunity/postgres-exporter:v0.17.1");
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: "RuntimeDefault" } });
-    expect(container?.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expectRestricted(pod.securityContext, container?.securityContext, 65534);
     expect(container?.resources?.limits).toMatchObject({ cpu: "250m", memory: "128Mi" });
     expect(pod.automountServiceAccountToken).toBe(false);
   });

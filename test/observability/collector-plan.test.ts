@@ -9,7 +9,7 @@ import { isSecretValue } from "../../tools/plan/wire";
 import { NS, runStack, type ProgramRun } from "../support/harness";
 import { envOf, named, type Container, type Workload } from "../support/k8s";
 import { validateKubernetesObject } from "../support/kubernetes-schema";
-import { SERVER, T, networkPolicies, networkPolicy, podTemplates, selects, serverContainer, serverDeployment, type NetworkPolicy } from "../support/workload";
+import { SERVER, T, networkPolicies, networkPolicy, podTemplates, selects, serverContainer, serverDeployment, type NetworkPolicy, expectRestricted } from "../support/workload";
 
 const COLLECTOR = "agents-otel-collector";
 const CLICKHOUSE_PASSWORD = "ch-secret-0123456789";
@@ -45,8 +45,7 @@ describe("collector Deployment", () => {
     const pod = collectorDeployment(run).spec.template.spec;
     const container = collectorContainer(run);
     expect(container.image).toMatch(/^otel\/opentelemetry-collector-contrib:0\.\d+\.\d+$/);
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } });
-    expect(container.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expectRestricted(pod.securityContext, container.securityContext, 10001);
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.enableServiceLinks).toBe(false);
     expect(pod.serviceAccountName).toBe(COLLECTOR);

@@ -1,5 +1,6 @@
 // Typed views for the workload tests (issue 4): the server's Deployment, every pod template of a plan, the
 // NetworkPolicies, and IAM policy documents, with the few matching rules the assertions need.
+import { expect } from "vitest";
 import type { CapturedResource } from "../../tools/plan/capture";
 import { unwrapSecrets } from "../../tools/plan/wire";
 import { NS, type ProgramRun } from "./harness";
@@ -161,4 +162,18 @@ export function actionMatches(pattern: string, action: string): boolean {
 /** The Allow statements whose Action covers `action`. */
 export function statementsGranting(policy: PolicyDocument, action: string): PolicyStatement[] {
   return policy.Statement.filter((s) => s.Effect === "Allow" && listOf(s.Action).some((pattern) => actionMatches(pattern, action)));
+}
+
+/**
+ * The restricted security context every pod of the platform must run with, written out here (not taken from the
+ * component) and compared whole: a field dropped or loosened anywhere fails.
+ */
+export function expectRestricted(pod: unknown, container: unknown, uid: number): void {
+  expect(pod).toEqual({
+    runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" },
+  });
+  expect(container).toEqual({
+    runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
+  });
 }
