@@ -35,6 +35,23 @@ describe("AgentPlatform instances", () => {
     expect(captured.outputs).toEqual({ blue: "blue", green: "green" });
   });
 
+  it("two dev instances on one existing cluster share no Kubernetes object (same cluster: identity without the provider)", async () => {
+    const captured = await captureProgram({
+      project: "agent-platform", stack: "dev", config: {}, secretKeys: [],
+      program: () => {
+        const blue = new AgentPlatform("blue", { config: parsePlatformConfig({ environment: "dev", namespace: "blue" }) });
+        const green = new AgentPlatform("green", { config: parsePlatformConfig({ environment: "dev", namespace: "green" }) });
+        return { blue: blue.namespace, green: green.namespace };
+      },
+    });
+    const objects = captured.resources.filter(isKubernetesObject).map((r) => {
+      const metadata = (unwrapSecrets(r.inputs) as { metadata: { name: string; namespace?: string } }).metadata;
+      return `${r.type} ${metadata.namespace ?? ""}/${metadata.name}`;
+    });
+    expect(objects.length).toBeGreaterThan(20);
+    expect(objects.filter((o, i) => objects.indexOf(o) !== i)).toEqual([]);
+  });
+
   it("refuses an instance name that cannot prefix Kubernetes names", () => {
     const config = parsePlatformConfig({ environment: "dev" });
     expect(() => new AgentPlatform("Agents_1", { config })).toThrow(/must be 2-22 lower-case letters/);
