@@ -45,7 +45,7 @@ const single = (changes: Record<string, unknown> = {}): FixtureResource[] => [{ 
 
 const cmk: PolicyCase[] = [
   { rule: "secret-cmk", name: "customer-managed key ARN", expect: "pass", resources: single() },
-  { rule: "secret-cmk", name: "kmsKeyId omitted (aws/secretsmanager)", expect: "fail", message: "kmsKeyId is unset (the AWS managed key alias/aws/secretsmanager)", resources: single({ kmsKeyId: OMIT }) },
+  { rule: "secret-cmk", name: "kmsKeyId omitted (aws/secretsmanager)", expect: "fail", message: "kmsKeyId is unset, so Secrets Manager uses the AWS managed key alias/aws/secretsmanager", resources: single({ kmsKeyId: OMIT }) },
   { rule: "secret-cmk", name: "AWS managed alias by name", expect: "fail", message: 'kmsKeyId is "alias/aws/secretsmanager", an AWS managed key', resources: single({ kmsKeyId: "alias/aws/secretsmanager" }) },
   { rule: "secret-cmk", name: "AWS managed alias by ARN", expect: "fail", message: "an AWS managed key", resources: single({ kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:alias/aws/secretsmanager" }) },
   { rule: "secret-cmk", name: "customer alias accepted", expect: "pass", resources: single({ kmsKeyId: "alias/agents-prod-secrets" }) },

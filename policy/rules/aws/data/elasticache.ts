@@ -5,7 +5,7 @@
  */
 import { always, prodOnly, type Props, type ResourceRule } from "../../../lib/rule";
 import { num, show, str } from "../../../lib/values";
-import { CACHE_CLUSTER, CACHE_REPLICATION_GROUP, describe, isAwsManagedKeyRef, isSet } from "./lib/props";
+import { CACHE_CLUSTER, CACHE_REPLICATION_GROUP, describe, customerManagedKeyProblem, isSet } from "./lib/props";
 
 /** The engine of a replication group or cluster, lower-cased; a replication group defaults to redis. */
 function engineOf(type: string, props: Props): string | undefined {
@@ -60,12 +60,8 @@ export const redisCmk: ResourceRule = {
   targets: [CACHE_REPLICATION_GROUP],
   validate({ type, props }, { report, notApplicable }) {
     judge(type, props, notApplicable);
-    if (!isSet(props, "kmsKeyId")) {
-      report("kmsKeyId is unset, so ElastiCache encrypts with an AWS owned key; it must be the ARN of a customer-managed KMS key.");
-      return;
-    }
-    const key = str(props["kmsKeyId"]);
-    if (key !== undefined && isAwsManagedKeyRef(key)) report(`kmsKeyId is ${show(key)}, an AWS managed key; it must be the ARN of a customer-managed KMS key.`);
+    const problem = customerManagedKeyProblem(props, "ElastiCache encrypts with an AWS owned key");
+    if (problem) report(problem);
   },
 };
 

@@ -8,7 +8,7 @@ import type { StackResource } from "../../../lib/stack-view";
 import { num, records, show, str, strings } from "../../../lib/values";
 import {
   describe,
-  isAwsManagedKeyRef,
+  customerManagedKeyProblem,
   isPostgres,
   isReadReplica,
   isSet,
@@ -55,12 +55,8 @@ export const rdsCmk: ResourceRule = {
   remediation: "Create an aws.kms.Key (rotation on) and pass its ARN as kmsKeyId; its key policy then decides who can read snapshots.",
   targets: [RDS_INSTANCE, RDS_CLUSTER],
   validate({ props }, { report }) {
-    if (!isSet(props, "kmsKeyId")) {
-      report("kmsKeyId is unset, so RDS uses the AWS managed key aws/rds; it must be the ARN of a customer-managed KMS key.");
-      return;
-    }
-    const key = str(props["kmsKeyId"]);
-    if (key !== undefined && isAwsManagedKeyRef(key)) report(`kmsKeyId is ${show(key)}, an AWS managed key; it must be the ARN of a customer-managed KMS key.`);
+    const problem = customerManagedKeyProblem(props, "RDS uses the AWS managed key aws/rds");
+    if (problem) report(problem);
   },
 };
 

@@ -4,8 +4,8 @@
  */
 import { always, type ResourceRule, type StackRule } from "../../../lib/rule";
 import type { StackResource } from "../../../lib/stack-view";
-import { isRecord, num, records, show, str } from "../../../lib/values";
-import { describe, isAwsManagedKeyRef, isSet, SECRET, SECRET_ROTATION } from "./lib/props";
+import { num, records, show, str } from "../../../lib/values";
+import { customerManagedKeyProblem, isSet, SECRET, SECRET_ROTATION } from "./lib/props";
 
 /** Days between rotations from `rate(N days|hours|minutes)`; undefined for cron (accepted, CKV_AWS_304) or other text. */
 function rateDays(expression: string): number | undefined {
@@ -108,13 +108,8 @@ export const secretCmk: ResourceRule = {
   remediation: "Create an aws.kms.Key (rotation on) and pass its ARN as kmsKeyId; grant kms:Decrypt on it only to the roles that read the secret.",
   targets: [SECRET],
   validate({ props }, { report }) {
-    if (!isSet(props, "kmsKeyId")) {
-      report(`${describe("kmsKeyId", props["kmsKeyId"], "the AWS managed key alias/aws/secretsmanager")}; it must be the ARN of a customer-managed KMS key.`);
-      return;
-    }
-    const key = props["kmsKeyId"];
-    if (typeof key === "string" && isAwsManagedKeyRef(key)) report(`kmsKeyId is ${show(key)}, an AWS managed key; it must be the ARN of a customer-managed KMS key.`);
-    else if (isRecord(key)) report(`kmsKeyId is ${show(key)}; it must be the ARN of a customer-managed KMS key.`);
+    const problem = customerManagedKeyProblem(props, "Secrets Manager uses the AWS managed key alias/aws/secretsmanager");
+    if (problem) report(problem);
   },
 };
 

@@ -63,6 +63,20 @@ export function isPostgres(engine: string | undefined): boolean {
   return engine === "postgres" || engine === "aurora-postgresql";
 }
 
+/**
+ * What is wrong with a resource's `kmsKeyId` as a customer-managed key, or undefined when it names one. `whenUnset`
+ * says what the service falls back to. Presence is read without touching the value (an ARN from a key created in the
+ * same update is unknown at preview, and still a customer-managed key).
+ */
+export function customerManagedKeyProblem(props: Props, whenUnset: string): string | undefined {
+  const wanted = "it must be the ARN of a customer-managed KMS key.";
+  if (!isSet(props, "kmsKeyId")) return `kmsKeyId is unset, so ${whenUnset}; ${wanted}`;
+  const key = props["kmsKeyId"];
+  if (typeof key === "string" && isAwsManagedKeyRef(key)) return `kmsKeyId is ${show(key)}, an AWS managed key; ${wanted}`;
+  if (isRecord(key)) return `kmsKeyId is ${show(key)}; ${wanted}`;
+  return undefined;
+}
+
 /** AWS managed keys (`alias/aws/<service>`) are not customer-managed: their key policy cannot be scoped. */
 export function isAwsManagedKeyRef(ref: string): boolean {
   return /(^|:)alias\/aws\//.test(ref);
