@@ -95,6 +95,9 @@ export async function loadPack(dir: string): Promise<LoadedPack> {
   proto_["bindAsync"] = function () {
     /* no socket: the handlers are called in process */
   };
+  // The CLI starts the pack in its own folder (analyzer_plugin.go:178-183) and PolicyPack reads its version from
+  // `${process.cwd()}/package.json` (policy.js:55-58). A worker cannot chdir; its own process.cwd can answer so.
+  process.cwd = () => dir;
   try {
     require(main);
     // A pack may construct its PolicyPack after an await (e.g. reading config first): give it a moment.

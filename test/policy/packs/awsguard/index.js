@@ -1,0 +1,3 @@
+// Pulumi's own public AWS pack, as its README has users instantiate it.
+const { AwsGuard } = require("@pulumi/awsguard");
+new AwsGuard({ all: "mandatory" });
