@@ -10,11 +10,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { rules } from "../../policy/rules";
 import { analyze } from "../../tools/policy/analyze";
-import { UNKNOWN } from "../../policy/lib/values";
-import type { Finding } from "../../tools/policy/evaluate";
+import type { Finding } from "../../tools/policy/model";
 import { packConfigFor, policyDir, readExclusions, renderPackConfig } from "../../tools/policy/pack-config";
 import { renderPolicyDocs } from "../../tools/policy/render-docs";
-import { readStateFile } from "../../tools/policy/state";
+import { readStateFile, REDACTED_SECRET } from "../../tools/policy/state";
 
 const FIXTURE = join(__dirname, "fixtures", "hand-written-export.json");
 const P = "urn:pulumi:staging::shop::";
@@ -28,10 +27,11 @@ const pairs = (findings: Finding[]): string[] =>
   [...new Set(findings.filter((f) => f.kind === "violation" && f.enforcementLevel === "mandatory").map((f) => `${f.policy} ${f.urn ?? ""}`))].sort();
 
 describe("the offline runner on a hand-written stack export", () => {
-  it("reads it as the engine would: secrets unwrapped (an undecryptable ciphertext is unknown, not a value), the pending delete dropped", () => {
+  it("reads it as the CLI would: secrets unwrapped (an undecryptable ciphertext redacted to \"[secret]\"), the pending delete dropped", () => {
     const resources = readStateFile(FIXTURE);
     expect(resources.map((r) => r.name)).toEqual(["shop-staging", "default_7_48_0", "orders", "orders-versioning", "orders-db", "web"]);
-    expect(resources.find((r) => r.name === "orders-db")?.inputs["password"]).toBe(UNKNOWN.string);
+    expect(resources.find((r) => r.name === "orders-db")?.inputs["password"]).toBe(REDACTED_SECRET);
+    expect(resources.find((r) => r.name === "orders")?.provider).toBe("urn:pulumi:staging::shop::pulumi:providers:aws::default_7_48_0::a1");
     expect(resources.find((r) => r.name === "orders-versioning")?.propertyDependencies).toEqual({ bucket: [`${P}aws:s3/bucketV2:BucketV2::orders`] });
   });
 
@@ -60,10 +60,11 @@ describe("the offline runner on a hand-written stack export", () => {
     expect(found.filter((p) => p.includes("old-db")), "a resource pending deletion is not judged").toEqual([]);
   }, 60_000);
 
-  it("gives the same verdicts as the evaluator on the same resources (the CLI adds nothing and drops nothing)", () => {
+  it("gives the same verdicts as the in-process run on the same resources (the CLI adds nothing and drops nothing)", async () => {
     const run = cli("--file", FIXTURE, "--json");
-    const fromCli = (JSON.parse(run.stdout) as { findings: Finding[] }).findings;
-    expect(fromCli).toEqual(analyze(readStateFile(FIXTURE)).evaluation.findings);
+    const fromCli = (JSON.parse(run.stdout) as { findings: (Finding & { level: string })[] }).findings;
+    expect(fromCli.every((f) => f.level === f.enforcementLevel)).toBe(true);
+    expect(fromCli.map(({ level, ...f }) => (void level, f))).toEqual((await analyze(readStateFile(FIXTURE))).evaluation.findings);
   }, 60_000);
 
   it("prints violations grouped by severity, worst first, naming resource and type", () => {
@@ -77,7 +78,7 @@ describe("the offline runner on a hand-written stack export", () => {
     expect(run.stdout).toMatch(new RegExp(`Policy pack agent-platform: ${rules.length} rules over 6 resources: \\d+ mandatory`));
   }, 60_000);
 
-  it("an exclusion with a reason in --config removes exactly that finding", () => {
+  it("an exclusion with a reason in --config (alias of --policy-pack-config) removes exactly that finding", () => {
     const dir = mkdtempSync(join(tmpdir(), "policy-config-"));
     const config = join(dir, "config.json");
     writeFileSync(config, JSON.stringify({ "rds-not-public": { exclude: [{ resource: "orders-db", reason: "a reviewed test exception with a long enough reason" }] } }));
@@ -109,16 +110,84 @@ describe("the offline runner on a hand-written stack export", () => {
   }, 60_000);
 
   it.each([
-    ["an unknown rule", { "no-such-rule": "mandatory" }, /"no-such-rule" is not a rule of the pack/],
-    ["a bad level", { "rds-encrypted": "sometimes" }, /rds-encrypted/],
-    ["an exclusion without a real reason", { "rds-encrypted": { exclude: [{ resource: "orders-db", reason: "n/a" }] } }, /reason of at least 20 characters/],
-    ["a setting of the wrong type (checked against the rule's configSchema)", { "rds-backups": { minRetentionDays: "seven" } }, /rds-backups\.minRetentionDays: must be (number|integer)/],
+    ["an unknown rule, with the near name", { "rds-encrypt": "mandatory" }, /"rds-encrypt" is not a policy of pack agent-platform; did you mean "rds-encrypted"\?/],
+    ["a bad level, named with the allowed ones", { "rds-encrypted": "sometimes" }, /"rds-encrypted" is "sometimes", which is not an enforcement level; allowed: advisory, mandatory, remediate, disabled/],
+    ["a bad level for all", { all: "strict" }, /"all" is "strict", which is not an enforcement level; allowed: advisory, mandatory, remediate, disabled/],
+    ["a bad level inside an object", { "rds-encrypted": { enforcementLevel: 3 } }, /"rds-encrypted"\.enforcementLevel is 3, which is not an enforcement level; allowed: advisory/],
+    ["an exclusion without a real reason", { "rds-encrypted": { exclude: [{ resource: "orders-db", reason: "n/a" }] } }, /rds-encrypted\.exclude\.0\.reason is "n\/a": must NOT have fewer than 20 characters/],
+    ["a setting of the wrong type (checked against the rule's configSchema)", { "rds-backups": { minRetentionDays: "seven" } }, /rds-backups\.minRetentionDays is "seven": must be (number|integer)/],
   ])("exits 2 on a pack config with %s", (_what, config, message) => {
     const dir = mkdtempSync(join(tmpdir(), "policy-config-"));
     writeFileSync(join(dir, "config.json"), JSON.stringify(config));
     const run = cli("--file", FIXTURE, "--config", join(dir, "config.json"));
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
+  }, 60_000);
+});
+
+describe("the runner is strict where the CLI is, and never prints a secret", () => {
+  const write = (doc: unknown): string => {
+    const dir = mkdtempSync(join(tmpdir(), "policy-strict-"));
+    writeFileSync(join(dir, "state.json"), JSON.stringify(doc));
+    return join(dir, "state.json");
+  };
+  const base = JSON.parse(readFileSync(FIXTURE, "utf8")) as { deployment: { resources: Record<string, unknown>[] } };
+
+  it("every problem of a pack config in one run", () => {
+    const dir = mkdtempSync(join(tmpdir(), "policy-config-"));
+    writeFileSync(join(dir, "config.json"), JSON.stringify({ all: "strict", "rds-backups": { minRetentionDays: "seven" }, "no-such-rule": "advisory" }));
+    const run = cli("--file", FIXTURE, "--config", join(dir, "config.json"));
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split("\n")).toHaveLength(3);
+  }, 60_000);
+
+  it("a secret whose plaintext is not JSON: names the resource and property, never the value", () => {
+    const doc = structuredClone(base);
+    const db = doc.deployment.resources.find((r) => String(r["urn"]).endsWith("::orders-db"))!;
+    (db["inputs"] as Record<string, unknown>)["password"] = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: "hunter2-not-json" };
+    const run = cli("--file", write(doc));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("urn:pulumi:staging::shop::aws:rds/instance:Instance::orders-db inputs.password: the secret's plaintext is not JSON");
+    expect(run.stderr + run.stdout).not.toContain("hunter2");
+  }, 60_000);
+
+  it("a secret that is JSON is unwrapped; a good file passes the same check", () => {
+    const doc = structuredClone(base);
+    const db = doc.deployment.resources.find((r) => String(r["urn"]).endsWith("::orders-db"))!;
+    (db["inputs"] as Record<string, unknown>)["password"] = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify("hunter2") };
+    expect(readStateFile(write(doc)).find((r) => r.name === "orders-db")?.inputs["password"]).toBe("hunter2");
+  });
+
+  it("rejects a URN held twice (naming both entries), not the replaced resource pending deletion", () => {
+    const doc = structuredClone(base);
+    const web = doc.deployment.resources.find((r) => String(r["urn"]).endsWith("::web"))!;
+    doc.deployment.resources.push(structuredClone(web));
+    const run = cli("--file", write(doc));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/deployment\.resources\[\d+\] and \[\d+\] have the same URN urn:pulumi:staging::shop::kubernetes:apps\/v1:Deployment::web/);
+    const replaced = structuredClone(base);
+    replaced.deployment.resources.push({ ...structuredClone(web), delete: true });
+    expect(readStateFile(write(replaced)).filter((r) => r.name === "web"), "a replaced copy pending deletion shares the URN legitimately").toHaveLength(1);
+  }, 60_000);
+
+  it("rejects a malformed URN as the CLI does", () => {
+    const doc = structuredClone(base);
+    doc.deployment.resources[0]!["urn"] = "shop-staging";
+    const run = cli("--file", write(doc));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('deployment.resources[0] has an invalid URN "shop-staging"');
+  }, 60_000);
+
+  it("config files pair with packs: a second config for one pack is a usage error", () => {
+    const run = cli("--file", FIXTURE, "--policy-pack-config", join(policyDir(), "config", "prod.json"), "--config", join(policyDir(), "config", "dev.json"));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("2 --policy-pack-config file(s) for 1 policy pack(s)");
+  }, 60_000);
+
+  it("a folder that is not a policy pack is named", () => {
+    const run = cli("--file", FIXTURE, "--policy-pack", tmpdir());
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("is not a policy pack: it has no PulumiPolicy.yaml");
   }, 60_000);
 });
 

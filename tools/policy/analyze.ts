@@ -4,6 +4,8 @@
  * (pulumi/pulumi@v3.259.0:pkg/cmd/pulumi/policy/policy_analyze.go:84-220): every pack loaded, its config reconciled
  * and sent with Configure, then the snapshot analysed. Packs run side by side, each in its own worker thread.
  */
+import { existsSync } from "node:fs";
+import * as path from "node:path";
 import { policyDir } from "./pack-config";
 import { PackConfigError, reconcilePackConfig } from "./pack-config-file";
 import type { AnalyzedResource, Evaluation, Finding, PackConfig } from "./model";
@@ -35,6 +37,12 @@ export interface PackConfigSource {
 /** This project's pack (policy/), which runs when no --policy-pack is given. */
 export function ownPackDir(): string {
   return policyDir();
+}
+
+/** The compiled main of this project's pack when running from dist/ (./own-pack.ts), else undefined. */
+function compiledMain(dir: string): string | undefined {
+  const compiled = path.join(__dirname, "own-pack.js");
+  return path.resolve(dir) === path.resolve(ownPackDir()) && existsSync(compiled) ? compiled : undefined;
 }
 
 /** The snapshot the CLI analyses: resources pending deletion left out (analyze_snapshot.go:204-206, 259-261); URNs unique. */
@@ -104,7 +112,7 @@ export class PolicySession {
   private constructor(private readonly clients: PackClient[]) {}
 
   static open(dirs: readonly string[]): PolicySession {
-    return new PolicySession(dirs.map((d) => new PackClient(d)));
+    return new PolicySession(dirs.map((d) => new PackClient(d, compiledMain(d))));
   }
 
   /** configs[i] is the config of the i-th pack (undefined: the pack's own defaults). */

@@ -124,7 +124,7 @@ export function reconcilePackConfig(info: AnalyzerInfo, doc: unknown, source: st
 
   const result: Record<string, PolicyConfig> = {};
   for (const p of info.policies) {
-    const defaults = Object.entries(p.configSchema?.properties ?? {}).flatMap(([k, v]) => (typeof v === "object" && v !== null && "default" in v ? [[k, (v as { default: unknown }).default] as const] : []));
+    const defaults = Object.entries(p.configSchema?.properties ?? {}).flatMap(([k, v]) => (typeof v === "object" && v !== null && "default" in v ? [[k, (v).default] as const] : []));
     result[p.name] = { enforcementLevel: p.enforcementLevel, ...(defaults.length > 0 ? { properties: Object.fromEntries(defaults) } : {}) };
   }
   applyConfig(result, info.initialConfig);

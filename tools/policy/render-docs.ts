@@ -36,13 +36,15 @@ its metadata; this page is generated from them.
 |---|---|
 | With the Pulumi CLI, per stack | \`(cd policy && npm ci)\` once, then \`pulumi preview --policy-pack policy --policy-pack-config policy/config/prod.json\` (\`dev.json\` for dev stacks) |
 | On an existing stack or export, CLI | \`pulumi policy analyze --policy-pack policy --policy-pack-config policy/config/prod.json --file state.json\` |
-| Offline, no CLI | \`npm run policy -- --file STATE.json [--config policy/config/prod.json] [--json]\`: any \`pulumi stack export\` file; exit 1 on a mandatory violation, 2 on a bad file or config |
+| Offline, no CLI | \`npm run policy -- --file STATE.json [--policy-pack DIR]... [--policy-pack-config FILE]... [--json]\`: any \`pulumi stack export\` file; without \`--policy-pack\`, this pack; exit 1 on a mandatory violation, 2 on a bad file or config (\`--config\` is an alias of \`--policy-pack-config\`) |
 | Every plan | \`npm run plan -- --stack dev\` or \`prod\` runs the pack on the plan with \`policy/config/dev.json\` when the stack sets \`environment: dev\`, else \`prod.json\`, and exits 1 on a mandatory violation |
 
 The CLI paths are written for Pulumi CLI ≥ 3.249 (\`policy analyze --file\`) and were not run here: this machine has
-no Pulumi CLI. The offline runner builds the same validation arguments the policy server builds (props behind
-\`unknownCheckingProxy\`, \`notApplicable\`, stack resources with parents, dependencies and property dependencies) and is
-what the tests run.
+no Pulumi CLI. The offline runner runs each pack through its own \`@pulumi/policy\` server code (the analyzer handlers
+its \`PolicyPack\` registers, called in a worker thread per pack) in the order \`pulumi policy analyze\` uses: config
+reconciled with the policies' schema defaults and sent with Configure, Remediate and Analyze per resource, one
+AnalyzeStack with parents and dependencies (decision 0070). A test holds its findings equal to what each pack's real
+gRPC server returns over the wire, for this pack, Pulumi's awsguard and a probe pack.
 
 ## Configuration
 

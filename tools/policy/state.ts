@@ -86,7 +86,7 @@ export function resourcesOfExport(doc: unknown, source = "the state file"): Anal
       ignoreChanges: strings(raw["ignoreChanges"]),
       additionalSecretOutputs: strings(raw["additionalSecretOutputs"]),
       aliases: strings(raw["aliases"]),
-      ...(isRecord(raw["customTimeouts"]) ? { customTimeouts: raw["customTimeouts"] as AnalyzedResource["customTimeouts"] } : {}),
+      ...(isRecord(raw["customTimeouts"]) ? { customTimeouts: raw["customTimeouts"] } : {}),
       ...(typeof raw["provider"] === "string" && raw["provider"] !== "" ? { provider: raw["provider"] } : {}),
     });
   });

@@ -13,13 +13,13 @@ import { reconcilePackConfig } from "../../../tools/policy/pack-config-file";
 import { packMain } from "../../../tools/policy/server/load-pack";
 import type { AnalyzerInfo, Level, PolicyInfo } from "../../../tools/policy/server/types";
 
-/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any -- generated protobuf/grpc modules without types */
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- the generated protobuf and gRPC modules ship without types */
 const root = path.dirname(require.resolve("@pulumi/policy/server.js"));
-const grpc = require(require.resolve("@grpc/grpc-js", { paths: [root] })) as any;
-const pb = require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", { paths: [root] })) as any;
-const rpc = require(require.resolve("@pulumi/pulumi/proto/analyzer_grpc_pb", { paths: [root] })) as any;
-const structpb = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [root] })) as any;
-const emptypb = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [root] })) as any;
+const grpc = require(require.resolve("@grpc/grpc-js", { paths: [root] }));
+const pb = require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", { paths: [root] }));
+const rpc = require(require.resolve("@pulumi/pulumi/proto/analyzer_grpc_pb", { paths: [root] }));
+const structpb = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [root] }));
+const emptypb = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [root] }));
 
 export interface OracleFinding {
   policy: string;
@@ -40,12 +40,12 @@ function start(dir: string): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
     let out = "";
     let err = "";
-    child.stdout!.on("data", (d: Buffer) => {
+    child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
       const m = /^(\d+)\s*$/m.exec(out);
       if (m) resolve({ child, port: Number(m[1]) });
     });
-    child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     child.on("exit", (code) => reject(new Error(`pack ${dir} exited ${code}: ${err}`)));
   });
 }
@@ -153,4 +153,4 @@ export async function oracle(dir: string, resources: readonly AnalyzedResource[]
     child.kill();
   }
 }
-/* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+/* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return */

@@ -43,7 +43,7 @@ function optionsOf(pack: LoadedPack, r: SnapshotResource): ProtoMessage {
   t["setDelete"]!(r.customTimeouts?.delete ?? 0);
   o["setCustomtimeouts"]!(t);
   if (r.parent) o["setParent"]!(r.parent);
-  return o as ProtoMessage;
+  return o;
 }
 
 /** The provider of a resource (`URN::ID` reference), as analyze_snapshot.go:166-177 attaches it. */
@@ -57,7 +57,7 @@ function providerOf(pack: LoadedPack, r: SnapshotResource, byUrn: ReadonlyMap<st
   p["setType"]!(prov.type);
   p["setName"]!(prov.name);
   p["setProperties"]!(structOf(pack, prov.inputs, true));
-  return p as ProtoMessage;
+  return p;
 }
 
 function analyzeRequest(pack: LoadedPack, r: SnapshotResource, byUrn: ReadonlyMap<string, SnapshotResource>, forRemediate: boolean): ProtoMessage {
@@ -69,7 +69,7 @@ function analyzeRequest(pack: LoadedPack, r: SnapshotResource, byUrn: ReadonlyMa
   req["setOptions"]!(optionsOf(pack, r));
   const provider = providerOf(pack, r, byUrn);
   if (provider) req["setProvider"]!(provider);
-  return req as ProtoMessage;
+  return req;
 }
 
 function stackRequest(pack: LoadedPack, resources: readonly SnapshotResource[], byUrn: ReadonlyMap<string, SnapshotResource>): ProtoMessage {
@@ -96,7 +96,7 @@ function stackRequest(pack: LoadedPack, resources: readonly SnapshotResource[], 
   });
   const req = m(new A["AnalyzeStackRequest"]!());
   req["setResourcesList"]!(list);
-  return req as ProtoMessage;
+  return req;
 }
 
 function diagnosticOf(d: Record<string, Fn>): Diagnostic {

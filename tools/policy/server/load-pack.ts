@@ -73,8 +73,8 @@ function resolveFrom(dir: string, id: string): string {
 }
 
 /** Loads the pack in this thread and returns the analyzer service its PolicyPack registered. */
-export async function loadPack(dir: string): Promise<LoadedPack> {
-  const main = packMain(dir);
+export async function loadPack(dir: string, mainOverride?: string): Promise<LoadedPack> {
+  const main = mainOverride ?? packMain(dir);
   const server = resolveFrom(dir, "@pulumi/policy/server.js");
   const serverDir = path.dirname(server);
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -84,7 +84,7 @@ export async function loadPack(dir: string): Promise<LoadedPack> {
     struct: require(resolveFrom(serverDir, "google-protobuf/google/protobuf/struct_pb")) as ProtoModules["struct"],
     empty: (require(resolveFrom(serverDir, "google-protobuf/google/protobuf/empty_pb")) as { Empty: ProtoModules["empty"] }).Empty,
   };
-  if (main.endsWith(".ts")) require("tsx/cjs/api").register();
+  if (main.endsWith(".ts")) (require("tsx/cjs/api") as { register: () => unknown }).register();
 
   let service: AnalyzerService | undefined;
   const proto_ = grpc.Server.prototype;

@@ -18,13 +18,14 @@ export class PackClient {
   private next = 0;
   private exited: Error | undefined;
 
-  constructor(readonly dir: string) {
+  /** `main` replaces the pack's own main module (this project's compiled pack, see ../own-pack.ts). */
+  constructor(readonly dir: string, main?: string) {
     const compiled = path.join(__dirname, "pack-worker.js");
     // From dist/ the worker is compiled JavaScript; from the sources (tests, tsx) it is loaded through tsx.
     const source = existsSync(compiled)
       ? `require(${JSON.stringify(compiled)})`
       : `require("tsx/cjs/api").register(); require(${JSON.stringify(path.join(__dirname, "pack-worker.ts"))})`;
-    this.worker = new Worker(source, { eval: true, workerData: { dir }, execArgv: [], stdout: true, stderr: false });
+    this.worker = new Worker(source, { eval: true, workerData: { dir, ...(main ? { main } : {}) }, execArgv: [], stdout: true, stderr: false });
     // What a pack prints goes to stderr, never into the report or --json on stdout.
     this.worker.stdout.pipe(process.stderr);
     this.worker.on("message", (res: WorkerResponse) => {

@@ -12,7 +12,7 @@ import type { AnalyzerInfo, Level, WorkerRequest, WorkerResponse } from "./types
 // (server.js asGrpcError); POLICY_STACK_TRACES=1 brings the traces back for debugging a pack.
 Error.stackTraceLimit = process.env["POLICY_STACK_TRACES"] === "1" ? 20 : 0;
 
-const { dir } = workerData as { dir: string };
+const { dir, main } = workerData as { dir: string; main?: string };
 const port = parentPort;
 if (!port) throw new Error("pack-worker runs as a worker thread");
 
@@ -21,7 +21,7 @@ let info: AnalyzerInfo | undefined;
 const levels = new Map<string, Level>();
 
 async function handle(req: WorkerRequest): Promise<unknown> {
-  pack ??= loadPack(dir);
+  pack ??= loadPack(dir, main);
   const loaded = await pack;
   info ??= await analyzerInfo(loaded);
   switch (req.op) {

@@ -1,3 +1,4 @@
+/* global setTimeout */
 // A probe pack for test/policy/server.test.ts, written as a user would: plain JavaScript against @pulumi/policy,
 // with what the old re-implemented evaluator got wrong: an asynchronous policy, isType/asType with a real resource
 // class, a stack policy that walks parents and dependencies, and a remediation.
