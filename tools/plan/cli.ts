@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
   const env = stackFile.config["agent-platform:environment"] === "dev" ? "dev" : "prod";
   const configFile = path.join(policyDir(), "config", `${env}.json`);
   // The pack runs through its own @pulumi/policy server, as the CLI runs it (tools/policy/analyze.ts).
-  const result = await analyze(resourcesOfExport(JSON.parse(JSON.stringify(deployment)) as unknown, "the plan"), readPackConfigFile(configFile) as PackConfig, configFile);
+  const result = await analyze(resourcesOfExport(JSON.parse(JSON.stringify(deployment)) as unknown, "the plan"), readPackConfigFile(configFile) as PackConfig, configFile, { inProcess: true });
   console.log(`\nPolicy pack (${path.relative(process.cwd(), configFile)}):\n${result.report}`);
   return result.totals.mandatory > 0 ? 1 : 0;
 }

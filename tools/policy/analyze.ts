@@ -10,7 +10,8 @@ import { policyDir } from "./pack-config";
 import { PackConfigError, reconcilePackConfig } from "./pack-config-file";
 import type { AnalyzedResource, Evaluation, Finding, PackConfig } from "./model";
 import { renderReport, totals, type Totals } from "./report";
-import { PackClient } from "./server/pack-client";
+import { InProcessPack } from "./server/in-process";
+import { PackClient, type PackHost } from "./server/pack-client";
 import type { AnalyzerInfo, SnapshotResource, SnapshotResult } from "./server/types";
 import { StateFileError } from "./state";
 
@@ -109,9 +110,11 @@ function findingsOf(result: SnapshotResult, info: AnalyzerInfo, names: ReadonlyM
 
 /** Packs kept open across runs (tests run many small stacks through the same servers). */
 export class PolicySession {
-  private constructor(private readonly clients: PackClient[]) {}
+  private constructor(private readonly clients: PackHost[]) {}
 
-  static open(dirs: readonly string[]): PolicySession {
+  /** inProcess: host a single pack in this thread (the plan's gate), else one worker per pack. */
+  static open(dirs: readonly string[], opts: { inProcess?: boolean } = {}): PolicySession {
+    if (opts.inProcess && dirs.length === 1) return new PolicySession([new InProcessPack(dirs[0]!, compiledMain(dirs[0]!))]);
     return new PolicySession(dirs.map((d) => new PackClient(d, compiledMain(d))));
   }
 
@@ -155,8 +158,8 @@ export class PolicySession {
 }
 
 /** Runs the packs (dirs, each with its config) once over the resources. */
-export async function runPolicyPacks(resources: readonly AnalyzedResource[], packs: readonly { dir: string; config?: PackConfigSource }[]): Promise<Analysis> {
-  const session = PolicySession.open(packs.map((p) => p.dir));
+export async function runPolicyPacks(resources: readonly AnalyzedResource[], packs: readonly { dir: string; config?: PackConfigSource }[], opts: { inProcess?: boolean } = {}): Promise<Analysis> {
+  const session = PolicySession.open(packs.map((p) => p.dir), opts);
   try {
     return await session.run(resources, packs.map((p) => p.config));
   } finally {
@@ -165,6 +168,6 @@ export async function runPolicyPacks(resources: readonly AnalyzedResource[], pac
 }
 
 /** This project's pack over the resources, with a config document (a parsed policy/config/<env>.json). */
-export function analyze(resources: readonly AnalyzedResource[], config?: PackConfig, source = "the pack config"): Promise<Analysis> {
-  return runPolicyPacks(resources, [{ dir: ownPackDir(), ...(config ? { config: { doc: config, source } } : {}) }]);
+export function analyze(resources: readonly AnalyzedResource[], config?: PackConfig, source = "the pack config", opts: { inProcess?: boolean } = {}): Promise<Analysis> {
+  return runPolicyPacks(resources, [{ dir: ownPackDir(), ...(config ? { config: { doc: config, source } } : {}) }], opts);
 }

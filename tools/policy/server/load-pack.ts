@@ -96,7 +96,9 @@ export async function loadPack(dir: string, mainOverride?: string): Promise<Load
     /* no socket: the handlers are called in process */
   };
   // The CLI starts the pack in its own folder (analyzer_plugin.go:178-183) and PolicyPack reads its version from
-  // `${process.cwd()}/package.json` (policy.js:55-58). A worker cannot chdir; its own process.cwd can answer so.
+  // `${process.cwd()}/package.json` (policy.js:55-58). A worker cannot chdir; process.cwd answers so while the
+  // pack's main module loads.
+  const cwd = process.cwd.bind(process);
   process.cwd = () => dir;
   try {
     require(main);
@@ -104,6 +106,7 @@ export async function loadPack(dir: string, mainOverride?: string): Promise<Load
     for (let i = 0; i < 200 && !service; i++) await new Promise((resolve) => setTimeout(resolve, 5));
   } finally {
     Object.assign(proto_, saved);
+    process.cwd = cwd;
   }
   /* eslint-enable @typescript-eslint/no-require-imports */
   if (!service) throw new PackLoadError(`${dir}: loading ${path.relative(dir, main)} constructed no PolicyPack`);

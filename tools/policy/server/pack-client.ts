@@ -9,10 +9,19 @@ import type { AnalyzerInfo, PolicyConfig, SnapshotResource, SnapshotResult, Work
 
 export class PackError extends Error {}
 
+/** What the runner asks of a pack, wherever it is hosted. */
+export interface PackHost {
+  readonly dir: string;
+  info(): Promise<AnalyzerInfo>;
+  configure(config: Record<string, PolicyConfig>): Promise<void>;
+  analyzeSnapshot(resources: SnapshotResource[]): Promise<SnapshotResult>;
+  close(): Promise<void>;
+}
+
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type Op = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
 
-export class PackClient {
+export class PackClient implements PackHost {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private next = 0;
