@@ -48,8 +48,8 @@ function toStackResource(r: PolicyResource, seen: Map<PolicyResource, StackResou
 }
 
 /**
- * One view per resource list: the engine hands each stack policy its own list, so this only helps runners that share
- * one list across policies (the offline runner does), where it saves rebuilding indexes 40 times.
+ * One view per resource list. The server builds a fresh list for every stack policy (server.js:341-386), so under the
+ * engine and the runner each policy builds its own view; the cache only spares a second build within one call.
  */
 const views = new WeakMap<readonly PolicyResource[], StackView>();
 function viewOf(resources: readonly PolicyResource[]): StackView {
