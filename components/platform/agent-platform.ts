@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterMode, ConfigError, Environment, type PlatformConfig } from "../config";
+import { ClusterMode, ConfigError, type PlatformConfig } from "../config";
 import { EksCluster, ExistingCluster, amiTypeFor } from "../cluster";
 import { InClusterRedis } from "../cache";
 import { PostgresStatefulSet, RdsPostgres } from "../database";
