@@ -124,7 +124,7 @@ describe("prod: switching a secure setting off in the state makes its rule fire"
     ["Redis without TLS", "redis-in-transit-encryption",
       (rs) => ({ resources: rs, urn: edit(rs, "aws:elasticache/replicationGroup:ReplicationGroup", /./, (p) => { p["transitEncryptionMode"] = "preferred"; }) })],
     ["EKS endpoint open to the world", "eks-private-endpoint",
-      (rs) => ({ resources: rs, urn: edit(rs, "aws:eks/cluster:Cluster", /./, (p) => { at(p, "vpcConfig")["publicAccessCidrs"] = ["0.0.0.0/0"]; }) })],
+      (rs) => ({ resources: rs, urn: edit(rs, "aws:eks/cluster:Cluster", /./, (p) => { at(p, "vpcConfig")["endpointPublicAccess"] = true; at(p, "vpcConfig")["publicAccessCidrs"] = ["0.0.0.0/0"]; }) })],
     ["EKS secrets not envelope-encrypted", "eks-secrets-encryption",
       (rs) => ({ resources: rs, urn: edit(rs, "aws:eks/cluster:Cluster", /./, (p) => { delete p["encryptionConfig"]; }) })],
     ["KMS key rotation off", "kms-rotation",

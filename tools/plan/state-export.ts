@@ -14,6 +14,8 @@ export interface StateResource {
   dependencies?: string[];
   propertyDependencies?: Record<string, string[]>;
   provider?: string;
+  protect?: boolean;
+  retainOnDelete?: boolean;
 }
 
 export interface DeploymentV3 {
@@ -36,6 +38,8 @@ export function toDeployment(captured: CapturedStack, sdkVersion: string, now = 
     dependencies: r.dependencies,
     propertyDependencies: r.propertyDependencies,
     ...(r.provider ? { provider: r.provider } : {}),
+    ...(r.protect ? { protect: true } : {}),
+    ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
   }));
   return {
     version: 3,
