@@ -11,7 +11,7 @@ export interface Sourced<T> { readonly value: T; readonly source: string }
 const sourced = <T>(value: T, source: string): Sourced<T> => Object.freeze({ value, source });
 
 /** The pinned release this contract was read from. */
-export const LETTA_RELEASE = sourced("0.16.8", "letta-ai/letta@0.16.8 (commit 1131535716e8a31c9a437f8695e25ac98f203a24)");
+export const LETTA_RELEASE = sourced("0.16.8", "letta-ai/letta@0.16.8:pyproject.toml:3 (tag 0.16.8, commit 1131535716e8a31c9a437f8695e25ac98f203a24)");
 
 /** The one port the server listens on: REST_DEFAULT_PORT. */
 export const LETTA_PORT = sourced(8283, "letta-ai/letta@0.16.8:letta/server/constants.py:6");
@@ -56,7 +56,7 @@ export const LETTA_LOG_FILE = sourced(`${LETTA_HOME.value}/.letta/logs/Letta.log
  * SIGINT and SIGTERM alike: stop accepting, wait for requests in flight (no timeout is passed), then exit.
  */
 export const LETTA_STOP_SIGNAL = sourced("SIGINT",
-  "encode/uvicorn@0.29.0:uvicorn/server.py:29-31 (HANDLED_SIGNALS); letta-ai/letta@0.16.8:letta/server/rest_api/app.py:979-986 (no timeout_graceful_shutdown); base image STOPSIGNAL not verified here");
+  "docker-library/postgres@6edb0a8c4d:15/bookworm/Dockerfile:206 (STOPSIGNAL SIGINT; pgvector/pgvector:0.8.1-pg15 builds FROM postgres:15-bookworm, letta-ai/letta@0.16.8:Dockerfile:2; the exact base build not checked); encode/uvicorn@0.29.0 (letta-ai/letta@0.16.8:uv.lock:6033-6034):uvicorn/server.py:29-31 (HANDLED_SIGNALS); letta-ai/letta@0.16.8:letta/server/rest_api/app.py:979-986 (no timeout_graceful_shutdown)");
 
 /** The image bakes LETTA_ENVIRONMENT=DEV. */
 export const LETTA_IMAGE_ENVIRONMENT = sourced("DEV", "letta-ai/letta@0.16.8:Dockerfile:79-80");
