@@ -186,6 +186,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
       clientLabels: data.clientLabels,
       telemetry: { otlpEndpoint: observability.collector.otlpGrpcEndpoint, environmentName: config.environment },
       environmentLabel: lettaEnvironment(config.environment),
+      logWatch: { image: config.observability.collectorImage, otlpEndpoint: observability.collector.otlpGrpcEndpoint },
       dependsOn: [data.jobs.migrations],
       provider: k8sProvider,
     }, { parent: this });

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 // The leaf module itself, not the observability package: that package builds on this one.
 import { scrapeAnnotations, type ScrapeTarget } from "../observability/scrape-annotations";
 import { redisGateContainer } from "../cache/redis-gate";
+import { logWatchConfig, logWatchConfigYaml, logWatchSidecar } from "../observability/log-watch";
 import {
   LETTA_CLOUD_ENVIRONMENTS, LETTA_HEALTH_PATH, LETTA_HOME, LETTA_PORT, LETTA_READY_PATH, LETTA_SERVER_WORKING_DIR, LETTA_START_COMMAND, LETTA_TEMPORALITY,
   PRESTOP_SLEEP_SECONDS, SERVER_KEEP_ALIVE_SECONDS, TERMINATION_GRACE_SECONDS, lettaEnvironment, lettaServerUrl,
@@ -63,6 +64,11 @@ export interface AgentServerArgs {
    * the pods are annotated prometheus.io/scrape "false": Letta serves no /metrics, it pushes OTLP to the collector.
    */
   prometheusScrape?: ScrapeTarget;
+  /**
+   * The log-watch sidecar (components/observability/log-watch.ts): counts the server's "Failed to initialize Redis"
+   * records for the alert rules, sending only counts to the collector at otlpEndpoint. Default: none.
+   */
+  logWatch?: { image: string; otlpEndpoint: pulumi.Input<string> };
   /** Resources that must exist first: the migrations Job. Default: none. */
   dependsOn?: pulumi.Resource[];
   /** Provider of the target cluster. Required. */
@@ -163,6 +169,16 @@ export class AgentServer extends pulumi.ComponentResource {
       ...telemetryEnv(args.telemetry, objectName),
     ]);
 
+    let logWatch: ReturnType<typeof logWatchSidecar> | undefined;
+    if (args.logWatch) {
+      const { image, otlpEndpoint } = args.logWatch;
+      const config = new k8s.core.v1.ConfigMap(`${name}-log-watch`, {
+        metadata: { name: `${objectName}-log-watch`, namespace: args.namespace, labels },
+        data: { "config.yaml": pulumi.output(otlpEndpoint).apply((endpoint) => logWatchConfigYaml(logWatchConfig({ otlpEndpoint: endpoint, deploymentName: objectName }))) },
+      }, k8sOpts);
+      logWatch = logWatchSidecar({ image, configMapName: config.metadata.name, homeVolume: "home", homePath: LETTA_HOME.value, uid: SERVER_UID });
+    }
+
     const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
       metadata: { name: objectName, namespace: args.namespace, labels },
       spec: {
@@ -178,6 +194,7 @@ export class AgentServer extends pulumi.ComponentResource {
             topologySpreadConstraints: spreadOverZonesAndHosts(selector),
             initContainers: [
               ...(args.sidecars?.containers ?? []),
+              ...(logWatch ? [logWatch.container] : []),
               ...(args.redisGate === false ? [] : [redisGateContainer({ image: args.image, host: args.redis.host, port: pulumi.output(args.redis.port).apply(String), uid: SERVER_UID })]),
             ],
             containers: [{
@@ -206,6 +223,7 @@ export class AgentServer extends pulumi.ComponentResource {
               { name: "home", emptyDir: { sizeLimit: "1Gi" } },
               { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
               ...(args.sidecars?.volumes ?? []),
+              ...(logWatch ? [logWatch.volume] : []),
             ],
           },
         },

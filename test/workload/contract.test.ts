@@ -62,7 +62,7 @@ const each = (): [string][] => Object.keys({ dev: 1, prod: 1, "prod+image.build"
 
 describe("the contract module", () => {
   it("cites a source for every fact", () => {
-    const facts = Object.entries(preset).filter((entry): entry is [string, Sourced<unknown>] =>
+    const facts = (Object.entries(preset) as [string, unknown][]).filter((entry): entry is [string, Sourced<unknown>] =>
       typeof entry[1] === "object" && entry[1] !== null && "source" in entry[1] && "value" in entry[1]);
     expect(facts.length).toBeGreaterThan(15);
     for (const [name, fact] of [...facts, ...Object.entries(LETTA_ENV)]) {
