@@ -19,6 +19,10 @@ export type CacheEngine = (typeof CacheEngine)[keyof typeof CacheEngine];
 export const PostgresMajorVersion = { V16: "16", V17: "17" } as const;
 export type PostgresMajorVersion = (typeof PostgresMajorVersion)[keyof typeof PostgresMajorVersion];
 
+/** Where the server runs tool code: in its own process environment (local), or in a remote sandbox. */
+export const ToolSandbox = { Local: "local", E2b: "e2b", Modal: "modal" } as const;
+export type ToolSandbox = (typeof ToolSandbox)[keyof typeof ToolSandbox];
+
 /** Values of a named enum, as the tuple zod wants. */
 export function values<T extends Record<string, string>>(e: T): [T[keyof T], ...T[keyof T][]] {
   return Object.values(e) as [T[keyof T], ...T[keyof T][]];

@@ -5,3 +5,4 @@ export { loadPlatformConfig, parsePlatformConfig, parseStackConfig, type SecretK
 export { type PlatformConfig, type PlatformConfigInput } from "./schema";
 export * from "./connection-budget";
 export { parseTelemetryEndpoint, type EndpointKind, type TelemetryEndpoint } from "./telemetry-endpoint";
+export { toolSandboxEnv, toolSandboxIssues } from "./tool-sandbox";

@@ -3,8 +3,9 @@
 // (tools/config/generate-pulumi-yaml.ts), and a test fails if they drift apart.
 import { z } from "zod";
 import {
-  CacheEngine, CacheMode, ClusterMode, DatabaseMode, Environment, PostgresMajorVersion, TelemetryBackend, values,
+  CacheEngine, CacheMode, ClusterMode, DatabaseMode, Environment, PostgresMajorVersion, TelemetryBackend, ToolSandbox, values,
 } from "./enums";
+import { toolSandboxIssues } from "./tool-sandbox";
 import { BUDGET_SHARE, JOB_CONNECTIONS, rdsMaxConnections, worstCaseConnections } from "./connection-budget";
 import {
   arn, cacheNodeType, cpuMillicores, cpuQuantity, cronSchedule, dnsHostName, dnsLabel, ec2InstanceType, httpsUrl,
@@ -90,6 +91,13 @@ export const rawConfigSchema = z.strictObject({
     cpuLimit: doc(cpuQuantity.default("500m"), "CPU limit of the server container. Default 500m."),
     memoryLimit: doc(memoryQuantity.default("1Gi"), "Memory limit of the server container. Default 1Gi."),
     uvicornWorkers: doc(int(1, 64).default(1), "Uvicorn worker processes per pod (LETTA_UVICORN_WORKERS). Default 1."),
+    toolSandbox: doc(z.enum(values(ToolSandbox)).default(ToolSandbox.Local),
+      "Where tool code runs. local: inside the server container, with its whole environment (database URI, encryption key, provider keys) and network reach; anyone holding the server password can run code there. e2b: in E2B's remote sandboxes (server.e2bApiKey). modal: tools that ask for Modal run there (server.modalTokenId, server.modalTokenSecret), every other tool still runs locally unless server.e2bApiKey is set too. Default local."),
+    e2bApiKey: doc(secretString.optional(), "E2B_API_KEY (set with --secret): with it the server runs tools in E2B, whatever server.toolSandbox says; so it is required with server.toolSandbox=e2b and refused with local.", { secret: true }),
+    e2bSandboxTemplateId: doc(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "expected an E2B template id (letters, digits, '_' or '-')" }).optional(),
+      "E2B_SANDBOX_TEMPLATE_ID: the E2B template tools run in. Default: E2B's base template."),
+    modalTokenId: doc(secretString.optional(), "MODAL_TOKEN_ID (set with --secret). Required with server.toolSandbox=modal.", { secret: true }),
+    modalTokenSecret: doc(secretString.optional(), "MODAL_TOKEN_SECRET (set with --secret). Required with server.toolSandbox=modal.", { secret: true }),
   }).prefault({}),
 
   image: z.strictObject({
@@ -276,6 +284,7 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
     fail("cluster.oidcProviderArn", undefined, "is required with backup.enabled on an existing cluster: the backup jobs reach S3 through an IRSA role");
   }
   budgetIssues(c).forEach((issue) => issues.push(issue));
+  toolSandboxIssues(c.server).forEach((issue) => issues.push(issue));
   telemetryBackendIssues(c).forEach((issue) => issues.push(issue));
   if (c.backup.objectLockDays > c.backup.retentionDays) {
     fail("backup.objectLockDays", c.backup.objectLockDays, `must not exceed backup.retentionDays (${c.backup.retentionDays}): a locked object cannot expire`);

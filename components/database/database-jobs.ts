@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { LETTA_HOME, LETTA_MIGRATIONS_WORKING_DIR, filteredMigrationsCommand } from "../workload/letta-preset";
 import { platformLabels } from "../workload/namespace";
 import { hardenedPodBasics, restrictedContainerSecurity } from "../workload/pod-security";
 import { adminConnectionEnv, APP_ROLE, APP_SCHEMA, type DatabaseEndpoint } from "./endpoint";
@@ -20,6 +21,12 @@ export interface DatabaseJobsArgs {
   clientImage: string;
   /** The server image, which carries the alembic migrations. Required. */
   serverImage: pulumi.Input<string>;
+  /**
+   * Secret and key holding LETTA_ENCRYPTION_KEY: several backfill migrations encrypt existing secrets only when the
+   * key is set (revisions d06594144ef3, 8149a781ac1b, eff256d296cb). Default: none, and those migrations leave the
+   * values in plaintext.
+   */
+  encryptionKeySecret?: { name: pulumi.Input<string>; key: string };
   /** Provider of the target cluster. Required. */
   provider: k8s.Provider;
   /**
@@ -118,7 +125,8 @@ export class DatabaseJobs extends pulumi.ComponentResource {
     }, { ...k8sOpts, customTimeouts: { create: "20m", update: "20m" } }); // > activeDeadlineSeconds 900 (see below)
 
     this.migrations = new k8s.batch.v1.Job(`${name}-migrations`, {
-      metadata: { name: pulumi.output(args.serverImage).apply((image) => `${args.instance}-db-migrate-${shortHash(image)}`), namespace: args.namespace, labels },
+      // Named after the image and the command it runs: a Job's template is immutable, so either change means a new Job.
+      metadata: { name: pulumi.output(args.serverImage).apply((image) => `${args.instance}-db-migrate-${shortHash(image, ...filteredMigrationsCommand())}`), namespace: args.namespace, labels },
       spec: {
         backoffLimit: 3,
         activeDeadlineSeconds: 1800,
@@ -129,16 +137,23 @@ export class DatabaseJobs extends pulumi.ComponentResource {
             containers: [{
               name: "migrate",
               image: args.serverImage,
-              workingDir: "/app",
-              command: ["alembic", "upgrade", "head"],
+              // alembic.ini and alembic/ live in /app; the Job writes nothing there (HOME and /tmp are volumes).
+              workingDir: LETTA_MIGRATIONS_WORKING_DIR.value,
+              // alembic's env.py prints the URI with the password: filtered out, alembic's exit status kept.
+              command: filteredMigrationsCommand(),
               env: [
                 { name: "LETTA_PG_URI", valueFrom: { secretKeyRef: { name: appSecret.metadata.name, key: "LETTA_PG_URI" } } },
-                { name: "HOME", value: "/home/letta" },
+                ...(args.encryptionKeySecret
+                  ? [{ name: "LETTA_ENCRYPTION_KEY", valueFrom: { secretKeyRef: { name: args.encryptionKeySecret.name, key: args.encryptionKeySecret.key } } }]
+                  : []),
+                { name: "HOME", value: LETTA_HOME.value },
                 { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
+                // Lines reach the filter (and the logs) as alembic prints them, not at exit.
+                { name: "PYTHONUNBUFFERED", value: "1" },
               ],
               securityContext: restrictedContainerSecurity(JOB_UID),
               resources,
-              volumeMounts: [{ name: "home", mountPath: "/home/letta" }, { name: "tmp", mountPath: "/tmp" }],
+              volumeMounts: [{ name: "home", mountPath: LETTA_HOME.value }, { name: "tmp", mountPath: "/tmp" }],
             }],
             volumes: [{ name: "home", emptyDir: { sizeLimit: "256Mi" } }, { name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
           },

@@ -11,8 +11,8 @@ export interface DatabaseEndpoint {
   adminUser: string;
   /** Kubernetes Secret and key holding the admin password. */
   adminSecret: { name: pulumi.Output<string>; key: string };
-  /** libpq sslmode for admin clients: `require` on RDS (rds.force_ssl), `disable` in-cluster (no TLS there). */
-  sslMode: "require" | "disable";
+  /** libpq sslmode for admin clients: `require` on RDS (rds.force_ssl) and in-cluster (hostnossl reject). */
+  sslMode: "require";
 }
 
 export const DATABASE_NAME = "letta";

@@ -74,7 +74,7 @@ export class PostgresExporter extends pulumi.ComponentResource {
       type: "Opaque",
       stringData: {
         MONITORING_PASSWORD: pulumi.secret(password.result),
-        // No TLS in-cluster (sslMode disable); alphanumeric password, so nothing to escape.
+        // TLS required in-cluster too (sslmode=require); alphanumeric password, so nothing to escape.
         DATA_SOURCE_NAME: pulumi.secret(pulumi.interpolate`postgresql://${MONITORING_ROLE}:${password.result}@${endpoint.host}:${endpoint.port}/${endpoint.database}?sslmode=${endpoint.sslMode}`),
       },
     }, k8sOpts);

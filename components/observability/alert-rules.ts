@@ -27,6 +27,7 @@
 // A missing exporter makes its alerts silent, not firing: only the backup rules watch for absent series.
 import { stringify } from "yaml";
 import { num, sel, type Matcher } from "./promql";
+import { REDIS_INIT_FAILURES } from "./log-watch";
 
 /** Alert severities: critical pages someone now; warning goes to a queue worked in business hours. */
 export type Severity = "warning" | "critical";
@@ -379,6 +380,12 @@ function serverRules(r: Resolved, opts: AlertRulesOptions, rule: RuleFactory): A
         ` unless ${onHpa} (${hpaMetric("spec_min_replicas")} >= ${onHpa} ${hpaMetric("spec_max_replicas")})`, "15m",
       `HPA ${server} has been at its maximum replicas for 15 minutes`,
       `HorizontalPodAutoscaler ${server} in ${namespace} has run {{ $value | printf "%.0f" }} replicas, its maximum, for 15 minutes: it cannot add capacity. Raise server.maxReplicas within the connection budget, or find what drives the load.`),
+    // Letta gives up on Redis for the life of the process after one failed start (redis_client.py:663-681); the
+    // log-watch sidecar counts that log line. Fires on the first one: the pod stays degraded until it restarts.
+    rule("server", "AgentServerRedisUnavailable", "critical",
+      `max by (k8s_pod_name) (increase(${sel(REDIS_INIT_FAILURES.prometheus, serverMatchers)}[15m])) > 0`, undefined,
+      `${server} pod {{ $labels.k8s_pod_name }} runs without Redis`,
+      `Pod {{ $labels.k8s_pod_name }} of ${server} in ${namespace} logged "Failed to initialize Redis": it now uses a no-op client until the process restarts, so conversation locks, request de-duplication and stream resume are silently off. Once Redis answers PING, delete the pod.`),
   ];
 }
 

@@ -3,7 +3,7 @@
 // Pipelines (memory_limiter first in each, batch last before the exporters where data leaves the pod):
 //   traces             otlp → memory_limiter, transform/redact-spans, batch → backend
 //   traces/spanmetrics otlp → memory_limiter, filter/server-spans → spanmetrics
-//   metrics            otlp, spanmetrics → memory_limiter, batch → prometheus, backend
+//   metrics            otlp, spanmetrics → memory_limiter, deltatocumulative, batch → prometheus, backend
 //   logs               otlp → memory_limiter, transform/redact-password, batch → backend
 //
 // The Letta server exports no HTTP request metrics of its own beyond a histogram of three message endpoints; it
@@ -101,6 +101,9 @@ export function buildCollectorConfig(options: CollectorConfigOptions): BuiltColl
       "transform/redact-password": passwordRedactionProcessor(),
       "transform/redact-spans": spanRedactionProcessor(),
       "filter/server-spans": serverSpansOnly(),
+      // Prometheus serves cumulative series: any delta sum or histogram (Letta's default temporality, the log-watch
+      // sidecar's counts) is turned cumulative first (letta-ai/letta@0.16.8:letta/settings.py:378-380).
+      deltatocumulative: { max_stale: "10m" },
       // Upstream Letta's collector batches 1024 items or 1 s.
       batch: { timeout: "1s", send_batch_size: 1024, send_batch_max_size: 2048 },
     },
@@ -123,7 +126,7 @@ export function buildCollectorConfig(options: CollectorConfigOptions): BuiltColl
       pipelines: {
         traces: { receivers: ["otlp"], processors: ["memory_limiter", "transform/redact-spans", "batch"], exporters: [backend.id] },
         "traces/spanmetrics": { receivers: ["otlp"], processors: ["memory_limiter", "filter/server-spans"], exporters: ["spanmetrics"] },
-        metrics: { receivers: ["otlp", "spanmetrics"], processors: ["memory_limiter", "batch"], exporters: ["prometheus", backend.id] },
+        metrics: { receivers: ["otlp", "spanmetrics"], processors: ["memory_limiter", "deltatocumulative", "batch"], exporters: ["prometheus", backend.id] },
         logs: { receivers: ["otlp"], processors: ["memory_limiter", "transform/redact-password", "batch"], exporters: [backend.id] },
       },
       telemetry: {

@@ -9,7 +9,14 @@ export type CollectorDuration = `${number}${"ms" | "s" | "m" | "h"}`;
 export interface OtlpReceiverConfig {
   protocols: { grpc: { endpoint: string }; http: { endpoint: string } };
 }
-export type ReceiverConfig = OtlpReceiverConfig;
+/** filelog: tails files (the server's own log file, in the log-watch sidecar). */
+export interface FileLogReceiverConfig {
+  include: string[];
+  start_at: "beginning" | "end";
+  /** Reads files that do not exist yet when the collector starts (the server creates its log after start). */
+  poll_interval: CollectorDuration;
+}
+export type ReceiverConfig = OtlpReceiverConfig | FileLogReceiverConfig;
 
 /** memory_limiter: refuses data before the process is OOM-killed; percentages are of the container's memory limit. */
 export interface MemoryLimiterConfig {
@@ -44,7 +51,18 @@ export interface FilterProcessorConfig {
   logs?: { log_record: string[] };
 }
 
-export type ProcessorConfig = MemoryLimiterConfig | BatchProcessorConfig | TransformProcessorConfig | FilterProcessorConfig;
+/** Converts delta sums and histograms to cumulative, which the Prometheus exporter serves (contrib, alpha). */
+export interface DeltaToCumulativeProcessorConfig {
+  max_stale: CollectorDuration;
+}
+
+/** Sets resource attributes on everything passing (the pod's identity, from the downward API). */
+export interface ResourceProcessorConfig {
+  attributes: { key: string; value: string; action: "upsert" | "insert" }[];
+}
+
+export type ProcessorConfig =
+  | MemoryLimiterConfig | BatchProcessorConfig | TransformProcessorConfig | FilterProcessorConfig | DeltaToCumulativeProcessorConfig | ResourceProcessorConfig;
 
 /** exporterhelper's retry settings, as upstream names them. */
 export interface RetryOnFailure {
@@ -111,7 +129,11 @@ export interface SpanMetricsConnectorConfig {
   dimensions: { name: string; default?: string }[];
   metrics_flush_interval: CollectorDuration;
 }
-export type ConnectorConfig = SpanMetricsConnectorConfig;
+/** count: a counter metric of the log records matching OTTL conditions (a logs exporter, a metrics receiver). */
+export interface CountConnectorConfig {
+  logs: Record<string, { description: string; conditions: string[] }>;
+}
+export type ConnectorConfig = SpanMetricsConnectorConfig | CountConnectorConfig;
 
 export interface HealthCheckExtensionConfig {
   endpoint: string;

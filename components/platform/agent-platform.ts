@@ -1,13 +1,13 @@
 import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterMode, ConfigError, type PlatformConfig } from "../config";
+import { ClusterMode, ConfigError, Environment, toolSandboxEnv, type PlatformConfig } from "../config";
 import { EksCluster, ExistingCluster, amiTypeFor } from "../cluster";
 import { InClusterRedis } from "../cache";
 import { PostgresStatefulSet, RdsPostgres } from "../database";
 import { PlatformSecrets, createKmsKey } from "../secrets";
 import { ImageBuild } from "../images";
-import { AgentServer, agentServerSelector, createNamespace, createNetworkPolicies, createServerIngress, type Destination, type IngressSource } from "../workload";
+import { AgentServer, agentServerSelector, lettaEnvironment, createNamespace, createNetworkPolicies, createServerIngress, type Destination, type IngressSource } from "../workload";
 import { COLLECTOR_PORTS } from "../observability";
 import { awsServicesUsed } from "./aws-usage";
 import { buildBackups, type Backups } from "./backups";
@@ -131,6 +131,8 @@ export class AgentPlatform extends pulumi.ComponentResource {
       if (value !== undefined) providerKeys[envName] = value;
     }
     if (config.llm.azureBaseUrl) providerKeys.AZURE_BASE_URL = config.llm.azureBaseUrl;
+    // The remote tool sandbox's credentials (server.toolSandbox) travel in the same Secret.
+    Object.assign(providerKeys, toolSandboxEnv(config.server));
 
     const secretsKey = awsProvider ? createKmsKey(`${name}-secrets`, `${physical}-secrets`, `Encrypts the secrets of agent platform ${physical}`, awsOpts) : undefined;
     const secrets = new PlatformSecrets(`${name}-secrets`, {
@@ -163,6 +165,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
       ...(this.cluster instanceof EksCluster ? { storageClassName: "gp3-encrypted" } : {}),
       awsOpts: { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) },
       serverImage,
+      credentialsSecretName: secrets.secretName,
       ...(secretsKey ? { secretsKmsKeyArn: secretsKey.arn } : {}),
     });
 
@@ -188,6 +191,8 @@ export class AgentPlatform extends pulumi.ComponentResource {
       ...(data.sidecars ? { sidecars: data.sidecars } : {}),
       clientLabels: data.clientLabels,
       telemetry: { otlpEndpoint: observability.collector.otlpGrpcEndpoint, environmentName: config.environment },
+      environmentLabel: lettaEnvironment(config.environment),
+      logWatch: { image: config.observability.collectorImage, otlpEndpoint: observability.collector.otlpGrpcEndpoint },
       // After the load balancer controller too: its webhook adds the ALB readiness gate to the server's pods only once
       // it runs (failurePolicy Ignore: aws-load-balancer-controller@v2.13.4:helm/aws-load-balancer-controller/values.yaml:444).
       dependsOn: [data.jobs.migrations, ...controllers],

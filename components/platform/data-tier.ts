@@ -26,6 +26,8 @@ export interface DataTierArgs {
   awsOpts: pulumi.ComponentResourceOptions;
   /** The server image the migrations Job runs (server.image, or the digest of the built image). */
   serverImage: pulumi.Input<string>;
+  /** The Secret holding LETTA_ENCRYPTION_KEY, for the migrations Job. */
+  credentialsSecretName?: pulumi.Input<string>;
   /** KMS key for application credentials in Secrets Manager; unset: kept in Kubernetes only. */
   secretsKmsKeyArn?: pulumi.Input<string>;
 }
@@ -81,6 +83,7 @@ export function buildDataTier(parent: pulumi.Resource, args: DataTierArgs): Data
 
   const jobs = new DatabaseJobs(`${instance}-database-jobs`, {
     namespace: args.namespace, instance, endpoint: database.endpoint, clientImage: config.database.image, serverImage: args.serverImage, provider: args.provider,
+    ...(args.credentialsSecretName ? { encryptionKeySecret: { name: args.credentialsSecretName, key: "LETTA_ENCRYPTION_KEY" } } : {}),
     ...(args.secretsKmsKeyArn ? { awsSecretsManager: { kmsKeyArn: args.secretsKmsKeyArn, namePrefix: args.physicalName } } : {}),
   }, { parent, dependsOn: [database], ...(args.awsOpts.providers ? { providers: args.awsOpts.providers } : {}) });
 

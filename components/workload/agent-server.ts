@@ -2,6 +2,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 // The leaf module itself, not the observability package: that package builds on this one.
 import { scrapeAnnotations, type ScrapeTarget } from "../observability/scrape-annotations";
+import { redisGateContainer } from "../cache/redis-gate";
+import { logWatchConfig, logWatchConfigYaml, logWatchSidecar } from "../observability/log-watch";
+import {
+  LETTA_CLOUD_ENVIRONMENTS, LETTA_HEALTH_PATH, LETTA_HOME, LETTA_PORT, LETTA_READY_PATH, LETTA_SERVER_WORKING_DIR, LETTA_START_COMMAND, LETTA_TEMPORALITY,
+  PRESTOP_SLEEP_SECONDS, SERVER_KEEP_ALIVE_SECONDS, TERMINATION_GRACE_SECONDS, lettaEnvironment, lettaServerUrl,
+} from "./letta-preset";
 import { platformLabels } from "./namespace";
 import { drainSafeDisruptionBudget, hardenedPodBasics, restrictedContainerSecurity, spreadOverZonesAndHosts } from "./pod-security";
 
@@ -15,13 +21,23 @@ export interface AgentServerArgs {
   instance: string;
   /** Server image, pinned (or the digest of a built image). Required. */
   image: pulumi.Input<string>;
-  /** Port the server listens on. Default 8283 (Letta). */
+  /** Port the server listens on. Default 8283 (Letta, LETTA_PORT in letta-preset.ts). */
   port?: number;
-  /** Command that runs the server directly (no start script: no built-in Postgres, Redis, collector or migrations). Default: Letta's. */
+  /** Command that runs the server directly (no start script: no built-in Postgres, Redis, collector or migrations). Default: Letta's (LETTA_START_COMMAND). */
   command?: string[];
   /** Liveness and readiness paths. Default /v1/health/ and /v1/ready/ (Letta; the trailing slash matters). */
   healthPath?: string;
   readyPath?: string;
+  /**
+   * LETTA_ENVIRONMENT, the server's environment label (traces' deployment.environment). Default: "dev". Never "prod"
+   * or "PRODUCTION": those switch on Letta Cloud behaviour (see LETTA_CLOUD_ENVIRONMENTS); use lettaEnvironment().
+   */
+  environmentLabel?: string;
+  /**
+   * Gate the server's start on a real Redis PING/PONG through `redis` (an init container after the sidecars), since
+   * Letta never retries a Redis that failed at start. Default true.
+   */
+  redisGate?: boolean;
   /** Requests and limits of the server container. Required. */
   resources: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string };
   /** HPA bounds and targets (percent of requests). Required. */
@@ -48,17 +64,19 @@ export interface AgentServerArgs {
    * the pods are annotated prometheus.io/scrape "false": Letta serves no /metrics, it pushes OTLP to the collector.
    */
   prometheusScrape?: ScrapeTarget;
+  /**
+   * The log-watch sidecar (components/observability/log-watch.ts): counts the server's "Failed to initialize Redis"
+   * records for the alert rules, sending only counts to the collector at otlpEndpoint. Default: none.
+   */
+  logWatch?: { image: string; otlpEndpoint: pulumi.Input<string> };
   /** Resources that must exist first: the migrations Job. Default: none. */
   dependsOn?: pulumi.Resource[];
   /** Provider of the target cluster. Required. */
   provider: k8s.Provider;
 }
 
-const SERVER_UID = 10001;
-// Seconds a terminating pod keeps serving before the server gets SIGINT: the pod is already out of the Service's
-// endpoints (it is terminating), the load balancer deregisters it, and streams in flight finish.
-const DRAIN_SECONDS = 20;
-const GRACE_SECONDS = 120;
+/** The server's numeric user and group (image/server/Dockerfile creates the same). */
+export const SERVER_UID = 10001;
 
 /** Labels selecting an instance's server pods (the Deployment, Service, PDB, and the policies that admit them). */
 export function agentServerSelector(instance: string): Record<string, string> {
@@ -77,6 +95,8 @@ function telemetryEnv(telemetry: AgentServerArgs["telemetry"], deploymentName: s
   return [
     ...logs,
     { name: "LETTA_OTEL_EXPORTER_OTLP_ENDPOINT", value: telemetry.otlpEndpoint },
+    // Cumulative, not Letta's default DELTA: the collector's Prometheus exporter serves cumulative series.
+    { name: "LETTA_OTEL_PREFERRED_TEMPORALITY", value: String(LETTA_TEMPORALITY.value.cumulative) },
     { name: "ENV_NAME", value: telemetry.environmentName },
     { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
     { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
@@ -106,7 +126,11 @@ export class AgentServer extends pulumi.ComponentResource {
   constructor(name: string, args: AgentServerArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("agent-platform:workload:AgentServer", name, {}, opts);
     const k8sOpts = { parent: this, provider: args.provider };
-    const port = args.port ?? 8283;
+    const port = args.port ?? LETTA_PORT.value;
+    const environmentLabel = args.environmentLabel ?? lettaEnvironment("dev");
+    if (LETTA_CLOUD_ENVIRONMENTS.value.some((v) => v.toLowerCase() === environmentLabel.toLowerCase())) {
+      throw new Error(`AgentServer environmentLabel ${JSON.stringify(environmentLabel)} switches on Letta Cloud behaviour (${LETTA_CLOUD_ENVIRONMENTS.source})`);
+    }
     const objectName = `${args.instance}-server`;
     const selector = agentServerSelector(args.instance);
     const labels = { ...platformLabels(args.instance, "server"), ...selector };
@@ -119,6 +143,11 @@ export class AgentServer extends pulumi.ComponentResource {
     const env = credentialEnv.apply((credentials): k8s.types.input.core.v1.EnvVar[] => [
       { name: "LETTA_SERVER_SECURE", value: "true" },
       ...credentials,
+      // The built-in multi-agent tools call this server over HTTP; in secure mode they need the password, and they
+      // reach the pod itself (not the load balancer).
+      { name: "LETTA_API_KEY", valueFrom: { secretKeyRef: { name: args.credentialsSecret.name, key: "LETTA_SERVER_PASSWORD" } } },
+      { name: "LETTA_SERVER_URL", value: lettaServerUrl(port) },
+      { name: "LETTA_ENVIRONMENT", value: environmentLabel },
       ...fromSecret(args.databaseSecretName, ["LETTA_PG_URI"]),
       { name: "LETTA_PG_POOL_SIZE", value: String(args.pool.size) },
       { name: "LETTA_PG_MAX_OVERFLOW", value: String(args.pool.maxOverflow) },
@@ -129,11 +158,26 @@ export class AgentServer extends pulumi.ComponentResource {
       { name: "LETTA_UVICORN_WORKERS", value: String(args.pool.uvicornWorkers) },
       { name: "LETTA_REDIS_HOST", value: args.redis.host },
       { name: "LETTA_REDIS_PORT", value: pulumi.output(args.redis.port).apply(String) },
-      { name: "LETTA_READINESS_ENFORCEMENT_ENABLED", value: "true" },
-      { name: "HOME", value: "/home/letta" },
+      // Above the ALB's idle timeout, so the server never closes a kept-alive connection the ALB then reuses (502).
+      { name: "LETTA_UVICORN_TIMEOUT_KEEP_ALIVE", value: String(SERVER_KEEP_ALIVE_SECONDS) },
+      // No LETTA_READINESS_ENFORCEMENT_ENABLED: with every gate off by default it changes nothing.
+      { name: "HOME", value: LETTA_HOME.value },
+      // The working directory is HOME (writable), so /app/conf.yaml is no longer found there: name it, and the
+      // server runs with the upstream file's values as it would from /app (environment variables still win).
+      { name: "LETTA_CONFIG_PATH", value: "/app/conf.yaml" },
       { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
       ...telemetryEnv(args.telemetry, objectName),
     ]);
+
+    let logWatch: ReturnType<typeof logWatchSidecar> | undefined;
+    if (args.logWatch) {
+      const { image, otlpEndpoint } = args.logWatch;
+      const config = new k8s.core.v1.ConfigMap(`${name}-log-watch`, {
+        metadata: { name: `${objectName}-log-watch`, namespace: args.namespace, labels },
+        data: { "config.yaml": pulumi.output(otlpEndpoint).apply((endpoint) => logWatchConfigYaml(logWatchConfig({ otlpEndpoint: endpoint, deploymentName: objectName }))) },
+      }, k8sOpts);
+      logWatch = logWatchSidecar({ image, configMapName: config.metadata.name, homeVolume: "home", homePath: LETTA_HOME.value, uid: SERVER_UID });
+    }
 
     const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
       metadata: { name: objectName, namespace: args.namespace, labels },
@@ -146,14 +190,20 @@ export class AgentServer extends pulumi.ComponentResource {
           metadata: { labels: { ...labels, ...args.clientLabels }, annotations: scrapeAnnotations(args.prometheusScrape) },
           spec: {
             ...hardenedPodBasics(SERVER_UID, serviceAccount.metadata.name),
-            terminationGracePeriodSeconds: GRACE_SECONDS,
+            terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
             topologySpreadConstraints: spreadOverZonesAndHosts(selector),
-            initContainers: args.sidecars?.containers ?? [],
+            initContainers: [
+              ...(args.sidecars?.containers ?? []),
+              ...(logWatch ? [logWatch.container] : []),
+              ...(args.redisGate === false ? [] : [redisGateContainer({ image: args.image, host: args.redis.host, port: pulumi.output(args.redis.port).apply(String), uid: SERVER_UID })]),
+            ],
             containers: [{
               name: "server",
               image: args.image,
               imagePullPolicy: "IfNotPresent",
-              command: args.command ?? ["letta", "server", "--host", "0.0.0.0", "--port", String(port)],
+              command: args.command ?? (port === LETTA_PORT.value ? [...LETTA_START_COMMAND.value] : ["letta", "server", "--host", "0.0.0.0", "--port", String(port)]),
+              // Importing the app writes openapi_letta.json into the working directory: it must be writable.
+              workingDir: LETTA_SERVER_WORKING_DIR.value,
               ports: [{ name: "http", containerPort: port, protocol: "TCP" }],
               env,
               securityContext: restrictedContainerSecurity(SERVER_UID),
@@ -162,16 +212,18 @@ export class AgentServer extends pulumi.ComponentResource {
                 limits: { cpu: args.resources.cpuLimit, memory: args.resources.memoryLimit, "ephemeral-storage": "2Gi" },
               },
               // Start-up syncs providers and models over the network: give it up to five minutes.
-              startupProbe: { httpGet: { path: args.healthPath ?? "/v1/health/", port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
-              livenessProbe: { httpGet: { path: args.healthPath ?? "/v1/health/", port: "http" }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
-              readinessProbe: { httpGet: { path: args.readyPath ?? "/v1/ready/", port: "http" }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
-              lifecycle: { preStop: { sleep: { seconds: DRAIN_SECONDS } } },
-              volumeMounts: [{ name: "home", mountPath: "/home/letta" }, { name: "tmp", mountPath: "/tmp" }],
+              startupProbe: { httpGet: { path: args.healthPath ?? LETTA_HEALTH_PATH.value, port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
+              livenessProbe: { httpGet: { path: args.healthPath ?? LETTA_HEALTH_PATH.value, port: "http" }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
+              readinessProbe: { httpGet: { path: args.readyPath ?? LETTA_READY_PATH.value, port: "http" }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
+              // Keep serving while the load balancer deregisters the pod (docs/decisions/0052-shutdown-timing.md).
+              lifecycle: { preStop: { sleep: { seconds: PRESTOP_SLEEP_SECONDS } } },
+              volumeMounts: [{ name: "home", mountPath: LETTA_HOME.value }, { name: "tmp", mountPath: "/tmp" }],
             }],
             volumes: [
               { name: "home", emptyDir: { sizeLimit: "1Gi" } },
               { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
               ...(args.sidecars?.volumes ?? []),
+              ...(logWatch ? [logWatch.volume] : []),
             ],
           },
         },

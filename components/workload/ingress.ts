@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { ALB_IDLE_TIMEOUT_SECONDS, DEREGISTRATION_DELAY_SECONDS } from "./letta-preset";
 import { platformLabels } from "./namespace";
 
 export interface ServerIngressArgs {
@@ -18,7 +19,7 @@ export interface ServerIngressArgs {
 }
 
 // Streamed responses (server-sent events) stay open for minutes: the load balancer must not cut them at 60 s.
-const STREAM_IDLE_SECONDS = 3600;
+const STREAM_IDLE_SECONDS = ALB_IDLE_TIMEOUT_SECONDS;
 
 /** The annotations that make an ingress class terminate TLS, redirect HTTP, and keep long streams open. */
 export function ingressAnnotations(args: Pick<ServerIngressArgs, "className" | "certificateArn" | "clusterIssuer" | "healthPath">): Record<string, string> {
@@ -31,7 +32,7 @@ export function ingressAnnotations(args: Pick<ServerIngressArgs, "className" | "
       "alb.ingress.kubernetes.io/certificate-arn": args.certificateArn ?? "",
       "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
       "alb.ingress.kubernetes.io/load-balancer-attributes": `idle_timeout.timeout_seconds=${STREAM_IDLE_SECONDS},routing.http.drop_invalid_header_fields.enabled=true`,
-      "alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=30",
+      "alb.ingress.kubernetes.io/target-group-attributes": `deregistration_delay.timeout_seconds=${DEREGISTRATION_DELAY_SECONDS}`,
       "alb.ingress.kubernetes.io/healthcheck-path": args.healthPath,
       "alb.ingress.kubernetes.io/success-codes": "200",
     };

@@ -82,12 +82,15 @@ describe("in-cluster Redis (cache.mode=in-cluster, dev)", () => {
     expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { "agent-platform/cache-client": "true" } } }], ports: [{ port: 6379, protocol: "TCP" }] }]);
   });
 
-  it("the server talks to it by its Service, carries the client labels, and runs no sidecar", () => {
+  it("the server talks to it by its Service, carries the client labels, and runs no sidecar, only the Redis gate", () => {
     const pod = serverPod(dev);
     const env = envOf(pod.spec.containers[0] ?? { name: "", image: "" });
     expect(env.get("LETTA_REDIS_HOST")?.value).toBe("agents-redis.agent-platform.svc.cluster.local");
     expect(pod.metadata.labels).toMatchObject({ "agent-platform/cache-client": "true", "agent-platform/database-client": "true" });
-    expect(pod.spec.initContainers ?? []).toEqual([]);
+    // The one init container is the PING gate on the same host and port, and it is no sidecar (runs to completion).
+    expect((pod.spec.initContainers ?? []).map((c) => [c.name, c.restartPolicy, c.command?.slice(-3)])).toEqual([
+      ["wait-for-redis", undefined, ["agents-redis.agent-platform.svc.cluster.local", "6379", "120"]],
+    ]);
     expect(dev.ofType("aws:elasticache/replicationGroup:ReplicationGroup")).toEqual([]);
   });
 });

@@ -37,7 +37,7 @@ describe("postgres_exporter in the dev plan", () => {
     const env = envOf(deployment().spec.template.spec.containers[0] ?? { name: "", image: "" });
     expect(env.get("DATA_SOURCE_NAME")).toEqual({ name: "DATA_SOURCE_NAME", valueFrom: { secretKeyRef: { name: EXPORTER, key: "DATA_SOURCE_NAME" } } });
     const secret = named<{ stringData: Record<string, string> }>(dev, T.secret, EXPORTER);
-    expect(secret.stringData.DATA_SOURCE_NAME).toMatch(/^postgresql:\/\/postgres_exporter:[A-Za-z0-9]{40}@agents-postgres\.agent-platform\.svc\.cluster\.local:5432\/letta\?sslmode=disable$/);
+    expect(secret.stringData.DATA_SOURCE_NAME).toMatch(/^postgresql:\/\/postgres_exporter:[A-Za-z0-9]{40}@agents-postgres\.agent-platform\.svc\.cluster\.local:5432\/letta\?sslmode=require$/);
   });
 
   it("is annotated for Prometheus on 9187 and admitted to the database", () => {

@@ -222,6 +222,30 @@ export const CASES: AlertCase[] = [
     }],
   },
   {
+    alert: "AgentServerRedisUnavailable",
+    fires: [{
+      name: "one \"Failed to initialize Redis\" record counted by the log-watch sidecar",
+      input: [
+        series("letta_redis_init_failures_total", { ...server, k8s_pod_name: POD }, "0x5 1x20"),
+        series("letta_redis_init_failures_total", { ...server, k8s_pod_name: "agents-server-abc-2" }, "0x25"),
+      ],
+      checks: [
+        { at: "4m", alerts: [] },
+        { at: "7m", alerts: [expected("critical", "server", { k8s_pod_name: POD }, "agentserverredisunavailable",
+          `agents-server pod ${POD} runs without Redis`,
+          `Pod ${POD} of agents-server in agent-platform logged "Failed to initialize Redis": it now uses a no-op client until the process restarts, so conversation locks, request de-duplication and stream resume are silently off. Once Redis answers PING, delete the pod.`)] },
+      ],
+    }],
+    quiet: [{
+      name: "no failure; another namespace's failure left out",
+      input: [
+        series("letta_redis_init_failures_total", { ...server, k8s_pod_name: POD }, "0x25"),
+        series("letta_redis_init_failures_total", { k8s_namespace_name: "other", k8s_deployment_name: "agents-server", k8s_pod_name: "x" }, "0x5 1x20"),
+      ],
+      checks: quietAt("10m"),
+    }],
+  },
+  {
     alert: "AgentPodRestartLooping",
     fires: [{
       name: "Redis restarting every minute",

@@ -109,7 +109,14 @@ function osUserIds(name: string): { uid: number; gid: number } {
 }
 
 /** Starts a fresh PostgreSQL server; the caller must `stop()` it (afterAll). */
-export async function startPostgres(options: { superuser?: string } = {}): Promise<PostgresServer> {
+export async function startPostgres(options: {
+  superuser?: string;
+  /**
+   * Called with the server's temp dir before initdb: may write files there (a certificate, an hba file; they are
+   * handed to the server's OS user) and returns extra postgresql.conf lines. Default: none.
+   */
+  configure?: (root: string) => string[];
+} = {}): Promise<PostgresServer> {
   const binDir = findPostgresBinDir();
   if (binDir === undefined) throw new Error(INSTALL_HINT);
   const bin = (name: (typeof REQUIRED)[number]): string => path.join(binDir, name);
@@ -152,6 +159,7 @@ export async function startPostgres(options: { superuser?: string } = {}): Promi
 
   try {
     writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+    const extraSettings = options.configure?.(root) ?? [];
     if (asRoot) {
       const { uid, gid } = osUserIds("postgres");
       chownTree(root, uid, gid);
@@ -175,6 +183,7 @@ export async function startPostgres(options: { superuser?: string } = {}): Promi
         `unix_socket_directories = '${root}'`,
         "fsync = off", "synchronous_commit = off", "full_page_writes = off",
         "max_connections = 20", "shared_buffers = 16MB", "log_min_messages = warning",
+        ...extraSettings,
       ].join("\n");
       const confPath = path.join(dataDir, "postgresql.auto.conf");
       writeFileSync(confPath, `${readFileSync(confPath, "utf8")}${settings}\n`);

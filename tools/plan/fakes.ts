@@ -46,6 +46,11 @@ export function fakeOutputs(type: string, name: string, inputs: Inputs, region: 
       const bytes = digest(name, Number(inputs.byteLength ?? 8));
       return { hex: bytes.toString("hex"), b64Url: bytes.toString("base64url"), b64Std: bytes.toString("base64"), dec: BigInt(`0x${bytes.toString("hex")}`).toString() };
     }
+    // @pulumi/tls: placeholder PEM text (no key is generated offline; a real up generates one and keeps it in state).
+    case "tls:index/privateKey:PrivateKey":
+      return { privateKeyPem: `-----BEGIN PRIVATE KEY-----\nplaceholder ${name}\n-----END PRIVATE KEY-----\n`, publicKeyPem: `-----BEGIN PUBLIC KEY-----\nplaceholder ${name}\n-----END PUBLIC KEY-----\n` };
+    case "tls:index/selfSignedCert:SelfSignedCert":
+      return { certPem: `-----BEGIN CERTIFICATE-----\nplaceholder ${name}\n-----END CERTIFICATE-----\n`, validityEndTime: "2099-01-01T00:00:00Z" };
     case "aws:kms/key:Key":
       return { arn: arnOf("kms", `key/${name}-placeholder`), keyId: `${name}-placeholder` };
     case "aws:eks/cluster:Cluster":

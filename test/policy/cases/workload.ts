@@ -4,6 +4,7 @@ import { workloadAvailabilityCases } from "./workload-availability";
 import { workloadHardeningCases } from "./workload-hardening";
 import { workloadImageEnvCases } from "./workload-image-env";
 import { workloadNetworkCases } from "./workload-network";
+import { workloadToolSandboxCases } from "./workload-tool-sandbox";
 
 const DEP = T.deployment;
 const CRON = T.cronJob;
@@ -68,4 +69,5 @@ export const workloadCases: PolicyCase[] = [
   ...workloadImageEnvCases,
   ...workloadAvailabilityCases,
   ...workloadNetworkCases,
+  ...workloadToolSandboxCases,
 ];

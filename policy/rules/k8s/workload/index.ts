@@ -14,6 +14,7 @@ import { cpuLimit, ephemeralStorage, resources } from "./resources";
 import { dedicatedServiceAccount, saTokenAutomount } from "./service-account";
 import { lbTls, serviceExternalIps, serviceTargetsPods, serviceType, statefulSetServiceName } from "./services";
 import { spread } from "./spread";
+import { toolSandboxLocal } from "./tool-sandbox";
 
 /** Workload hardening, availability, networking and CronJob rules (catalogue §2.1–§2.4), in catalogue order. */
 export const workloadRules: Rule[] = [
@@ -40,6 +41,7 @@ export const workloadRules: Rule[] = [
   priorityClass,
   noSshPort,
   privilegedPorts,
+  toolSandboxLocal,
   // §2.2 availability
   minReplicas,
   hpaNoStaticReplicas,
