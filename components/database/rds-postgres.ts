@@ -21,6 +21,13 @@ export interface RdsPostgresArgs {
   multiAz?: boolean;
   /** Deletion protection, and a final snapshot on delete. Default true. */
   deletionProtection?: boolean;
+  /** Allow a change of engineVersion to another major version, applied at once. Default false (RDS refuses it). */
+  allowMajorVersionUpgrade?: boolean;
+  /**
+   * Pulumi `protect` on the instance and its KMS key: `pulumi destroy` stops before the data goes (the teardown
+   * runbook unprotects on purpose). Default false.
+   */
+  protect?: boolean;
   /** Automated backup retention, days (1-35). Default 14. */
   backupRetentionDays?: number;
   /** VPC, private subnets (two zones or more) and the one security group admitted on 5432. Required. */
@@ -52,7 +59,8 @@ export class RdsPostgres extends pulumi.ComponentResource {
     const child = { parent: this };
     const deletionProtection = args.deletionProtection ?? true;
 
-    const key = createKmsKey(`${name}-key`, `${args.physicalName}-rds`, `Encrypts RDS storage, snapshots and Performance Insights of ${args.physicalName}`, child);
+    const stateful = { ...child, protect: args.protect ?? false };
+    const key = createKmsKey(`${name}-key`, `${args.physicalName}-rds`, `Encrypts RDS storage, snapshots and Performance Insights of ${args.physicalName}`, stateful);
     const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: `Private subnets of ${args.physicalName}` }, child);
 
     const sg = createClientOnlySecurityGroup(name, {
@@ -87,16 +95,24 @@ export class RdsPostgres extends pulumi.ComponentResource {
     // Generated here, not managed by RDS: RDS-managed master passwords rotate on their own, which would break the
     // bootstrap Job's copy (see docs/decisions/0007-rds-master-password.md).
     const password = new random.RandomPassword(`${name}-admin-password`, { length: 40, special: false }, child);
-    // Write-only (passwordWo): the password never lands in the instance's state or plan. RDS applies a new value only
-    // when passwordWoVersion changes, so the version is derived from the password itself: replacing the random
+    // passwordWo is write-only for the provider (terraform-provider-aws does not read it back nor keep it in its own
+    // state), but Pulumi records every input it sends: the value stays in the stack's state as a secret input,
+    // encrypted by the stack's secrets provider like any other secret (the offline plan's state.json shows it marked
+    // secret). So it is no safer than a secret `password`; it is kept because RDS then applies a new value only when
+    // passwordWoVersion changes, which the version derived from the password itself makes exact: replacing the random
     // password (the rotation runbook) changes it. 31 bits of a SHA-256 reveal nothing usable of a 238-bit password.
     const passwordVersion = password.result.apply((p) => Number.parseInt(createHash("sha256").update(p).digest("hex").slice(0, 8), 16) & 0x7fffffff);
 
+    const snapshotSuffix = new random.RandomId(`${name}-final-snapshot`, { byteLength: 4 }, child);
     const instance = new aws.rds.Instance(`${name}-instance`, {
       identifier: args.physicalName,
       engine: "postgres",
       engineVersion: args.engineVersion,
       autoMinorVersionUpgrade: true,
+      // A major version change is refused unless allowed, and then applied at once rather than waiting for the
+      // maintenance window (the major-upgrade runbook sets database.allowMajorVersionUpgrade for that one run).
+      allowMajorVersionUpgrade: args.allowMajorVersionUpgrade ?? false,
+      applyImmediately: args.allowMajorVersionUpgrade ?? false,
       instanceClass: args.instanceClass,
       allocatedStorage: args.allocatedStorageGb,
       maxAllocatedStorage: args.maxAllocatedStorageGb,
@@ -120,7 +136,9 @@ export class RdsPostgres extends pulumi.ComponentResource {
       deleteAutomatedBackups: false,
       deletionProtection,
       skipFinalSnapshot: !deletionProtection,
-      finalSnapshotIdentifier: `${args.physicalName}-final`,
+      // Unique per instance: a constant name would exist already at the second destroy (DBSnapshotAlreadyExists).
+      // The suffix is created with the instance and replaced with it, so each destroy leaves its own snapshot.
+      finalSnapshotIdentifier: pulumi.interpolate`${args.physicalName}-final-${snapshotSuffix.hex}`,
       performanceInsightsEnabled: true,
       performanceInsightsKmsKeyId: key.arn,
       performanceInsightsRetentionPeriod: 7,
@@ -129,10 +147,12 @@ export class RdsPostgres extends pulumi.ComponentResource {
       iamDatabaseAuthenticationEnabled: true,
       enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
       caCertIdentifier: "rds-ca-rsa2048-g1",
-    }, { ...child, dependsOn: [monitoringPolicy] });
+    }, { ...stateful, dependsOn: [monitoringPolicy] });
 
     const adminSecret = new aws.secretsmanager.Secret(`${name}-admin`, {
-      name: `${args.physicalName}/database-admin`,
+      // A name prefix (the provider appends a unique suffix): a destroyed secret waits out its recovery window under
+      // its name, so a fixed name would make the next `up` fail with "scheduled for deletion".
+      namePrefix: `${args.physicalName}/database-admin-`,
       description: `Master credentials of RDS instance ${args.physicalName}`,
       kmsKeyId: key.arn,
       recoveryWindowInDays: 30,

@@ -58,7 +58,10 @@ export class ImageBuild extends pulumi.ComponentResource {
       imageTagMutability: "IMMUTABLE",
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
-      forceDelete: false,
+      // Deletable while it holds images: every image here is rebuilt from this repository (the tag is the hash of
+      // its Dockerfile and build arguments) and the pods run it by digest, so the images are a cache, not data. Without
+      // it, `pulumi destroy` fails with RepositoryNotEmptyException once the first push has happened.
+      forceDelete: true,
     }, child);
     new aws.ecr.LifecyclePolicy(`${name}-lifecycle`, {
       repository: repository.name,

@@ -103,7 +103,11 @@ export class AgentPlatform extends pulumi.ComponentResource {
         nodeMinSize: config.cluster.nodeMinSize,
         nodeDesiredSize: config.cluster.nodeDesiredSize,
         nodeMaxSize: config.cluster.nodeMaxSize,
-        deletionProtection: config.environment === Environment.Prod,
+        deletionProtection: config.cluster.deletionProtection,
+        adminPrincipalArns: config.cluster.adminPrincipalArns,
+        viewerPrincipalArns: config.cluster.viewerPrincipalArns,
+        ...(config.cluster.ciRunnerConnectionArn && config.cluster.ciRunnerRepository
+          ? { ciRunner: { connectionArn: config.cluster.ciRunnerConnectionArn, repositoryUrl: config.cluster.ciRunnerRepository } } : {}),
       }, { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) })
       : new ExistingCluster(`${name}-cluster`, {
         ...(config.cluster.kubeconfig ? { kubeconfig: config.cluster.kubeconfig } : {}),
@@ -222,7 +226,9 @@ export class AgentPlatform extends pulumi.ComponentResource {
         ...(ingress.certificateArn ? { certificateArn: ingress.certificateArn } : {}),
         ...(ingress.clusterIssuer ? { clusterIssuer: ingress.clusterIssuer } : {}),
         provider: k8sProvider,
-      }, { parent: this, dependsOn: [server] });
+      // And on the controllers that finalize it: on destroy the Ingress goes first, while the load balancer controller
+      // still runs to delete the ALB and clear the finalizer (else the ALB, its security groups and the VPC are stuck).
+      }, { parent: this, dependsOn: [server, ...(this.cluster instanceof EksCluster ? this.cluster.controllers : [])] });
     }
 
     this.url = pulumi.output(ingress.enabled && ingress.host ? `https://${ingress.host}/` : undefined);

@@ -3,7 +3,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_SERVICE_ACCOUNT_SUFFIX, BackupJobs, BackupStorage, backupJobPolicy } from "../backup";
 import { createIrsaRole } from "../cluster/irsa-role";
-import type { PlatformConfig } from "../config";
+import { Environment, type PlatformConfig } from "../config";
 import type { DatabaseEndpoint } from "../database";
 import { ImageBuild } from "../images";
 
@@ -38,10 +38,12 @@ export interface Backups {
 export function buildBackups(parent: pulumi.Resource, args: BackupsArgs): Backups {
   const { config, instance } = args;
   const awsOpts = { parent, providers: [args.awsProvider] };
+  // Prod backups are protected: the buckets, their keys and settings inherit `protect`, so a stray `pulumi destroy`
+  // stops before any backup goes (docs/runbooks.md#teardown says how to remove them on purpose).
   const storage = new BackupStorage(`${instance}-backup-storage`, {
     physicalName: args.physicalName, retentionDays: config.backup.retentionDays, objectLockDays: config.backup.objectLockDays,
     ...(config.backup.replicationRegion ? { replicationRegion: config.backup.replicationRegion } : {}),
-  }, awsOpts);
+  }, { ...awsOpts, protect: config.environment === Environment.Prod });
 
   const role = createIrsaRole(`${instance}-backup-irsa`, {
     oidcProviderArn: args.oidc.providerArn, oidcIssuerUrl: args.oidc.issuerUrl,

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CACHE_CLIENT_LABEL, ElastiCacheRedis, InClusterRedis, SIDECAR_LISTEN, envoyConfig, tlsSidecarContainer } from "../cache";
-import { CacheMode, DatabaseMode, type PlatformConfig } from "../config";
+import { CacheMode, DatabaseMode, Environment, type PlatformConfig } from "../config";
 import { DATABASE_CLIENT_LABEL, DatabaseJobs, PostgresStatefulSet, RdsPostgres, type DatabaseEndpoint } from "../database";
 import { platformLabels } from "../workload/namespace";
 
@@ -66,6 +66,8 @@ export function buildDataTier(parent: pulumi.Resource, args: DataTierArgs): Data
       maxAllocatedStorageGb: config.database.maxAllocatedStorageGb,
       multiAz: config.database.multiAz,
       deletionProtection: config.database.deletionProtection,
+      allowMajorVersionUpgrade: config.database.allowMajorVersionUpgrade,
+      protect: config.environment === Environment.Prod,
       backupRetentionDays: config.database.backupRetentionDays,
       vpcId: network.vpcId, subnetIds: network.privateSubnetIds, clientSecurityGroupId: network.clientSecurityGroupId,
       namespace: args.namespace, adminSecretName: `${instance}-database-admin`, kubernetesProvider: args.provider,

@@ -21,6 +21,8 @@ export interface CapturedResource {
   inputs: Record<string, unknown>;
   /** Outputs in wire form: inputs plus what the (fake) provider computed; secret where the engine would make them so. */
   outputs: Record<string, unknown>;
+  /** `protect: true` (set or inherited from the parent): the engine refuses to delete it. Absent when false. */
+  protect?: boolean;
   /** customTimeouts the program asked for (create/update/delete, as written: "35m"), when it set any. */
   customTimeouts?: { create?: string; update?: string; delete?: string };
 }
@@ -51,7 +53,7 @@ export interface RunOptions {
 interface Struct { toJavaScript(): Record<string, unknown> }
 interface RegisterRequest {
   getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProvider(): string; getVersion(): string;
-  getDependenciesList(): string[]; getAdditionalsecretoutputsList(): string[]; getObject(): Struct | undefined;
+  getDependenciesList(): string[]; getAdditionalsecretoutputsList(): string[]; getObject(): Struct | undefined; getProtect(): boolean | undefined;
   getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }
@@ -176,6 +178,7 @@ export async function captureProgram(options: RunOptions): Promise<CapturedStack
         ...(provider ? { provider } : {}),
         dependencies: req.getDependenciesList(), propertyDependencies, inputs, outputs: custom ? outputs : {},
         ...(Object.keys(timeouts).length > 0 ? { customTimeouts: timeouts } : {}),
+        ...(req.getProtect() ? { protect: true } : {}),
       };
       resources.push(resource);
       byUrn.set(urn, resource);

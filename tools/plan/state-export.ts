@@ -14,6 +14,7 @@ export interface StateResource {
   dependencies?: string[];
   propertyDependencies?: Record<string, string[]>;
   provider?: string;
+  protect?: boolean;
 }
 
 export interface DeploymentV3 {
@@ -36,6 +37,7 @@ export function toDeployment(captured: CapturedStack, sdkVersion: string, now = 
     dependencies: r.dependencies,
     propertyDependencies: r.propertyDependencies,
     ...(r.provider ? { provider: r.provider } : {}),
+    ...(r.protect ? { protect: true } : {}),
   }));
   return {
     version: 3,
