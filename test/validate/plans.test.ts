@@ -1,0 +1,46 @@
+// The gate over the real plans: every ARN and id the offline plan invents is in its real format, and what the
+// validators still find on prod is exactly the defects owned elsewhere (docs/verification.md names them).
+import { beforeAll, describe, expect, it } from "vitest";
+import { validatePlan } from "../../tools/validate";
+import { arnsIn, checkArnFormats } from "../../tools/validate/arn-formats";
+import type { PlanResource } from "../../tools/validate/finding";
+import { plannedStack } from "./support";
+
+/** Open in the program, in helper i12's files (components/database/rds-postgres.ts, the rules' descriptions). */
+const KNOWN_OPEN = [
+  "provider-input agents-database-from-cluster description",
+  "provider-input agents-cache-from-cluster description",
+  "iam agents-database-monitoring assumeRolePolicy.Statement[0].Principal.Service",
+];
+
+describe.each(["dev", "prod"])("the %s plan", (stack) => {
+  let resources: PlanResource[];
+  let ids: Map<string, string>;
+  beforeAll(async () => {
+    ({ resources, ids } = await plannedStack(stack));
+  });
+
+  it("carries ARNs only in forms AWS defines", async () => {
+    expect(await checkArnFormats(resources)).toEqual([]);
+  });
+
+  it("invents ids in their real formats", () => {
+    const formats: Record<string, RegExp> = {
+      "aws:ec2/vpc:Vpc": /^vpc-[0-9a-f]{17}$/, "aws:ec2/subnet:Subnet": /^subnet-[0-9a-f]{17}$/, "aws:ec2/securityGroup:SecurityGroup": /^sg-[0-9a-f]{17}$/,
+      "aws:kms/key:Key": /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/, "aws:iam/role:Role": /^[\w+=,.@-]{1,64}$/,
+    };
+    for (const r of resources) {
+      const format = formats[r.type];
+      if (format) expect(ids.get(r.urn), r.name).toMatch(format);
+      if (r.type === "aws:s3/bucket:Bucket") expect(r.outputs?.["bucket"]).toMatch(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/);
+    }
+    if (stack === "prod") expect(resources.flatMap((r) => arnsIn(r.outputs, "")).length).toBeGreaterThan(50);
+  });
+
+  it("passes the validation gate but for the defects known to be open", async () => {
+    const result = await validatePlan(resources);
+    const found = result.findings.map((f) => `${f.kind} ${f.resource} ${f.property}`);
+    expect(found.filter((f) => !KNOWN_OPEN.includes(f)), result.report).toEqual([]);
+    if (stack === "dev") expect(result.findings).toEqual([]);
+  });
+});
