@@ -33,7 +33,7 @@ function irsaExpectations(doc: PolicyDocument, roleArn: string): Expectation[] {
     if (statement.Effect !== "Allow" || !list(statement.Action).includes("sts:AssumeRoleWithWebIdentity")) continue;
     for (const provider of list((statement.Principal as { Federated?: unknown } | undefined)?.Federated)) {
       const host = provider.replace(/^arn:[^:]+:iam::[^:]*:oidc-provider\//, "");
-      const equals = (statement.Condition?.["StringEquals"] ?? {}) as Record<string, unknown>;
+      const equals = (statement.Condition?.["StringEquals"] ?? {});
       const sub = list(equals[`${host}:sub`])[0];
       if (!sub) continue;
       const base = { action: "sts:AssumeRoleWithWebIdentity", resource: roleArn, resourceAccount: arnAccount(roleArn), identityPolicies: [], resourcePolicy: doc.document, webIdentityIssuer: host };

@@ -72,7 +72,7 @@ export interface Statement {
 export function statementsOf(document: unknown): Statement[] {
   const statement = (document as { Statement?: unknown } | null)?.Statement;
   if (Array.isArray(statement)) return statement as Statement[];
-  return statement && typeof statement === "object" ? [statement as Statement] : [];
+  return statement && typeof statement === "object" ? [statement] : [];
 }
 
 export function list(value: unknown): string[] {

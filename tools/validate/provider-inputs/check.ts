@@ -42,7 +42,7 @@ export function checkProviderInputs(resources: readonly PlanResource[]): Finding
       if (conflict.type !== resource.type) continue;
       const [a, b] = conflict.properties;
       if (resource.inputs[a] !== undefined && resource.inputs[b] !== undefined) {
-        findings.push({ kind: "provider-input", resource: resource.name, type: resource.type, property: `${a}, ${b}`, value: shown(`${String(resource.inputs[a])}, ${String(resource.inputs[b])}`), rule: `${a} conflicts with ${b}: set one; the provider rejects both at preview`, source: conflict.source });
+        findings.push({ kind: "provider-input", resource: resource.name, type: resource.type, property: `${a}, ${b}`, value: `${shown(resource.inputs[a])}, ${shown(resource.inputs[b])}`, rule: `${a} conflicts with ${b}: set one; the provider rejects both at preview`, source: conflict.source });
       }
     }
   }
