@@ -73,6 +73,12 @@ export function loadBalancerControllerPolicy(vpcId: string): string {
         Condition: { ArnLike: { "ec2:Vpc": `arn:aws:ec2:*:*:vpc/${vpcId}` } },
       },
       {
+        // Ingress rules are also authorised against the (new) security-group-rule resource; the group they belong to
+        // is checked by the statements above, so the rule resource itself needs no condition.
+        Sid: "SecurityGroupRules", Effect: "Allow", Resource: "arn:aws:ec2:*:*:security-group-rule/*",
+        Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+      },
+      {
         Sid: "CreateOwnedBalancers", Effect: "Allow", Resource: [...balancers, targetGroups],
         Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
         Condition: requestsOwnership,

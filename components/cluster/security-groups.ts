@@ -18,7 +18,7 @@ export function createClientOnlySecurityGroup(name: string, args: ClientOnlySecu
   const sg = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: args.description }, opts);
   new aws.vpc.SecurityGroupIngressRule(`${name}-from-cluster`, {
     securityGroupId: sg.id, referencedSecurityGroupId: args.clientSecurityGroupId, ipProtocol: "tcp", fromPort: args.port, toPort: args.port,
-    description: `port ${args.port} from the cluster's nodes and pods`,
+    description: `port ${args.port} from the cluster nodes and pods`,
   }, opts);
   return sg;
 }

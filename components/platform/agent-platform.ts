@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterMode, ConfigError, Environment, type PlatformConfig } from "../config";
+import { ClusterMode, ConfigError, type PlatformConfig } from "../config";
 import { EksCluster, ExistingCluster, amiTypeFor } from "../cluster";
 import { InClusterRedis } from "../cache";
 import { PostgresStatefulSet, RdsPostgres } from "../database";
@@ -115,6 +115,8 @@ export class AgentPlatform extends pulumi.ComponentResource {
         ...(config.cluster.oidcIssuerUrl ? { oidcIssuerUrl: config.cluster.oidcIssuerUrl } : {}),
       }, { parent: this });
     const k8sProvider = args.kubernetesProvider ?? this.cluster.provider;
+    // Controllers the cluster runs that finalize (or mutate) objects the platform creates.
+    const controllers = this.cluster instanceof EksCluster ? this.cluster.controllers : [];
 
     const namespace = createNamespace(`${name}-namespace`, {
       name: config.namespace, instance: name, podSecurityVersion: `v${config.cluster.kubernetesVersion}`, provider: k8sProvider,
@@ -186,7 +188,9 @@ export class AgentPlatform extends pulumi.ComponentResource {
       ...(data.sidecars ? { sidecars: data.sidecars } : {}),
       clientLabels: data.clientLabels,
       telemetry: { otlpEndpoint: observability.collector.otlpGrpcEndpoint, environmentName: config.environment },
-      dependsOn: [data.jobs.migrations],
+      // After the load balancer controller too: its webhook adds the ALB readiness gate to the server's pods only once
+      // it runs (failurePolicy Ignore: aws-load-balancer-controller@v2.13.4:helm/aws-load-balancer-controller/values.yaml:444).
+      dependsOn: [data.jobs.migrations, ...controllers],
       provider: k8sProvider,
     }, { parent: this });
 
@@ -228,7 +232,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
         provider: k8sProvider,
       // And on the controllers that finalize it: on destroy the Ingress goes first, while the load balancer controller
       // still runs to delete the ALB and clear the finalizer (else the ALB, its security groups and the VPC are stuck).
-      }, { parent: this, dependsOn: [server, ...(this.cluster instanceof EksCluster ? this.cluster.controllers : [])] });
+      }, { parent: this, dependsOn: [server, ...controllers] });
     }
 
     this.url = pulumi.output(ingress.enabled && ingress.host ? `https://${ingress.host}/` : undefined);

@@ -5,17 +5,17 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { rules } from "../../policy/rules";
-import { analyze } from "../../tools/policy/analyze";
-import type { AnalyzedResource, Finding, PackConfig } from "../../tools/policy/evaluate";
+import type { AnalyzedResource, Finding, PackConfig } from "../../tools/policy/model";
 import { policyDir } from "../../tools/policy/pack-config";
-import { readPackConfig } from "../../tools/policy/pack-config-file";
+import { readPackConfigFile } from "../../tools/policy/pack-config-file";
 import { resourcesOfExport } from "../../tools/policy/state";
 import { toDeployment } from "../../tools/plan/state-export";
 import { runStack } from "../support/harness";
+import { runPack } from "./support/cases";
 import { join } from "node:path";
 
 type Env = "dev" | "prod";
-const configOf = (env: Env): PackConfig => readPackConfig(join(policyDir(), "config", `${env}.json`), rules);
+const configOf = (env: Env): PackConfig => readPackConfigFile(join(policyDir(), "config", `${env}.json`)) as PackConfig;
 
 async function exported(env: Env, overrides: Record<string, string> = {}): Promise<AnalyzedResource[]> {
   const run = await runStack(env, overrides);
@@ -43,12 +43,12 @@ beforeAll(async () => {
 const stack = (env: Env): AnalyzedResource[] => structuredClone(stacks.get(env) ?? []);
 
 describe.each(["dev", "prod"] as const)("the %s plan", (env) => {
-  it("has no mandatory violation", () => {
-    expect(mandatory(analyze(stack(env), configOf(env)).evaluation.findings)).toEqual([]);
+  it("has no mandatory violation", async () => {
+    expect(mandatory((await runPack(stack(env), configOf(env))).evaluation.findings)).toEqual([]);
   });
 
-  it("is evaluated by the rules that target what it contains (no rule silently skipped)", () => {
-    const { evaluation } = analyze(stack(env), configOf(env));
+  it("is evaluated by the rules that target what it contains (no rule silently skipped)", async () => {
+    const { evaluation } = await runPack(stack(env), configOf(env));
     const types = new Set(stack(env).map((r) => r.type));
     const applicable = rules.filter((r) => r.targets.some((t) => types.has(t)));
     expect(applicable.length).toBeGreaterThan(20);
@@ -145,9 +145,9 @@ describe("prod: switching a secure setting off in the state makes its rule fire"
       }) })],
   ];
 
-  it.each(cases)("%s: %s", (_what, rule, mutate) => {
+  it.each(cases)("%s: %s", async (_what, rule, mutate) => {
     const { resources, urn } = mutate(stack("prod"));
-    const fired = analyze(resources, configOf("prod")).evaluation.findings.filter((f) => f.policy === rule && f.kind === "violation");
+    const fired = (await runPack(resources, configOf("prod"))).evaluation.findings.filter((f) => f.policy === rule && f.kind === "violation");
     expect(fired.length, `${rule} did not fire`).toBeGreaterThan(0);
     expect(fired.every((f) => f.enforcementLevel === "mandatory")).toBe(true);
     if (urn) expect(fired.map((f) => f.urn)).toContain(urn);
@@ -162,14 +162,14 @@ describe("prod: switching a secure setting off through config makes its rule fir
     [{ "cache.automaticFailover": "false" }, "redis-failover"],
   ])("%j fires %s (mandatory in prod)", async (overrides, rule) => {
     const resources = await exported("prod", overrides);
-    const fired = analyze(resources, configOf("prod")).evaluation.findings.filter((f) => f.policy === rule && f.kind === "violation");
+    const fired = (await runPack(resources, configOf("prod"))).evaluation.findings.filter((f) => f.policy === rule && f.kind === "violation");
     expect(fired.length, `${rule} did not fire`).toBeGreaterThan(0);
     expect(fired[0]?.enforcementLevel).toBe("mandatory");
   }, 60_000);
 
   it("the same weakening in a dev stack is advisory (policy/config/dev.json)", async () => {
     const resources = await exported("prod", { "database.multiAz": "false" });
-    const fired = analyze(resources, configOf("dev")).evaluation.findings.filter((f) => f.policy === "rds-multi-az");
+    const fired = (await runPack(resources, configOf("dev"))).evaluation.findings.filter((f) => f.policy === "rds-multi-az");
     expect(fired.map((f) => f.enforcementLevel)).toEqual(["advisory"]);
   }, 60_000);
 });

@@ -9,12 +9,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { packPolicies } from "../../policy/rules";
 import { PSS_VERSION, pssBaselineRules, pssRestrictedRules } from "../../policy/rules/k8s/pod-security";
 import { POD } from "../../policy/lib/podspec";
 import type { Rule } from "../../policy/lib/rule";
-import { evaluate } from "../../tools/policy/evaluate";
-import { urnOf } from "./support/cases";
+import { runRules, urnOf } from "./support/cases";
 
 const FIXTURES = path.resolve(__dirname, "conformance/pod-security-admission");
 const VERSION = `v${PSS_VERSION}`;
@@ -60,7 +58,7 @@ function run(selection: readonly Rule[], file: string) {
   const pod = parse(readFileSync(file, "utf8")) as Record<string, unknown>;
   expect(pod["kind"], file).toBe("Pod");
   const name = path.basename(file, ".yaml");
-  return evaluate(packPolicies(selection), [{ type: POD, urn: urnOf(POD, name), name, inputs: pod }]);
+  return runRules(selection.map((r) => r.id), [{ type: POD, urn: urnOf(POD, name), name, inputs: pod }]);
 }
 
 describe.each(Object.entries(LEVELS))(`PSA %s ${VERSION} fixtures`, (level, selection) => {
@@ -72,8 +70,8 @@ describe.each(Object.entries(LEVELS))(`PSA %s ${VERSION} fixtures`, (level, sele
     expect(failFiles.length).toBeGreaterThan(30);
   });
 
-  it.each(passFiles.map((f) => [path.basename(f), f] as const))("pass/%s gives no finding", (_name, file) => {
-    const result = run(selection, file);
+  it.each(passFiles.map((f) => [path.basename(f), f] as const))("pass/%s gives no finding", async (_name, file) => {
+    const result = await run(selection, file);
     expect(result.findings, JSON.stringify(result.findings, null, 1)).toEqual([]);
     for (const rule of selection) {
       // The library exempts Windows pods from the Linux-only restricted checks: those rules declare them not applicable.
@@ -83,11 +81,11 @@ describe.each(Object.entries(LEVELS))(`PSA %s ${VERSION} fixtures`, (level, sele
     }
   });
 
-  it.each(failFiles.map((f) => [path.basename(f), f] as const))("fail/%s is refused by its control", (_name, file) => {
+  it.each(failFiles.map((f) => [path.basename(f), f] as const))("fail/%s is refused by its control", async (_name, file) => {
     const control = controlOf(file);
     const expected = (CONTROL_RULES[control] ?? []).filter((id) => selection.some((r) => r.id === id));
     expect(expected.length, `no rule of the ${level} level is mapped to control "${control}"`).toBeGreaterThan(0);
-    const result = run(selection, file);
+    const result = await run(selection, file);
     const shown = JSON.stringify(result.findings, null, 1);
     expect(result.findings.filter((f) => f.kind === "undecided"), shown).toEqual([]);
     const violating = new Set(result.findings.filter((f) => f.kind === "violation").map((f) => f.policy));

@@ -1,5 +1,5 @@
 /**
- * Every fixture case through the real evaluator, and the meta-test of coverage (kube-linter's check-bats-tests,
+ * Every fixture case through the pack's own @pulumi/policy server, and the meta-test of coverage (kube-linter's check-bats-tests,
  * Polaris' "the check ran at least once"): each rule has a passing and a failing case, and evaluated a resource;
  * every failing case names its failure (a message the violation must contain), and every not-applicable case the
  * reason the rule gave.
@@ -15,8 +15,8 @@ const envConfig = { dev: packConfigFor("dev", rules, {}), prod: packConfigFor("p
 
 describe.each(rules.map((r) => [r.id, r] as const))("rule %s", (id) => {
   const cases = allCases.filter((c) => c.rule === id);
-  it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
-    const result = runCase(c, envConfig[c.environment ?? "prod"]);
+  it.each(cases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
+    const result = await runCase(c, envConfig[c.environment ?? "prod"]);
     const violations = result.findings.filter((f) => f.kind === "violation");
     const undecided = result.findings.filter((f) => f.kind === "undecided");
     const shown = JSON.stringify(result.findings, null, 1);
@@ -72,11 +72,11 @@ const NOT_TARGETED: Pick<PolicyCase, "rule" | "name" | "resources">[] = [
 ];
 
 describe.each(NOT_TARGETED.map((c) => [`${c.rule}: ${c.name}`, c] as const))("not a target of the rule: %s", (_name, c) => {
-  it("the rule's targets exclude the kind, and the fixture draws no finding", () => {
+  it("the rule's targets exclude the kind, and the fixture draws no finding", async () => {
     const rule = rules.find((r) => r.id === c.rule);
     expect(rule, c.rule).toBeDefined();
     for (const r of c.resources) expect(rule?.targets, r.type).not.toContain(r.type);
-    const result = runCase({ ...c, expect: "not-applicable" }, envConfig.prod);
+    const result = await runCase({ ...c, expect: "not-applicable" }, envConfig.prod);
     expect(result.findings).toEqual([]);
     expect(result.evaluated.get(c.rule) ?? 0).toBe(0);
   });

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
       let violations = 0;
       for (let i = 0; i < runs; i++) {
         const started = process.hrtime.bigint();
-        const analysis = analyze(readStateFile(file));
+        const analysis = await analyze(readStateFile(file));
         times.push(Number(process.hrtime.bigint() - started) / 1e6);
         violations = analysis.evaluation.findings.length;
       }

@@ -97,6 +97,7 @@ export type ResolvedDefaults = Record<string, Partial<Record<EnvironmentName, un
 export const REQUIRED_OUTSIDE_DEV = {
   "ingress.host": "agents.example.com",
   "ingress.certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000000",
+  "cluster.adminPrincipalArns": ["arn:aws:iam::123456789012:role/deploy"],
 } as const;
 
 /** Read a dotted key out of the nested config. */

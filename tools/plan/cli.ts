@@ -11,11 +11,11 @@ import { planStack } from "./plan-stack";
 import { UsageError } from "./stack-file";
 import { toDeployment } from "./state-export";
 import { renderSummary } from "./summary";
-import { rules } from "../../policy/rules";
 import { analyze } from "../policy/analyze";
 import { policyDir } from "../policy/pack-config";
-import { PackConfigError, readPackConfig } from "../policy/pack-config-file";
+import { PackConfigError, readPackConfigFile } from "../policy/pack-config-file";
 import { resourcesOfExport } from "../policy/state";
+import type { PackConfig } from "../policy/model";
 import { validatePlan } from "../validate";
 
 const usage = "usage: npm run plan -- [--stack dev|prod|PATH-TO-STACK-YAML] [--out DIR] [--debug]";
@@ -60,8 +60,9 @@ async function main(argv: string[]): Promise<number> {
   // it: the stack's own `environment` setting picks the file (its default, prod, is the stricter).
   const env = stackFile.config["agent-platform:environment"] === "dev" ? "dev" : "prod";
   const configFile = path.join(policyDir(), "config", `${env}.json`);
+  // The pack runs through its own @pulumi/policy server, as the CLI runs it (tools/policy/analyze.ts).
   const planned = resourcesOfExport(JSON.parse(JSON.stringify(deployment)) as unknown, "the plan");
-  const result = analyze(planned, readPackConfig(configFile, rules));
+  const result = await analyze(planned, readPackConfigFile(configFile) as PackConfig, configFile);
   console.log(`\nPolicy pack (${path.relative(process.cwd(), configFile)}):\n${result.report}`);
   const validation = await validatePlan(planned);
   console.log(`\n${validation.report}`);

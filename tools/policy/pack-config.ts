@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Environment, Rule } from "../../policy/lib/rule";
-import type { PackConfig } from "./evaluate";
+import type { PackConfig } from "./model";
 
 /** The repository's policy/ folder, found upwards from this file (it runs from tools/ under tsx and from dist/). */
 export function policyDir(): string {

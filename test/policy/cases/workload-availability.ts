@@ -27,17 +27,21 @@ const replicas: PolicyCase[] = [
   { rule: "k8s-min-replicas", name: "replicas unknown at preview", expect: "undecided", resources: [dep(UNKNOWN.number)] },
   { rule: "k8s-hpa-no-static-replicas", name: "HPA-scaled Deployment without replicas", expect: "pass", resources: [dep(), linkedHpa()] },
   { rule: "k8s-hpa-no-static-replicas", name: "static replicas without an HPA", expect: "pass", resources: [dep(3)] },
+  // The CLI drops top-level internal keys (`__inputs` among them) from what it sends AnalyzeStack
+  // (pulumi/pulumi@v3.259.0:sdk/go/common/resource/plugin/rpc.go:104, analyzer_plugin.go:350-351), so after deploy a
+  // stack rule sees the live object only: the HPA's count is judged as if declared. A known false positive after
+  // deploy (docs/verification.md); the pack's server shows it, the old evaluator hid it.
   {
     rule: "k8s-hpa-no-static-replicas",
-    name: "after deploy: the live object's spec.replicas is the HPA's, the declared inputs (__inputs) set none",
-    expect: "pass",
+    name: "after deploy: __inputs never reaches the policy, so the live spec.replicas (the HPA's) is judged",
+    expect: "fail", message: 'spec.replicas is 4 but HorizontalPodAutoscaler "agents/app" owns the count',
     resources: [{ ...dep(), outputs: { ...setPath(dep().props, "spec.replicas", 4), __inputs: dep().props } }, linkedHpa()],
   },
   { rule: "k8s-hpa-no-static-replicas", name: "HPA-scaled Deployment with replicas (perpetual diff)", expect: "fail", level: "advisory", message: 'spec.replicas is 3 but HorizontalPodAutoscaler "agents/app"', resources: [dep(3), linkedHpa()] },
   {
     rule: "k8s-hpa-no-static-replicas",
-    name: "after deploy: replicas declared in __inputs",
-    expect: "fail", message: 'spec.replicas is 3 but HorizontalPodAutoscaler "agents/app" owns the count',
+    name: "after deploy: replicas declared in __inputs (not sent), the live count is what the rule reports",
+    expect: "fail", message: 'spec.replicas is 4 but HorizontalPodAutoscaler "agents/app" owns the count',
     resources: [{ ...dep(3), outputs: { ...setPath(dep().props, "spec.replicas", 4), __inputs: dep(3).props } }, linkedHpa()],
   },
   { rule: "k8s-hpa-min-replicas", name: "minReplicas 2", expect: "pass", resources: [namedHpa()] },

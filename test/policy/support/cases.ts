@@ -1,11 +1,13 @@
 /**
  * Fixture cases for the pack, in the style of the anchors (PSA, awsguard, Polaris): a compliant baseline and one
  * mutation per case; the file says what each case expects. test/policy/rules.test.ts runs every case through the
- * same evaluator the offline runner uses and meta-tests the coverage.
+ * pack's own @pulumi/policy server (one per test file, kept open), exactly as the runner and the plan do.
  */
 import type { EnforcementLevel } from "@pulumi/policy";
-import { packPolicies, rules } from "../../../policy/rules";
-import { evaluate, type AnalyzedResource, type Evaluation, type PackConfig } from "../../../tools/policy/evaluate";
+import { afterAll } from "vitest";
+import { rules } from "../../../policy/rules";
+import { ownPackDir, PolicySession, type Analysis } from "../../../tools/policy/analyze";
+import type { AnalyzedResource, Evaluation, PackConfig } from "../../../tools/policy/model";
 import type { Environment } from "../../../policy/lib/rule";
 
 export interface FixtureResource {
@@ -58,23 +60,47 @@ export function toAnalyzed(fixtures: readonly FixtureResource[]): AnalyzedResour
     if (!f) throw new Error(`fixture link to unknown resource "${name}"`);
     return urnOf(f.type, f.name);
   };
+  // As JSON, like a state file and like the CLI's protobuf Struct: a key set to undefined is absent.
+  const json = (v: Record<string, unknown>) => JSON.parse(JSON.stringify(v)) as Record<string, unknown>;
   return fixtures.map((f) => ({
     type: f.type,
     urn: urnOf(f.type, f.name),
     name: f.name,
-    inputs: f.props,
-    ...(f.outputs ? { outputs: f.outputs } : {}),
+    inputs: json(f.props),
+    ...(f.outputs ? { outputs: json(f.outputs) } : {}),
     ...(f.parent ? { parent: urn(f.parent) } : {}),
     dependencies: (f.dependencies ?? []).map(urn),
     propertyDependencies: Object.fromEntries(Object.entries(f.propertyDependencies ?? {}).map(([k, names]) => [k, names.map(urn)])),
   }));
 }
 
+let session: PolicySession | undefined;
+afterAll(async () => {
+  await session?.close();
+  session = undefined;
+});
+
+/** The whole pack over the resources with a config document, through the same kept-open server. */
+export function runPack(resources: readonly AnalyzedResource[], config: PackConfig, source = "the pack config"): Promise<Analysis> {
+  session ??= PolicySession.open([ownPackDir()]);
+  return session.run(resources, [{ doc: config, source }]);
+}
+
+/** Runs only the given rules (every other policy disabled) over the resources, through the pack's server. */
+export async function runRules(ids: readonly string[], resources: readonly AnalyzedResource[], config: PackConfig = {}): Promise<Evaluation> {
+  session ??= PolicySession.open([ownPackDir()]);
+  const doc: PackConfig = { all: { enforcementLevel: "disabled" } };
+  for (const id of ids) {
+    const rule = rules.find((r) => r.id === id);
+    if (!rule) throw new Error(`unknown rule ${id}`);
+    doc[id] = { enforcementLevel: rule.enforcement.prod, ...(config[id] ?? {}) };
+  }
+  return (await session.run(resources, [{ doc, source: "the case's config" }])).evaluation;
+}
+
 /** Runs one rule (only that rule) over the case's resources. */
-export function runCase(c: PolicyCase, envConfig: PackConfig = {}): Evaluation {
-  const rule = rules.find((r) => r.id === c.rule);
-  if (!rule) throw new Error(`case "${c.name}" names unknown rule ${c.rule}`);
-  const config: PackConfig = { ...envConfig };
-  config[c.rule] = { ...(envConfig[c.rule] ?? {}), ...(c.config ?? {}) };
-  return evaluate(packPolicies([rule]), toAnalyzed(c.resources), { config });
+export function runCase(c: PolicyCase, envConfig: PackConfig = {}): Promise<Evaluation> {
+  if (!rules.some((r) => r.id === c.rule)) throw new Error(`case "${c.name}" names unknown rule ${c.rule}`);
+  const config: PackConfig = { [c.rule]: { ...(envConfig[c.rule] ?? {}), ...(c.config ?? {}) } };
+  return runRules([c.rule], toAnalyzed(c.resources), config);
 }
