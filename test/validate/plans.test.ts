@@ -6,11 +6,15 @@ import { arnsIn, checkArnFormats } from "../../tools/validate/arn-formats";
 import type { PlanResource } from "../../tools/validate/finding";
 import { plannedStack } from "./support";
 
-/** Open in the program, in helper i12's files (components/database/rds-postgres.ts, the rules' descriptions). */
+/**
+ * Open in the prod program, in helper i12's files (docs/verification.md lists them): the RDS monitoring role's trust
+ * names no source (components/database/rds-postgres.ts), and the controller's SecurityGroupRules statement grants
+ * ec2:RevokeSecurityGroupIngress on security-group-rule ARNs, which that action does not act on
+ * (components/cluster/load-balancer-controller.ts). Exact, so a fix fails this test until the entry goes.
+ */
 const KNOWN_OPEN = [
-  "provider-input agents-database-from-cluster description",
-  "provider-input agents-cache-from-cluster description",
   "iam agents-database-monitoring assumeRolePolicy.Statement[0].Principal.Service",
+  "iam agents-cluster-lb-controller-irsa policy.Statement[10].Action",
 ];
 
 describe.each(["dev", "prod"])("the %s plan", (stack) => {
@@ -40,7 +44,6 @@ describe.each(["dev", "prod"])("the %s plan", (stack) => {
   it("passes the validation gate but for the defects known to be open", async () => {
     const result = await validatePlan(resources);
     const found = result.findings.map((f) => `${f.kind} ${f.resource} ${f.property}`);
-    expect(found.filter((f) => !KNOWN_OPEN.includes(f)), result.report).toEqual([]);
-    if (stack === "dev") expect(result.findings).toEqual([]);
+    expect(found.sort(), result.report).toEqual(stack === "prod" ? [...KNOWN_OPEN].sort() : []);
   });
 });

@@ -23,10 +23,35 @@ export function arnPatterns(service: string): Promise<string[]> {
 }
 
 /** Does an ARN (wildcards allowed, as in a policy) have the form of some resource type of its service? */
-export async function arnHasKnownForm(arn: string): Promise<boolean> {
+const known = new Map<string, Promise<boolean>>();
+export function arnHasKnownForm(arn: string): Promise<boolean> {
+  let cached = known.get(arn);
+  if (!cached) {
+    cached = hasKnownForm(arn);
+    known.set(arn, cached);
+  }
+  return cached;
+}
+
+/** The literal start of a pattern's resource part: `arn:${Partition}:ec2:${Region}:${Account}:vpc/${VpcId}` → `vpc/`. */
+function literalStart(pattern: string): string {
+  const resource = pattern.split(":").slice(5).join(":");
+  const at = resource.indexOf("${");
+  return at >= 0 ? resource.slice(0, at) : resource;
+}
+
+async function hasKnownForm(arn: string): Promise<boolean> {
   const service = arn.split(":")[2] ?? "";
   if (service === "*" || service === "") return arn === "*" || service === "*";
-  return (await arnPatterns(service)).some((pattern) => arnFits(arn, pattern));
+  // Only patterns whose literal start the ARN's resource part can begin with are worth the full matcher.
+  const resource = arn.split(":").slice(5).join(":");
+  const wildcard = resource.search(/[*?]/);
+  const head = wildcard >= 0 ? resource.slice(0, wildcard) : resource;
+  const candidates = (await arnPatterns(service)).filter((pattern) => {
+    const start = literalStart(pattern);
+    return head.startsWith(start) || (wildcard >= 0 && start.startsWith(head));
+  });
+  return candidates.some((pattern) => arnFits(arn, pattern));
 }
 
 /** Every string that starts with `arn:`, anywhere in a value (JSON documents in strings included), with its path. */

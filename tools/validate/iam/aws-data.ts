@@ -71,8 +71,16 @@ export function isWildcardPattern(pattern: string): boolean {
 }
 
 /** Does a policy's resource string (wildcards allowed) fit an ARN pattern of the data? */
+const fits = new Map<string, boolean>();
 export function arnFits(resource: string, pattern: string): boolean {
-  return resourceStringMatchesResourceTypePattern(resource, pattern);
+  // The matcher builds a regular expression per call; a plan asks the same pairs many times.
+  const key = `${resource}\n${pattern}`;
+  let result = fits.get(key);
+  if (result === undefined) {
+    result = resourceStringMatchesResourceTypePattern(resource, pattern);
+    fits.set(key, result);
+  }
+  return result;
 }
 
 /** Condition key pattern of the data (`aws:ResourceTag/${TagKey}`) → a case-insensitive matcher. */
