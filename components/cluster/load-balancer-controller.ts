@@ -17,6 +17,7 @@ const OWNED = "elbv2.k8s.aws/cluster";
  * - security groups are created only in the cluster's VPC (it passes its --aws-vpc-id: pkg/deploy/ec2/security_group_manager.go:75-84)
  *   and only with the ownership tag (every resource it creates carries it: pkg/deploy/tracking/provider.go:15);
  * - security-group rules change only in the cluster's VPC (its targets' groups live there);
+ * - targets are registered only in target groups it owns (it creates every group it registers pods in);
  * - iam:CreateServiceLinkedRole only for Elastic Load Balancing's own role.
  * Left out, as the features that call them are off or unused here: WAF Classic, WAFv2 and Shield (turned off in the
  * chart values below), Cognito (no auth annotations), IAM server certificates (the Ingress names its ACM certificate).
@@ -73,12 +74,6 @@ export function loadBalancerControllerPolicy(vpcId: string): string {
         Condition: { ArnLike: { "ec2:Vpc": `arn:aws:ec2:*:*:vpc/${vpcId}` } },
       },
       {
-        // Ingress rules are also authorised against the (new) security-group-rule resource; the group they belong to
-        // is checked by the statements above, so the rule resource itself needs no condition.
-        Sid: "SecurityGroupRules", Effect: "Allow", Resource: "arn:aws:ec2:*:*:security-group-rule/*",
-        Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
-      },
-      {
         Sid: "CreateOwnedBalancers", Effect: "Allow", Resource: [...balancers, targetGroups],
         Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
         Condition: requestsOwnership,
@@ -110,7 +105,8 @@ export function loadBalancerControllerPolicy(vpcId: string): string {
           "elasticloadbalancing:ModifyCapacityReservation", "elasticloadbalancing:ModifyIpPools",
         ],
       },
-      { Sid: "RegisterTargets", Effect: "Allow", Resource: targetGroups, Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"] },
+      // Targets only in target groups it owns: every group it registers pods in, it created for the Ingress.
+      { Sid: "RegisterTargets", Effect: "Allow", Resource: targetGroups, Condition: owned, Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"] },
     ],
   });
 }

@@ -69,7 +69,7 @@ export const rawConfigSchema = z.strictObject({
       "cluster.mode=existing with RDS or ElastiCache: the security group of the nodes (or pods) the server runs on; the only source admitted to the database and cache."),
     deletionProtection: doc(z.boolean().optional(),
       "cluster.mode=create: EKS deletion protection (the API refuses to delete the cluster). Default true; false when environment=dev."),
-    adminPrincipalArns: doc(z.array(iamPrincipalArn).default([]),
+    adminPrincipalArns: doc(z.array(iamPrincipalArn).optional(),
       "cluster.mode=create: IAM roles or users that get an EKS access entry with AmazonEKSClusterAdminPolicy: the deploy roles (CI's and whoever runs the first pulumi up). Required with cluster.mode=create: nobody else can use the cluster. Default none."),
     viewerPrincipalArns: doc(z.array(iamPrincipalArn).default([]),
       "cluster.mode=create: IAM roles or users that get an EKS access entry with AmazonEKSViewPolicy (read, no Secrets): preview roles and people. Default none."),
@@ -201,7 +201,7 @@ function withEnvironmentDefaults(raw: RawConfig) {
   const clusterMode = raw.cluster.mode ?? (prodLike ? ClusterMode.Create : ClusterMode.Existing);
   return {
     ...raw,
-    cluster: { ...raw.cluster, mode: clusterMode, deletionProtection: raw.cluster.deletionProtection ?? prodLike },
+    cluster: { ...raw.cluster, mode: clusterMode, deletionProtection: raw.cluster.deletionProtection ?? prodLike, adminPrincipalArns: raw.cluster.adminPrincipalArns ?? [] },
     ingress: {
       ...raw.ingress,
       enabled: raw.ingress.enabled ?? prodLike,

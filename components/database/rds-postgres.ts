@@ -60,7 +60,10 @@ export class RdsPostgres extends pulumi.ComponentResource {
     const deletionProtection = args.deletionProtection ?? true;
 
     const stateful = { ...child, protect: args.protect ?? false };
-    const key = createKmsKey(`${name}-key`, `${args.physicalName}-rds`, `Encrypts RDS storage, snapshots and Performance Insights of ${args.physicalName}`, stateful);
+    // A protected (prod) key is also kept when the stack is torn down on purpose: the final snapshot and the retained
+    // automated backups are encrypted with it, and scheduling it for deletion would make them unrestorable.
+    const key = createKmsKey(`${name}-key`, `${args.physicalName}-rds`, `Encrypts RDS storage, snapshots and Performance Insights of ${args.physicalName}`, stateful,
+      { retainOnDelete: args.protect ?? false });
     const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: `Private subnets of ${args.physicalName}` }, child);
 
     const sg = createClientOnlySecurityGroup(name, {

@@ -107,3 +107,33 @@ describe("CI runner inside the VPC (cluster.ciRunnerConnectionArn, cluster.ciRun
     expect(run.ofType("aws:eks/cluster:Cluster")).toHaveLength(1);
   });
 });
+
+describe("access and runner settings that cannot work are refused before anything is registered", () => {
+  const refusal = async (overrides: Record<string, string>): Promise<string> => {
+    try {
+      await runStack("prod", overrides);
+    } catch (e) {
+      return String((e as Error).message);
+    }
+    return "accepted";
+  };
+
+  it("an assumed-role session ARN (EKS wants the role)", async () => {
+    const message = await refusal({ "cluster.adminPrincipalArns": '["arn:aws:sts::123456789012:assumed-role/deploy/ci"]' });
+    expect(message).toContain("agent-platform:cluster.adminPrincipalArns");
+    expect(message).toContain("expected an IAM role or user ARN");
+  });
+
+  it("no admin at all", async () => {
+    expect(await refusal({ "cluster.adminPrincipalArns": "[]" })).toContain("must name at least one IAM role or user with cluster.mode=create");
+  });
+
+  it("one principal in both lists", async () => {
+    const message = await refusal({ "cluster.viewerPrincipalArns": '["arn:aws:iam::123456789012:role/agent-platform-deploy"]' });
+    expect(message).toContain("must not repeat cluster.adminPrincipalArns (arn:aws:iam::123456789012:role/agent-platform-deploy)");
+  });
+
+  it("a runner repository that is not a GitHub repository URL", async () => {
+    expect(await refusal({ "cluster.ciRunnerRepository": "git@github.com:example/agent-platform.git" })).toContain("expected a GitHub repository URL");
+  });
+});

@@ -36,7 +36,8 @@ const DISABLED: Record<string, string> = {
 /**
  * What every request of the controller carries, which our policy relies on (the deliberate narrowings):
  * the cluster's VPC (it runs with --aws-vpc-id; security_group_manager.go:75-84 creates groups there), the
- * ownership tag on everything it creates (pkg/deploy/tracking/provider.go:15), and ELB's own service-linked role.
+ * ownership tag on everything it creates (pkg/deploy/tracking/provider.go:15), hence on the target groups it
+ * registers targets in, and ELB's own service-linked role.
  */
 const FACTS: Record<string, string> = { "ec2:Vpc": `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/${VPC}` };
 const PLACEHOLDERS: Record<string, string> = {
@@ -51,7 +52,12 @@ const glob = (pattern: string) => new RegExp(`^${pattern.split("*").map((p) => p
  * application or network: aws-load-balancer-controller@v2.13.4:pkg/model/elbv2/load_balancer.go:82-83), never Classic or
  * Gateway Load Balancers, which share the elasticloadbalancing prefix.
  */
-const NEVER_TOUCHED = [/^arn:aws:elasticloadbalancing:[^:]+:[^:]+:loadbalancer\/[^/]+$/, /:(?:loadbalancer|listener|listener-rule)\/gwy\//];
+const NEVER_TOUCHED = [
+  /^arn:aws:elasticloadbalancing:[^:]+:[^:]+:loadbalancer\/[^/]+$/, /:(?:loadbalancer|listener|listener-rule)\/gwy\//,
+  // "Policies using the security-group-rule resource-level permission are only enforced when the API request
+  // includes TagSpecifications" (the reference, as iam-data has it), and the controller tags no rule.
+  /:security-group-rule\//,
+];
 
 async function samplesOf(service: string, types: string[], resourcePatterns: string[]): Promise<string[]> {
   const arns: string[] = [];
@@ -100,6 +106,8 @@ function contextFor(statement: PolicyStatement, action: string): Record<string, 
   // Creating something: the controller always sends its ownership tag.
   if (/:Create(SecurityGroup|LoadBalancer|TargetGroup)$/.test(action) || context["ec2:CreateAction"] !== undefined) context[`aws:RequestTag/${OWNED}`] ??= "agents-prod";
   if (action.startsWith("ec2:") && /SecurityGroup/.test(action)) Object.assign(context, FACTS);
+  // Every target group it registers pods in, it created for the Ingress, with the ownership tag.
+  if (/:(De)?[Rr]egisterTargets$/.test(action)) context[`aws:ResourceTag/${OWNED}`] = "agents-prod";
   return context;
 }
 
@@ -151,7 +159,7 @@ describe(`AWS Load Balancer Controller policy vs upstream v2.13.4 (chart ${LOAD_
     expect(await decision(ours, "elasticloadbalancing:SetRulePriorities", rule, {})).toBe("Allowed");
   });
 
-  it("stays narrower where it means to: another VPC, an untagged group, another role", async () => {
+  it("stays narrower where it means to: another VPC, an untagged group, a foreign target group, another role", async () => {
     const otherVpc = { "ec2:Vpc": `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/vpc-0fffffffffffffff0` };
     const sg = `arn:aws:ec2:${REGION}:${ACCOUNT}:security-group/sg-0123456789abcdef0`;
     expect(await decision(ours, "ec2:AuthorizeSecurityGroupIngress", sg, otherVpc)).toBe("ImplicitlyDenied");
@@ -159,7 +167,10 @@ describe(`AWS Load Balancer Controller policy vs upstream v2.13.4 (chart ${LOAD_
     expect(await decision(ours, "ec2:CreateSecurityGroup", sg, {})).toBe("ImplicitlyDenied");
     expect(await decision(ours, "iam:CreateServiceLinkedRole", `arn:aws:iam::${ACCOUNT}:role/admin`, { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" })).toBe("ImplicitlyDenied");
     // Upstream allows these, so the comparison above really is a comparison.
+    const foreignGroup = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/someone-elses/0123456789abcdef`;
+    expect(await decision(ours, "elasticloadbalancing:RegisterTargets", foreignGroup, {})).toBe("ImplicitlyDenied");
     expect(await decision(upstream, "ec2:AuthorizeSecurityGroupIngress", sg, otherVpc)).toBe("Allowed");
+    expect(await decision(upstream, "elasticloadbalancing:RegisterTargets", foreignGroup, {})).toBe("Allowed");
   });
 
   it("lists only upstream actions as disabled, each with its reason", () => {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parsePlatformConfig, rdsMaxConnections, type PlatformConfigInput } from "../../components/config";
 
-const prod = { environment: "prod", ingress: { host: "agents.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x" } } as const;
+const prod = {
+  environment: "prod", ingress: { host: "agents.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x" },
+  cluster: { adminPrincipalArns: ["arn:aws:iam::123456789012:role/deploy"] },
+} as const;
 const dev = { environment: "dev" } as const;
 
 describe("RDS max_connections from the instance class (LEAST(memory / 9531392, 5000))", () => {

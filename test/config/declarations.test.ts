@@ -35,7 +35,9 @@ function asPulumiPassesIt(value: unknown): string {
 const qualify = (flat: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(flat).map(([k, v]) => [`${NS}:${k}`, v]));
 
-const prodBase: Record<string, string> = { environment: "prod", ...REQUIRED_OUTSIDE_DEV };
+const prodBase: Record<string, string> = {
+  environment: "prod", ...Object.fromEntries(Object.entries(REQUIRED_OUTSIDE_DEV).map(([k, v]) => [k, asPulumiPassesIt(v)])),
+};
 const devBase: Record<string, string> = { environment: "dev" };
 
 describe("generated files", () => {

@@ -16,7 +16,7 @@ const ROWS: NameRow[] = prose(doc).split("\n")
 /** The name a resource has outside Pulumi: the object's name, or the AWS identifier its inputs set. */
 function physicalName(inputs: Record<string, unknown>): string | undefined {
   const metadata = inputs.metadata as { name?: unknown } | undefined;
-  for (const value of [metadata?.name, inputs.identifier, inputs.replicationGroupId, inputs.bucketPrefix, inputs.name]) {
+  for (const value of [metadata?.name, inputs.identifier, inputs.replicationGroupId, inputs.bucketPrefix, inputs.namePrefix, inputs.name]) {
     if (typeof value === "string") return value;
   }
   return undefined;

@@ -79,7 +79,15 @@ describe("protect on prod data", () => {
   });
 
   it("nothing is protected in dev, so a laptop stack tears down in one command", () => {
-    expect(dev.resources.filter((r) => r.protect)).toEqual([]);
+    expect(dev.resources.filter((r) => r.protect || r.retainOnDelete)).toEqual([]);
+  });
+
+  it("the RDS key outlives a teardown in prod (it encrypts the final snapshot), and only that key", () => {
+    const keyArn = String(prod.inputs(prod.one("aws:rds/instance:Instance")).kmsKeyId);
+    const retained = prod.resources.filter((r) => r.retainOnDelete);
+    expect(retained.map((r) => r.type)).toEqual(["aws:kms/key:Key"]);
+    expect((retained[0]?.outputs as { arn: string }).arn).toBe(keyArn);
+    expect(toDeployment(prod.captured, "test").deployment.resources.filter((r) => r.retainOnDelete)).toHaveLength(1);
   });
 });
 

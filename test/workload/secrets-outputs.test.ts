@@ -58,29 +58,30 @@ describe("generated credentials", () => {
 describe("Secrets Manager (prod)", () => {
   const stored = (): { secret: CapturedResource; inputs: Json; arn: string }[] =>
     prod.ofType(T.smSecret).map((secret) => ({ secret, inputs: prod.inputs(secret), arn: String(outputsOf(secret).arn) }));
-  const byName = (name: string) => stored().find((s) => s.inputs.name === name);
+  // Named by prefix (the provider appends a unique suffix), so a re-create after destroy never meets the old name.
+  const byName = (name: string) => stored().find((s) => s.inputs.namePrefix === `${name}-`);
   const versionOf = (secret: CapturedResource): CapturedResource[] =>
     prod.ofType(T.smSecretVersion).filter((v) => prod.inputs(v).secretId === secret.id);
 
   it("keeps the server's, the database admin's and the database app's credentials", () => {
-    expect(stored().map((s) => s.inputs.name)).toEqual(expect.arrayContaining(["agents-prod/database-admin", "agents-prod/database-app", "agents-prod/server"]));
+    expect(stored().map((s) => s.inputs.namePrefix)).toEqual(expect.arrayContaining(["agents-prod/database-admin-", "agents-prod/database-app-", "agents-prod/server-"]));
   });
 
   it("encrypts each with a customer-managed KMS key that rotates", () => {
     const keys = new Map(prod.ofType(T.kmsKey).map((k) => [String(outputsOf(k).arn), prod.inputs(k)]));
     for (const { inputs } of stored()) {
-      expect(inputs.kmsKeyId, String(inputs.name)).toEqual(expect.stringMatching(/^arn:aws:kms:/));
+      expect(inputs.kmsKeyId, String(inputs.namePrefix)).toEqual(expect.stringMatching(/^arn:aws:kms:/));
       const key = keys.get(String(inputs.kmsKeyId));
-      expect(key, `${String(inputs.name)}: its key is one of this stack's`).toBeDefined();
-      expect(key?.enableKeyRotation, String(inputs.name)).toBe(true);
+      expect(key, `${String(inputs.namePrefix)}: its key is one of this stack's`).toBeDefined();
+      expect(key?.enableKeyRotation, String(inputs.namePrefix)).toBe(true);
     }
   });
 
   it("stores each value as a secret, holding the generated passwords", () => {
     for (const { secret, inputs } of stored()) {
       const versions = versionOf(secret);
-      expect(versions, String(inputs.name)).toHaveLength(1);
-      expect(isSecretValue((versions[0] as CapturedResource).inputs.secretString), String(inputs.name)).toBe(true);
+      expect(versions, String(inputs.namePrefix)).toHaveLength(1);
+      expect(isSecretValue((versions[0] as CapturedResource).inputs.secretString), String(inputs.namePrefix)).toBe(true);
     }
     const json = (name: string): Json => {
       const secret = byName(name)?.secret as CapturedResource;

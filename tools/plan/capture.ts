@@ -23,6 +23,8 @@ export interface CapturedResource {
   outputs: Record<string, unknown>;
   /** `protect: true` (set or inherited from the parent): the engine refuses to delete it. Absent when false. */
   protect?: boolean;
+  /** `retainOnDelete: true`: a delete leaves the cloud resource in place. Absent when false. */
+  retainOnDelete?: boolean;
   /** customTimeouts the program asked for (create/update/delete, as written: "35m"), when it set any. */
   customTimeouts?: { create?: string; update?: string; delete?: string };
 }
@@ -53,7 +55,7 @@ export interface RunOptions {
 interface Struct { toJavaScript(): Record<string, unknown> }
 interface RegisterRequest {
   getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getProvider(): string; getVersion(): string;
-  getDependenciesList(): string[]; getAdditionalsecretoutputsList(): string[]; getObject(): Struct | undefined; getProtect(): boolean | undefined;
+  getDependenciesList(): string[]; getAdditionalsecretoutputsList(): string[]; getObject(): Struct | undefined; getProtect(): boolean | undefined; getRetainondelete(): boolean | undefined;
   getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }
@@ -179,6 +181,7 @@ export async function captureProgram(options: RunOptions): Promise<CapturedStack
         dependencies: req.getDependenciesList(), propertyDependencies, inputs, outputs: custom ? outputs : {},
         ...(Object.keys(timeouts).length > 0 ? { customTimeouts: timeouts } : {}),
         ...(req.getProtect() ? { protect: true } : {}),
+        ...(req.getRetainondelete() ? { retainOnDelete: true } : {}),
       };
       resources.push(resource);
       byUrn.set(urn, resource);

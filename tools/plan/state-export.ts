@@ -15,6 +15,7 @@ export interface StateResource {
   propertyDependencies?: Record<string, string[]>;
   provider?: string;
   protect?: boolean;
+  retainOnDelete?: boolean;
 }
 
 export interface DeploymentV3 {
@@ -38,6 +39,7 @@ export function toDeployment(captured: CapturedStack, sdkVersion: string, now = 
     propertyDependencies: r.propertyDependencies,
     ...(r.provider ? { provider: r.provider } : {}),
     ...(r.protect ? { protect: true } : {}),
+    ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
   }));
   return {
     version: 3,

@@ -342,7 +342,7 @@ export const rdsManagedMasterPassword: ResourceRule = {
   id: "rds-managed-master-password",
   title: "RDS master password not in code or state",
   description:
-    "RDS instances let RDS manage the master password in Secrets Manager (manageMasterUserPassword: true) or pass it write-only (passwordWo), never as the plain password input, which Pulumi keeps in state; the rule does not apply to read replicas.",
+    "RDS instances let RDS manage the master password in Secrets Manager (manageMasterUserPassword: true) or pass it as the write-only passwordWo, never as password. Both inputs are recorded in the Pulumi state (a secret input stays encrypted there: @pulumi/aws@7.48.0 rds/instance.d.ts:588-589); password is also read back into the resource's outputs and refreshed, passwordWo is not, and RDS applies it only when passwordWoVersion changes. The rule does not apply to read replicas.",
   severity: "high",
   enforcement: always("mandatory"),
   references: [{ framework: "custom", id: "rds-managed-master-password" }],
@@ -351,7 +351,7 @@ export const rdsManagedMasterPassword: ResourceRule = {
   validate({ props }, { report, notApplicable }) {
     if (isReadReplica(props)) notApplicable("read replica (replicateSourceDb): it uses the source's master credentials");
     if (isSet(props, "password")) {
-      report("password is set: the master password is a plain input kept in the Pulumi state; use manageMasterUserPassword: true or the write-only passwordWo instead.");
+      report("password is set: the master password is kept in the Pulumi state as an input and, read back, as an output; use manageMasterUserPassword: true or the write-only passwordWo (kept only as a secret input) instead.");
       return;
     }
     if (props["manageMasterUserPassword"] === true || isSet(props, "passwordWo")) return;

@@ -45,6 +45,8 @@ export const UNSCOPED_ACTIONS: readonly { action: string; note: string }[] = [
   { action: "cloudwatch:GetMetricData", note: "no resource type" },
   { action: "cloudwatch:GetMetricStatistics", note: "no resource type" },
   { action: "cloudwatch:ListMetrics", note: "no resource type" },
+  // Amazon CloudWatch Logs: the flow-log role's listing (VPC User Guide, flow-logs-iam-role.html).
+  { action: "logs:DescribeLogGroups", note: "no resource type: scoping it to a log group grants nothing" },
   // AWS X-Ray.
   { action: "xray:PutTraceSegments", note: "no resource type" },
   { action: "xray:PutTelemetryRecords", note: "no resource type" },
