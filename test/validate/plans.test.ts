@@ -7,15 +7,11 @@ import type { PlanResource } from "../../tools/validate/finding";
 import { plannedStack } from "./support";
 
 /**
- * Open in the prod program, in helper i12's files (docs/verification.md lists them): the RDS monitoring role's trust
- * names no source (components/database/rds-postgres.ts), and the controller's SecurityGroupRules statement grants
- * ec2:RevokeSecurityGroupIngress on security-group-rule ARNs, which that action does not act on
- * (components/cluster/load-balancer-controller.ts). Exact, so a fix fails this test until the entry goes.
+ * Open in the prod program, in helper i12's file (docs/verification.md lists it): the RDS enhanced monitoring role's
+ * trust names no source account (components/database/rds-postgres.ts), which the RDS user guide asks for. Exact, so
+ * a fix fails this test until the entry goes.
  */
-const KNOWN_OPEN = [
-  "iam agents-database-monitoring assumeRolePolicy.Statement[0].Principal.Service",
-  "iam agents-cluster-lb-controller-irsa policy.Statement[10].Action",
-];
+const KNOWN_OPEN = ["iam agents-database-monitoring assumeRolePolicy.Statement[0].Principal.Service"];
 
 describe.each(["dev", "prod"])("the %s plan", (stack) => {
   let resources: PlanResource[];
