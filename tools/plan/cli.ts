@@ -1,7 +1,7 @@
 // npm run plan -- [--stack dev|prod|PATH] [--out DIR]
 // Evaluates the real program offline, prints a summary and writes DIR/state.json and DIR/manifests/.
 // Exit codes: 0 ok; 1 mandatory policy violations; 2 bad config or usage; 3 the program itself failed;
-// 4 an input the provider or AWS would reject; 5 IAM or ARN findings (tools/validate).
+// 4 an input the provider, AWS or the Kubernetes API would reject; 5 IAM or ARN findings (tools/validate).
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
