@@ -1,6 +1,7 @@
 // IAM checked with AWS's data and its evaluation logic. Failing cases are main's own text before the fixes
 // (flow-log role scoped DescribeLogGroups, multipart listing with s3:prefix, flow-log trust without a source).
 import { describe, expect, it } from "vitest";
+import { validatePlan } from "../../tools/validate";
 import { checkArnFormats } from "../../tools/validate/arn-formats";
 import { checkAccess } from "../../tools/validate/iam/access";
 import { policyDocuments } from "../../tools/validate/iam/documents";
@@ -47,6 +48,7 @@ describe("policy documents against the Service Authorization Reference", () => {
   it("a vpc-flow-logs trust without aws:SourceAccount (main's) is a confused deputy; with it, it passes", async () => {
     const open = await staticFindings(trust(doc({ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" })));
     expect(open.map((f) => f.value)).toEqual(["vpc-flow-logs.amazonaws.com"]);
+    expect(open[0]?.advisory).toBe(true);
     expect(open[0]?.source).toContain("flow-logs-iam-role");
     const held = await staticFindings(trust(doc({ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": `arn:aws:ec2:eu-west-1:${ACCOUNT}:vpc-flow-log/*` } } })));
     expect(held).toEqual([]);
@@ -98,5 +100,18 @@ describe("access simulated with iam-simulate", () => {
     expect(await checkAccess(backup(`arn:aws:s3:::${bucket}/postgres/*`))).toEqual([]);
     const wide = await checkAccess(backup(`arn:aws:s3:::${bucket}/*`));
     expect(wide.map((f) => f.rule)).toEqual([expect.stringContaining("cannot put outside postgres/")]);
+  });
+});
+
+describe("the gate's exit codes", () => {
+  it("4 for a rejected input, 5 for a dead permission, 0 for advisories only", async () => {
+    const badInput = resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "rule", { description: "the cluster's nodes", ipProtocol: "tcp", securityGroupId: "sg-0123456789abcdef0" });
+    const dead = rolePolicy(doc({ Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: LOG_GROUP }));
+    const advisory = trust(doc({ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }));
+    expect((await validatePlan([badInput, dead])).exitCode).toBe(4);
+    expect((await validatePlan([dead])).exitCode).toBe(5);
+    const onlyAdvisory = await validatePlan([advisory]);
+    expect(onlyAdvisory.exitCode).toBe(0);
+    expect(onlyAdvisory.report).toContain("[advisory iam] r (aws:iam/role:Role)");
   });
 });

@@ -26,6 +26,11 @@ export interface Finding {
   rule: string;
   /** Where the rule comes from: `repo@commit:path:line`, an iam-data version, a documentation page. */
   source: string;
+  /**
+   * A weakness AWS's documentation recommends against, which AWS still accepts and which works: reported, but it
+   * does not fail the plan (the confused-deputy trust). Everything else fails it.
+   */
+  advisory?: boolean;
 }
 
 export function shown(value: unknown, max = 120): string {
@@ -35,6 +40,6 @@ export function shown(value: unknown, max = 120): string {
 
 export function renderFindings(findings: readonly Finding[]): string {
   return findings
-    .map((f) => `  [${f.kind}] ${f.resource} (${f.type})\n      ${f.property} = ${JSON.stringify(f.value)}: ${f.rule}\n      (${f.source})`)
+    .map((f) => `  [${f.advisory ? "advisory " : ""}${f.kind}] ${f.resource} (${f.type})\n      ${f.property} = ${JSON.stringify(f.value)}: ${f.rule}\n      (${f.source})`)
     .join("\n");
 }

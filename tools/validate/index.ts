@@ -16,7 +16,7 @@ export const EXIT_IAM = 5;
 
 export interface ValidationResult {
   findings: Finding[];
-  /** 0 when nothing was found, else EXIT_REJECTED_INPUT or EXIT_IAM (the first when both). */
+  /** 0 when nothing but advisories was found, else EXIT_REJECTED_INPUT or EXIT_IAM (the first when both). */
   exitCode: number;
   report: string;
 }
@@ -25,7 +25,8 @@ export async function validatePlan(resources: readonly PlanResource[]): Promise<
   const inputs = [...checkRequiredInputs(resources), ...checkProviderInputs(resources), ...checkUnknownKubernetesFields(resources)];
   const iam = [...(await checkPolicyDocuments(policyDocuments(resources))), ...(await checkAccess(resources)), ...(await checkArnFormats(resources))];
   const findings = [...inputs, ...iam];
-  const exitCode = inputs.length > 0 ? EXIT_REJECTED_INPUT : iam.length > 0 ? EXIT_IAM : 0;
-  const summary = `Plan validation: ${resources.length} resources; ${inputs.length} inputs the provider, AWS or the Kubernetes API would reject, ${iam.length} IAM and ARN findings.`;
+  const blockingIam = iam.filter((f) => !f.advisory);
+  const exitCode = inputs.length > 0 ? EXIT_REJECTED_INPUT : blockingIam.length > 0 ? EXIT_IAM : 0;
+  const summary = `Plan validation: ${resources.length} resources; ${inputs.length} inputs the provider, AWS or the Kubernetes API would reject, ${blockingIam.length} IAM and ARN findings, ${iam.length - blockingIam.length} advisory.`;
   return { findings, exitCode, report: findings.length > 0 ? `${renderFindings(findings)}\n${summary}` : summary };
 }

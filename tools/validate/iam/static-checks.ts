@@ -6,7 +6,8 @@
 // - every condition key applies to the action (s3:prefix on s3:ListBucketMultipartUploads is never present, so an
 //   Allow with it never applies and a Deny with it never denies);
 // - a service trusted through sts:AssumeRole is held to the request's source (aws:SourceAccount or aws:SourceArn)
-//   where that service's documentation asks for it (the confused deputy).
+//   where that service's documentation asks for it (the confused deputy): advisory, since AWS recommends it and
+//   accepts the trust without it.
 import { validateIdentityPolicy, validateResourcePolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
 import { type Finding, shown } from "../finding";
 import { actionData, arnFits, type ActionData, dataSource, expandAction, isGlobalKey, isWildcardPattern, keyListed } from "./aws-data";
@@ -28,8 +29,8 @@ interface Context {
   findings: Finding[];
 }
 
-function report(ctx: Context, property: string, value: unknown, rule: string, source = ctx.source): void {
-  ctx.findings.push({ kind: "iam", resource: ctx.doc.resource.name, type: ctx.doc.resource.type, property: `${ctx.doc.property}.${property}`, value: shown(value), rule, source });
+function report(ctx: Context, property: string, value: unknown, rule: string, source = ctx.source, advisory = false): void {
+  ctx.findings.push({ kind: "iam", resource: ctx.doc.resource.name, type: ctx.doc.resource.type, property: `${ctx.doc.property}.${property}`, value: shown(value), rule, source, ...(advisory ? { advisory } : {}) });
 }
 
 /** Federated principals of a statement: `arn:aws:iam::1:oidc-provider/oidc.eks…/id/X` → `oidc.eks…/id/X`. */
@@ -106,7 +107,7 @@ async function checkStatement(ctx: Context, statement: Statement, at: string): P
     for (const service of servicePrincipals(statement)) {
       const page = CONFUSED_DEPUTY_SERVICES[service];
       if (page && !conditioned.some((key) => SOURCE_KEYS.some((s) => s.toLowerCase() === key.toLowerCase()))) {
-        report(ctx, `${at}.Principal.Service`, service, `a trust of ${service} must hold it to this account's requests (aws:SourceAccount or aws:SourceArn), or any account's use of the service can assume the role (the confused deputy)`, page);
+        report(ctx, `${at}.Principal.Service`, service, `a trust of ${service} must hold it to this account's requests (aws:SourceAccount or aws:SourceArn), or any account's use of the service can assume the role (the confused deputy)`, page, true);
       }
     }
   }
