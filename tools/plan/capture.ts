@@ -2,7 +2,7 @@
 // type, name, parent, dependencies, provider reference, inputs with their secret markers, and outputs. This is
 // what the offline plan and every test build on.
 import * as pulumi from "@pulumi/pulumi";
-import { fakeCall, fakeOutputs } from "./fakes";
+import { fakeCall, fakeId, fakeOutputs } from "./fakes";
 import { SECRET_SIG, SIG_KEY, containsSecret, isSecretValue, unwrapSecrets } from "./wire";
 
 export interface CapturedResource {
@@ -79,22 +79,12 @@ class PlanMocks implements pulumi.runtime.Mocks {
   newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
     const inputs = unwrapSecrets(args.inputs) as Record<string, unknown>;
     const computed = fakeOutputs(args.type, args.name, inputs, this.region);
-    return { id: args.custom ? fakeId(args.type, args.name, inputs) : undefined, state: { ...inputs, ...computed } };
+    return { id: args.custom ? fakeId(args.type, args.name, inputs, this.region) : undefined, state: { ...inputs, ...computed } };
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
     return fakeCall(args, this.region);
   }
-}
-
-function fakeId(type: string, name: string, inputs: Record<string, unknown>): string {
-  if (type.startsWith("kubernetes:")) {
-    const metadata = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
-    const objectName = metadata.name ?? name;
-    return metadata.namespace ? `${metadata.namespace}/${objectName}` : objectName;
-  }
-  if (type.startsWith("pulumi:providers:")) return `${name}-00000000-0000-4000-8000-000000000000`;
-  return `${name}-placeholder-id`;
 }
 
 function secretWrap(value: unknown): Record<string, unknown> {

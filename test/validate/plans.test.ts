@@ -1,0 +1,47 @@
+// The gate over the real plans: every ARN and id the offline plan invents is in its real format, and what the
+// validators still find on prod is exactly the defects owned elsewhere (docs/verification.md names them).
+import { beforeAll, describe, expect, it } from "vitest";
+import { validatePlan } from "../../tools/validate";
+import { arnsIn, checkArnFormats } from "../../tools/validate/arn-formats";
+import type { PlanResource } from "../../tools/validate/finding";
+import { plannedStack } from "./support";
+
+/**
+ * Open in the prod program, in helper i12's file (docs/verification.md lists it): the RDS enhanced monitoring role's
+ * trust names no source account (components/database/rds-postgres.ts), which the RDS user guide recommends; an
+ * advisory, so the plan still passes. Exact, so a fix fails this test until the entry goes.
+ */
+const KNOWN_OPEN = ["iam agents-database-monitoring assumeRolePolicy.Statement[0].Principal.Service"];
+
+describe.each(["dev", "prod"])("the %s plan", (stack) => {
+  let resources: PlanResource[];
+  let ids: Map<string, string>;
+  beforeAll(async () => {
+    ({ resources, ids } = await plannedStack(stack));
+  });
+
+  it("carries ARNs only in forms AWS defines", async () => {
+    expect(await checkArnFormats(resources)).toEqual([]);
+  });
+
+  it("invents ids in their real formats", () => {
+    const formats: Record<string, RegExp> = {
+      "aws:ec2/vpc:Vpc": /^vpc-[0-9a-f]{17}$/, "aws:ec2/subnet:Subnet": /^subnet-[0-9a-f]{17}$/, "aws:ec2/securityGroup:SecurityGroup": /^sg-[0-9a-f]{17}$/,
+      "aws:kms/key:Key": /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/, "aws:iam/role:Role": /^[\w+=,.@-]{1,64}$/,
+    };
+    for (const r of resources) {
+      const format = formats[r.type];
+      if (format) expect(ids.get(r.urn), r.name).toMatch(format);
+      if (r.type === "aws:s3/bucket:Bucket") expect(r.outputs?.["bucket"]).toMatch(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/);
+    }
+    if (stack === "prod") expect(resources.flatMap((r) => arnsIn(r.outputs, "")).length).toBeGreaterThan(50);
+  });
+
+  it("passes the validation gate but for the defects known to be open", async () => {
+    const result = await validatePlan(resources);
+    const found = result.findings.map((f) => `${f.kind} ${f.resource} ${f.property}`);
+    expect(found.sort(), result.report).toEqual(stack === "prod" ? [...KNOWN_OPEN].sort() : []);
+    expect(result.findings.every((f) => f.advisory), result.report).toBe(true);
+    expect(result.exitCode).toBe(0);
+  });
+});
