@@ -23,8 +23,9 @@ export interface DatabaseJobsArgs {
   serverImage: pulumi.Input<string>;
   /**
    * Secret and key holding LETTA_ENCRYPTION_KEY: several backfill migrations encrypt existing secrets only when the
-   * key is set (revisions d06594144ef3, 8149a781ac1b, eff256d296cb). Default: none, and those migrations leave the
-   * values in plaintext.
+   * key is set (letta-ai/letta@0.16.8:alembic/versions/d06594144ef3_add_and_migrate_encrypted_columns_for_.py:38-40,
+   * 8149a781ac1b_backfill_encrypted_columns_for_.py:28-30, eff256d296cb_mcp_encrypted_data_migration.py:31-33). Default:
+   * none, and those migrations leave the values in plaintext.
    */
   encryptionKeySecret?: { name: pulumi.Input<string>; key: string };
   /** Provider of the target cluster. Required. */
