@@ -174,7 +174,7 @@ export function fakeOutputs(type: string, name: string, inputs: Inputs, region: 
       const clusterName = str(inputs.name, autoName(name));
       return {
         arn: arnOf("eks", `cluster/${clusterName}`),
-        endpoint: `https://${hex(`eks-endpoint:${name}`, 32).toUpperCase()}.gr7.${region}.eks.${PLACEHOLDER_DOMAIN}`,
+        endpoint: `https://${name}.eks.${PLACEHOLDER_DOMAIN}`,
         certificateAuthority: { data: Buffer.from(`placeholder CA for ${name}`).toString("base64") },
         // The issuer's id is 32 upper-case hex digits, as EKS makes it.
         identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${hex(`oidc:${name}`, 32).toUpperCase()}` }] }],
@@ -194,8 +194,9 @@ export function fakeOutputs(type: string, name: string, inputs: Inputs, region: 
         arn: arnOf("rds", `db:${identifier}`),
         identifier,
         resourceId: rdsResourceId(name),
-        address: `${identifier}.${hex(`rds:${name}`, 12)}.${region}.rds.${PLACEHOLDER_DOMAIN}`,
-        endpoint: `${identifier}.${hex(`rds:${name}`, 12)}.${region}.rds.${PLACEHOLDER_DOMAIN}:5432`,
+        // Host names stay recognisable placeholders (other tests read them); only ids and ARNs take AWS's forms.
+        address: `${name}.${region}.rds.${PLACEHOLDER_DOMAIN}`,
+        endpoint: `${name}.${region}.rds.${PLACEHOLDER_DOMAIN}:5432`,
         port: 5432,
         // The managed master secret's name is `rds!db-<uuid>`, and a secret's ARN ends in 6 random characters.
         masterUserSecrets: inputs.manageMasterUserPassword ? [{ secretArn: arnOf("secretsmanager", `secret:rds!db-${uuid(`rds-secret:${name}`)}-${fakeText(`rds-secret:${name}`, 6)}`), kmsKeyId: inputs.masterUserSecretKmsKeyId ?? null, secretStatus: "active" }] : [],
@@ -213,8 +214,8 @@ export function fakeOutputs(type: string, name: string, inputs: Inputs, region: 
       const groupId = str(inputs.replicationGroupId, autoName(name));
       return {
         arn: arnOf("elasticache", `replicationgroup:${groupId}`),
-        primaryEndpointAddress: `master.${groupId}.${hex(`cache:${name}`, 6)}.${region}.cache.${PLACEHOLDER_DOMAIN}`,
-        readerEndpointAddress: `replica.${groupId}.${hex(`cache:${name}`, 6)}.${region}.cache.${PLACEHOLDER_DOMAIN}`,
+        primaryEndpointAddress: `master.${name}.${region}.cache.${PLACEHOLDER_DOMAIN}`,
+        readerEndpointAddress: `replica.${name}.${region}.cache.${PLACEHOLDER_DOMAIN}`,
       };
     }
     case "aws:elasticache/subnetGroup:SubnetGroup": {
