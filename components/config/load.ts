@@ -8,7 +8,7 @@ import { awsServicesUsed } from "../platform/aws-usage";
 import { configKeys, type ConfigKey } from "./keys";
 import { ConfigError, type ConfigIssue } from "./errors";
 import {
-  crossFieldIssues, ineffectiveSettings, platformConfigSchema, rawConfigSchema, regionIssues, withEnvironmentDefaults,
+  crossFieldIssues, ineffectiveSettings, platformConfigSchema, rawConfigSchema, regionIssues, applyEnvironmentDefaults,
   type PlatformConfig, type PlatformConfigInput,
 } from "./schema";
 
@@ -25,6 +25,9 @@ const sdkSecretProbe: SecretKeyProbe = (key) => runtimeWithSecrets.isConfigSecre
  */
 export const AWS_REGIONS: readonly string[] = Object.values(Region);
 
+/** Keys that choose a mode: when one fails, the relations that depend on it are not judged. */
+const MODE_KEYS = new Set(["environment", "cluster.mode", "database.mode", "cache.mode", "ingress.enabled", "ingress.className", "backup.enabled", "observability.backend"]);
+
 /** Namespaces of the providers this program uses: keys of theirs are theirs to check (aws:region excepted). */
 const PROVIDER_NAMESPACES = ["aws", "kubernetes", "random", "docker", "pulumi"];
 
@@ -36,7 +39,7 @@ export interface LoadedConfig {
 
 /** Load and validate this stack's configuration. Throws ConfigError naming every bad key; warns about idle keys. */
 export function loadPlatformConfig(): PlatformConfig {
-  const { config, warnings } = readStackConfig(pulumi.runtime.allConfig(), pulumi.getProject(), sdkSecretProbe);
+  const { config, warnings } = readStackConfig(pulumi.runtime.allConfig(), pulumi.getProject(), sdkSecretProbe, { requireAwsRegion: true });
   for (const warning of warnings) void pulumi.log.warn(warning);
   return config;
 }
@@ -58,14 +61,23 @@ export function parseStackConfig(values: Record<string, string>, namespace: stri
 }
 
 /** parseStackConfig, also returning the warnings about settings without effect. */
-export function readStackConfig(values: Record<string, string>, namespace: string, isSecret: SecretKeyProbe): LoadedConfig {
-  const issues = stackConfigIssues(values, namespace, isSecret);
+export function readStackConfig(values: Record<string, string>, namespace: string, isSecret: SecretKeyProbe, options: StackCheckOptions = {}): LoadedConfig {
+  const issues = stackConfigIssues(values, namespace, isSecret, options);
   if (issues.problems.length > 0 || !issues.config) throw new ConfigError(issues.problems);
   return { config: issues.config, warnings: issues.warnings };
 }
 
+export interface StackCheckOptions {
+  /**
+   * Report a missing aws:region when the config uses AWS. The stack program does (index.ts reads the region from
+   * aws:region only, so without it AgentPlatform would stop later, alone); code that passes AgentPlatform an
+   * `awsRegion` of its own does not.
+   */
+  requireAwsRegion?: boolean;
+}
+
 /** Every problem of raw stack values, without throwing; `config` is set when there is none. */
-export function stackConfigIssues(values: Record<string, string>, namespace: string, isSecret: SecretKeyProbe): { problems: ConfigIssue[]; warnings: string[]; config?: PlatformConfig } {
+export function stackConfigIssues(values: Record<string, string>, namespace: string, isSecret: SecretKeyProbe, options: StackCheckOptions = {}): { problems: ConfigIssue[]; warnings: string[]; config?: PlatformConfig } {
   const keys = new Map(configKeys().map((k) => [k.key, k]));
   const issues: ConfigIssue[] = [];
   const nested: Record<string, unknown> = {};
@@ -134,10 +146,14 @@ export function stackConfigIssues(values: Record<string, string>, namespace: str
       if (progressed) continue;
       break;
     }
-    effective = withEnvironmentDefaults(raw.data);
+    effective = applyEnvironmentDefaults(raw.data);
+    // A failed key that picks a mode makes every relation of its section moot (the default mode stands in for it);
+    // a failed environment, every relation at all.
+    const moot = [...failed].filter((k) => MODE_KEYS.has(k)).map((k) => k.split(".")[0] ?? k);
     for (const issue of crossFieldIssues(effective)) {
       const key = issue.path.join(".");
       if (failed.has(key) || mentionsAny(issue.message, failed)) continue;
+      if (moot.includes("environment") || moot.some((section) => key.startsWith(`${section}.`) || issue.message.includes(section))) continue;
       issues.push(toConfigIssue(namespace, issue.path, issue.message, issue.input, masked));
     }
     break;
@@ -145,7 +161,7 @@ export function stackConfigIssues(values: Record<string, string>, namespace: str
 
   if (effective) {
     const services = awsServicesUsed(effective);
-    if (services.length > 0 && awsRegion === undefined) {
+    if (options.requireAwsRegion === true && services.length > 0 && awsRegion === undefined) {
       issues.push({ key: "aws:region", value: undefined, message: `is required: this stack uses AWS (${services.join(", ")}); run: pulumi config set aws:region <region>` });
     }
     if (awsRegion !== undefined && AWS_REGIONS.includes(awsRegion)) {

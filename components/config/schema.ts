@@ -183,7 +183,8 @@ export const rawConfigSchema = z.strictObject({
 type RawConfig = z.output<typeof rawConfigSchema>;
 
 /** Fill the defaults that depend on the environment; everything else was defaulted by the schema. */
-export function withEnvironmentDefaults(raw: RawConfig) {
+// eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types -- PlatformConfig is defined as its return type
+function withEnvironmentDefaults(raw: RawConfig) {
   const prodLike = raw.environment !== Environment.Dev;
   const clusterMode = raw.cluster.mode ?? (prodLike ? ClusterMode.Create : ClusterMode.Existing);
   return {
@@ -209,6 +210,9 @@ export function withEnvironmentDefaults(raw: RawConfig) {
 
 /** The validated configuration every component reads. */
 export type PlatformConfig = ReturnType<typeof withEnvironmentDefaults>;
+
+/** The schema's output with the environment-dependent defaults filled in (for the loader's relation checks). */
+export const applyEnvironmentDefaults: (raw: z.output<typeof rawConfigSchema>) => PlatformConfig = withEnvironmentDefaults;
 
 type Issue = { path: string[]; message: string; input: unknown };
 

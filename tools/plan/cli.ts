@@ -41,7 +41,11 @@ function parse(argv: string[]): Options | number {
   }
 }
 
-const relative = (file: string): string => path.relative(process.cwd(), file) || ".";
+/** A path as the user would type it from here: relative inside the working folder, absolute outside it. */
+const relative = (file: string): string => {
+  const rel = path.relative(process.cwd(), file);
+  return rel === "" ? "." : rel.startsWith("..") ? file : rel;
+};
 
 async function main(options: Options): Promise<number> {
   // The SDK records a stack trace for every promise it creates, only to report leaked promises; over a hundred
@@ -66,7 +70,7 @@ async function main(options: Options): Promise<number> {
 
   console.log(renderSummary(captured, relative(stackFile.path), width));
   const defaults = captured.resources.filter(isDefaultProvider).length;
-  const wrote = `Wrote ${relative(path.join(outDir, "state.json"))} (${createdResources(captured).length} resources and ${defaults} default providers), ${manifests.length} manifests in ${relative(path.join(outDir, "manifests"))}/ (kubectl apply -f), and ${secrets.length} Secrets for review only in ${relative(path.join(outDir, "review-only"))}/ (their values are placeholders: never apply them).`;
+  const wrote = `Wrote ${relative(path.join(outDir, "state.json"))} (${createdResources(captured).length} resources and ${defaults} default ${defaults === 1 ? "provider" : "providers"}), ${manifests.length} manifests in ${relative(path.join(outDir, "manifests"))}/ (kubectl apply -f), and ${secrets.length} Secrets for review only in ${relative(path.join(outDir, "review-only"))}/ (their values are placeholders: never apply them).`;
   console.log(["", ...wrap(wrote, width, "")].join("\n"));
 
   const gate = runGate(deployment, stackFile.config["agent-platform:environment"]);
