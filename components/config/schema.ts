@@ -257,8 +257,11 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
       if (c.cluster[key] === undefined) fail(`cluster.${key}`, undefined, "is required with cluster.mode=existing when the database or cache runs on AWS (RDS, ElastiCache)");
     }
   }
-  // A DB subnet group (RDS) and a cache subnet group (ElastiCache Multi-AZ) must cover at least two availability
-  // zones: RDS refuses one with DBSubnetGroupDoesNotCoverEnoughAZs. Two subnets is the least that can.
+  // A DB subnet group must cover at least two availability zones: RDS refuses one with
+  // DBSubnetGroupDoesNotCoverEnoughAZs ("Subnets in the DB subnet group should cover at least two Availability Zones
+  // unless there is only one", the RDS API's error reference, e.g. docs.aws.amazon.com/sdk-for-python/v4/reference/
+  // clients/rds/errors/DBSubnetGroupDoesNotCoverEnoughAZs). Two subnets is the least that can; the zones themselves
+  // are only known to AWS (docs/verification.md).
   if (c.cluster.mode === ClusterMode.Existing && awsData && c.cluster.privateSubnetIds !== undefined && c.cluster.privateSubnetIds.length < 2) {
     fail("cluster.privateSubnetIds", c.cluster.privateSubnetIds, "must list at least two subnets, in different availability zones: RDS and ElastiCache subnet groups need two zones");
   }
