@@ -1,7 +1,7 @@
 // The offline plan's command line, run as a child process the way `npm run plan` runs it: exit codes, the summary,
 // and the files it writes (state.json in `pulumi stack export` form, one YAML manifest per Kubernetes object).
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,6 +36,11 @@ function runCli(args: string[]): Promise<CliResult> {
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** The plan's "Wrote …" paragraph as one line (it is wrapped to the terminal width). */
+function wroteParagraph(stdout: string): string {
+  return (stdout.split("\n\n").find((p) => p.startsWith("Wrote ")) ?? "").replace(/\n/g, " ");
 }
 
 function makeTempDir(): string {
@@ -127,13 +132,13 @@ describe.each(PLAN_STACKS)("npm run plan for %s", (stack) => {
     expect(run.stdout).toContain(`\nResources:\n    + ${created.length} to create\n`);
     expect(run.stdout.match(/ to create/g)).toHaveLength(1);
     // One tree row per counted resource, each marked +.
-    expect(run.stdout.split("\n").filter((line) => /^ \+ {3}\S/.test(line))).toHaveLength(created.length);
+    expect(run.stdout.split("\n").filter((line) => /^ \+ {3}/.test(line))).toHaveLength(created.length);
     expect(run.stdout).toMatch(/^Outputs:$/m);
     expect(run.stdout).toContain(`serverPassword: ${REDACTED}`);
     expect(fakeSecrets.length).toBeGreaterThan(0);
     expect(fakeSecrets.filter((secret) => run.stdout.includes(secret) || run.stderr.includes(secret))).toEqual([]);
     expect(run.stdout).toContain(`environment: "${stack}"`);
-    expect(run.stdout).toMatch(/^Wrote \S*state\.json \(\d+ resources and \d+ default providers?\), \d+ manifests in/m);
+    expect(wroteParagraph(run.stdout)).toMatch(/^Wrote \S*state\.json \(\d+ resources and \d+ default providers?\), \d+ manifests in/);
     const lines = run.stdout.trimEnd().split("\n");
     expect(lines.filter((line) => [...line].length > 100)).toEqual([]);
     expect(run.stdout.trimEnd().split("\n\n").pop() ?? "").toMatch(/^Next: /);
@@ -162,7 +167,7 @@ describe.each(PLAN_STACKS)("npm run plan for %s", (stack) => {
     expect(kubernetes.length).toBeGreaterThan(0);
     expect(manifestFiles.every((file) => file.endsWith(".yaml"))).toBe(true);
     expect(manifestFiles).toHaveLength(kubernetes.length);
-    expect(run.stdout).toContain(`and ${kubernetes.length} manifests in`);
+    expect(wroteParagraph(run.stdout)).toContain(`, ${kubernetes.length} manifests in`);
 
     const objects = manifestTexts.map((text, i) => {
       const documents = parseAllDocuments(text);
@@ -345,7 +350,7 @@ describe("npm run plan with bad input", () => {
     expect(result.stdout).toContain("Policies (policy/config/prod.json;");
     expect(result.stdout).toMatch(/^ {4}✗ rds-multi-az {2}mandatory \w+ {2}1×$/m);
     expect(result.stdout).toMatch(/^ {8}- agents-database-instance \(aws:rds\/instance:Instance\)$/m);
-    expect(result.stdout.trimEnd().split("\n").pop()).toMatch(/mandatory violation/);
+    expect(result.stdout.trimEnd().split("\n\n").pop()).toMatch(/^Next: fix the 1 mandatory violation above/);
     // A stack whose environment is dev is judged with the dev file.
     const relaxed = await runCli(["--stack", writeStack("Pulumi.other-dev.yaml", devConfig()), "--out", path.join(dir, "out-other-dev")]);
     expect(relaxed.code).toBe(0);
@@ -371,7 +376,7 @@ describe("npm run plan with a bad --out", () => {
   it.each([
     ["a file", () => { const f = path.join(dir, "a-file"); writeFileSync(f, "x"); return f; }, /is a file, not a folder/],
     ["/proc/x", () => "/proc/x", /is under \/proc, a kernel file system/],
-    ["a folder of the user's", () => { writeFileSync(path.join(dir, "notes.txt"), "mine"); return dir; }, /holds notes\.txt, which the plan did not write/],
+    ["a folder of the user's", () => { const mine = path.join(dir, "mine"); mkdirSync(mine); writeFileSync(path.join(mine, "notes.txt"), "mine"); return mine; }, /holds notes\.txt, which the plan did not write/],
   ])("exits 2 with one line for %s, before the program runs", async (_label, target, message) => {
     const out = target();
     const result = await runCli(["--out", out]);
