@@ -4,8 +4,9 @@
 // (pulumi/pulumi@v3.248.0:sdk/nodejs/cmd/run/run.ts:541 and :576).
 "use strict";
 const { ensureBuilt } = require("./build.cjs");
+const { loadBundle } = require("./load.cjs");
 
 module.exports = async () => {
-  const program = require(await ensureBuilt("index.ts"));
+  const program = loadBundle(await ensureBuilt("index.ts"));
   return (typeof program === "function" ? program : program.default)();
 };

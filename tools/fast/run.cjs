@@ -4,6 +4,7 @@
 /* global console */
 const path = require("node:path");
 const { ensureBuilt } = require("./build.cjs");
+const { loadBundle } = require("./load.cjs");
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
@@ -13,7 +14,7 @@ if (!entry) {
 ensureBuilt(entry).then(
   (bundle) => {
     process.argv = [process.argv[0], bundle, ...args];
-    require(bundle);
+    loadBundle(bundle);
   },
   (error) => {
     // esbuild has printed the syntax errors with their places; a type error never stops a run (npm test checks types).
