@@ -158,7 +158,9 @@ describe("renderers", () => {
     ]);
     expect(doc).toContain("pulumi config set database.mode rds");
     expect(doc).toContain("pulumi config set --secret llm.openaiApiKey");
-    expect(doc).toContain(`pulumi config set cluster.publicAccessCidrs '["203.0.113.0/24"]'`);
+    // Lists as YAML lists in the stack file, as the CLI takes a type: array key (decision 0081).
+    expect(doc).toContain("  agent-platform:cluster.publicAccessCidrs:\n    - 203.0.113.0/24\n");
+    expect(doc).not.toMatch(/pulumi config set cluster\.publicAccessCidrs '\[/);
     expect(doc).toContain("| `database.mode` | `string` | prod, staging: `rds`; dev: `statefulset` | no |");
     expect(doc).toContain("| `database.backupRetentionDays` | `integer` | prod, staging: `14`; dev: `7` | no |");
     expect(doc).toContain("| `ingress.host` | `string` | unset | no |");
