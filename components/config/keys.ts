@@ -18,6 +18,9 @@ export interface ConfigKey {
   enum?: string[];
   /** Must be set with `pulumi config set --secret`. */
   secret: boolean;
+  /** Bounds, for integers. */
+  minimum?: number;
+  maximum?: number;
 }
 
 interface JsonSchemaNode {
@@ -28,6 +31,8 @@ interface JsonSchemaNode {
   default?: unknown;
   enum?: string[];
   secret?: boolean;
+  minimum?: number;
+  maximum?: number;
 }
 
 function walk(node: JsonSchemaNode, prefix: string[], out: ConfigKey[]): void {
@@ -44,6 +49,8 @@ function walk(node: JsonSchemaNode, prefix: string[], out: ConfigKey[]): void {
   if (type === "array") entry.items = (node.items?.type ?? "string") as PulumiConfigType;
   if (node.default !== undefined) entry.default = node.default;
   if (node.enum) entry.enum = node.enum;
+  if (node.minimum !== undefined) entry.minimum = node.minimum;
+  if (node.maximum !== undefined) entry.maximum = node.maximum;
   out.push(entry);
 }
 

@@ -25,7 +25,11 @@ const iamPrincipalArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(?:role|us
   error: "expected an IAM role or user ARN such as arn:aws:iam::123456789012:role/deploy (not an assumed-role session ARN)",
 });
 
-const int = (min: number, max: number) => z.number().int({ error: "expected a whole number" }).min(min).max(max);
+/** A whole number in [min, max]; every failure states the whole range, so the user sees what is allowed. */
+const int = (min: number, max: number) => {
+  const range = `expected a whole number from ${min} to ${max}`;
+  return z.number({ error: range }).int({ error: range }).min(min, { error: range }).max(max, { error: range });
+};
 
 /** A secret set with `pulumi config set --secret`: non-empty, no surrounding white space. */
 const secretString = z.string().regex(/^\S(?:.*\S)?$/s, { error: "expected a non-empty value without leading or trailing white space" });
@@ -204,6 +208,7 @@ export const rawConfigSchema = z.strictObject({
 type RawConfig = z.output<typeof rawConfigSchema>;
 
 /** Fill the defaults that depend on the environment; everything else was defaulted by the schema. */
+// eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types -- PlatformConfig is defined as its return type
 function withEnvironmentDefaults(raw: RawConfig) {
   const prodLike = raw.environment !== Environment.Dev;
   const clusterMode = raw.cluster.mode ?? (prodLike ? ClusterMode.Create : ClusterMode.Existing);
@@ -231,6 +236,9 @@ function withEnvironmentDefaults(raw: RawConfig) {
 /** The validated configuration every component reads. */
 export type PlatformConfig = ReturnType<typeof withEnvironmentDefaults>;
 
+/** The schema's output with the environment-dependent defaults filled in (for the loader's relation checks). */
+export const applyEnvironmentDefaults: (raw: z.output<typeof rawConfigSchema>) => PlatformConfig = withEnvironmentDefaults;
+
 type Issue = { path: string[]; message: string; input: unknown };
 
 /** Rules that relate several keys, checked on the config with its environment defaults applied. */
@@ -248,9 +256,14 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
   if (memoryBytes(c.server.memoryRequest) > memoryBytes(c.server.memoryLimit)) {
     fail("server.memoryRequest", c.server.memoryRequest, `must not exceed server.memoryLimit (${c.server.memoryLimit})`);
   }
+  // Blame the relation that failed: min > max is the bounds' fault, not the desired size's.
   const { nodeMinSize, nodeDesiredSize, nodeMaxSize } = c.cluster;
-  if (nodeMinSize > nodeDesiredSize || nodeDesiredSize > nodeMaxSize) {
-    fail("cluster.nodeDesiredSize", nodeDesiredSize, `must lie between cluster.nodeMinSize (${nodeMinSize}) and cluster.nodeMaxSize (${nodeMaxSize})`);
+  if (nodeMinSize > nodeMaxSize) {
+    fail("cluster.nodeMinSize", nodeMinSize, `must not exceed cluster.nodeMaxSize (${nodeMaxSize})`);
+  } else if (nodeDesiredSize < nodeMinSize) {
+    fail("cluster.nodeDesiredSize", nodeDesiredSize, `must be at least cluster.nodeMinSize (${nodeMinSize})`);
+  } else if (nodeDesiredSize > nodeMaxSize) {
+    fail("cluster.nodeDesiredSize", nodeDesiredSize, `must not exceed cluster.nodeMaxSize (${nodeMaxSize})`);
   }
   if (c.database.maxAllocatedStorageGb < c.database.allocatedStorageGb) {
     fail("database.maxAllocatedStorageGb", c.database.maxAllocatedStorageGb, `must be at least database.allocatedStorageGb (${c.database.allocatedStorageGb})`);
@@ -279,6 +292,13 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
   const both = c.cluster.adminPrincipalArns.filter((a) => c.cluster.viewerPrincipalArns.includes(a));
   if (both.length > 0) {
     fail("cluster.viewerPrincipalArns", c.cluster.viewerPrincipalArns, `must not repeat cluster.adminPrincipalArns (${both.join(", ")}): EKS takes one access entry per principal`);
+  // A DB subnet group must cover at least two availability zones: RDS refuses one with
+  // DBSubnetGroupDoesNotCoverEnoughAZs ("Subnets in the DB subnet group should cover at least two Availability Zones
+  // unless there is only one", the RDS API's error reference, e.g. docs.aws.amazon.com/sdk-for-python/v4/reference/
+  // clients/rds/errors/DBSubnetGroupDoesNotCoverEnoughAZs). Two subnets is the least that can; the zones themselves
+  // are only known to AWS (docs/verification.md).
+  if (c.cluster.mode === ClusterMode.Existing && awsData && c.cluster.privateSubnetIds !== undefined && c.cluster.privateSubnetIds.length < 2) {
+    fail("cluster.privateSubnetIds", c.cluster.privateSubnetIds, "must list at least two subnets, in different availability zones: RDS and ElastiCache subnet groups need two zones");
   }
   if (c.backup.enabled && c.cluster.mode === ClusterMode.Existing && c.cluster.oidcProviderArn === undefined) {
     fail("cluster.oidcProviderArn", undefined, "is required with backup.enabled on an existing cluster: the backup jobs reach S3 through an IRSA role");
@@ -320,6 +340,70 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
     }
   }
   return issues;
+}
+
+/** The AWS region of the ARN (arn:partition:service:region:account:resource), if it has one. */
+function arnRegion(value: string): string | undefined {
+  return value.split(":")[3] || undefined;
+}
+
+/** Checks that need a setting outside this schema: the AWS provider's `aws:region`. */
+export function regionIssues(c: PlatformConfig, awsRegion: string | undefined): Issue[] {
+  const issues: Issue[] = [];
+  if (awsRegion === undefined) return issues;
+  // An ALB only takes an ACM certificate from its own region (a CloudFront-style us-east-1 certificate does not do).
+  const certificateRegion = c.ingress.certificateArn === undefined ? undefined : arnRegion(c.ingress.certificateArn);
+  if (c.ingress.enabled && c.ingress.className === "alb" && certificateRegion !== undefined && certificateRegion !== awsRegion) {
+    issues.push({ path: ["ingress", "certificateArn"], input: c.ingress.certificateArn, message: `is a certificate of ${certificateRegion}, but the stack runs in aws:region ${awsRegion}: the load balancer only takes a certificate of its own region; request or import it in ${awsRegion}` });
+  }
+  if (c.backup.replicationRegion !== undefined && c.backup.replicationRegion === awsRegion) {
+    issues.push({ path: ["backup", "replicationRegion"], input: c.backup.replicationRegion, message: `must differ from aws:region (${awsRegion}): a replica in the same region survives no regional outage` });
+  }
+  return issues;
+}
+
+/**
+ * Settings that do nothing in the mode the config chose: [key, whether it has an effect, the mode that ignores it].
+ * Only keys the user set are reported (a default never warns).
+ */
+const EFFECTIVE_WHEN: [string, (c: PlatformConfig) => boolean, (c: PlatformConfig) => string][] = [
+  // Not cluster.kubernetesVersion: it also picks the Pod Security Standards version of the namespace.
+  ...["availabilityZones", "publicAccessCidrs", "nodeInstanceTypes", "nodeMinSize", "nodeDesiredSize", "nodeMaxSize"].map(
+    (k): [string, (c: PlatformConfig) => boolean, (c: PlatformConfig) => string] => [`cluster.${k}`, (c) => c.cluster.mode === ClusterMode.Create, () => "cluster.mode=existing (the cluster is not created here)"]),
+  ...["kubeconfig", "oidcProviderArn", "oidcIssuerUrl", "vpcId", "privateSubnetIds", "nodeSecurityGroupId"].map(
+    (k): [string, (c: PlatformConfig) => boolean, (c: PlatformConfig) => string] => [`cluster.${k}`, (c) => c.cluster.mode === ClusterMode.Existing, () => "cluster.mode=create (the created cluster provides it)"]),
+  ...["instanceClass", "allocatedStorageGb", "maxAllocatedStorageGb", "multiAz", "deletionProtection", "backupRetentionDays"].map(
+    (k): [string, (c: PlatformConfig) => boolean, (c: PlatformConfig) => string] => [`database.${k}`, (c) => c.database.mode === DatabaseMode.Rds, () => "database.mode=statefulset (RDS only)"]),
+  // Not database.image: the bootstrap and migration Jobs run it as their client in both modes.
+  ...["maxConnections", "storageSize"].map(
+    (k): [string, (c: PlatformConfig) => boolean, (c: PlatformConfig) => string] => [`database.${k}`, (c) => c.database.mode === DatabaseMode.StatefulSet, () => "database.mode=rds (in-cluster StatefulSet only)"]),
+  ["database.allowInClusterInProd", (c) => c.environment === Environment.Prod && c.database.mode === DatabaseMode.StatefulSet, (c) => c.environment !== Environment.Prod ? `environment=${c.environment} (it only lifts a prod refusal)` : "database.mode=rds"],
+  ...["engine", "engineVersion", "nodeType", "numNodes", "automaticFailover", "snapshotRetentionDays", "tlsProxyImage"].map(
+    (k): [string, (c: PlatformConfig) => boolean, (c: PlatformConfig) => string] => [`cache.${k}`, (c) => c.cache.mode === CacheMode.ElastiCache, () => "cache.mode=in-cluster (ElastiCache only)"]),
+  ["cache.image", (c) => c.cache.mode === CacheMode.InCluster, () => "cache.mode=elasticache (in-cluster Redis only)"],
+  ["cache.allowInClusterInProd", (c) => c.environment === Environment.Prod && c.cache.mode === CacheMode.InCluster, (c) => c.environment !== Environment.Prod ? `environment=${c.environment} (it only lifts a prod refusal)` : "cache.mode=elasticache"],
+  ...["host", "className", "certificateArn", "clusterIssuer", "controllerNamespace"].map(
+    (k): [string, (c: PlatformConfig) => boolean, (c: PlatformConfig) => string] => [`ingress.${k}`, (c) => c.ingress.enabled, () => "ingress.enabled=false"]),
+  ["ingress.certificateArn", (c) => !c.ingress.enabled || c.ingress.className === "alb", (c) => `ingress class ${c.ingress.className} (cert-manager issues the certificate; only alb takes an ACM one)`],
+  ["ingress.clusterIssuer", (c) => !c.ingress.enabled || c.ingress.className !== "alb", () => "the alb ingress class (TLS terminates at the load balancer with ingress.certificateArn)"],
+  ["ingress.controllerNamespace", (c) => !c.ingress.enabled || c.ingress.className !== "alb", () => "the alb ingress class (no controller pods reach the server)"],
+  ...["schedule", "retentionDays", "objectLockDays", "restoreDrillSchedule", "replicationRegion", "image"].map(
+    (k): [string, (c: PlatformConfig) => boolean, (c: PlatformConfig) => string] => [`backup.${k}`, (c) => c.backup.enabled, () => "backup.enabled=false"]),
+  ...["monitorLabel"].map(
+    (k): [string, (c: PlatformConfig) => boolean, (c: PlatformConfig) => string] => [`observability.${k}`, (c) => c.observability.prometheusOperator, () => "observability.prometheusOperator=false (no ServiceMonitor or PrometheusRule to label)"]),
+  ["observability.postgresExporterImage", (c) => c.database.mode === DatabaseMode.StatefulSet, () => "database.mode=rds (RDS metrics come through YACE)"],
+];
+
+/** One warning per key the user set that has no effect with the chosen modes, naming the key and the mode. */
+export function ineffectiveSettings(c: PlatformConfig, setKeys: ReadonlySet<string>): { key: string; message: string }[] {
+  const warnings: { key: string; message: string }[] = [];
+  const reported = new Set<string>();
+  for (const [key, effective, ignoredBy] of EFFECTIVE_WHEN) {
+    if (!setKeys.has(key) || reported.has(key) || effective(c)) continue;
+    reported.add(key);
+    warnings.push({ key, message: `has no effect with ${ignoredBy(c)}; remove it, or change the mode it belongs to` });
+  }
+  return warnings;
 }
 
 /** The keys each telemetry backend needs, and keys of another backend that would silently do nothing. */

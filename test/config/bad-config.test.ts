@@ -88,7 +88,7 @@ const rows: BadRow[] = [
   { why: "pgvector image latest", base: "dev", set: { "database.image": "pgvector/pgvector:latest" }, key: "database.image", shown: '"pgvector/pgvector:latest"' },
   // Types Pulumi passes as strings.
   { why: "boolean yes", base: "dev", set: { "ingress.enabled": "yes" }, key: "ingress.enabled", shown: '"yes"', says: "expected true or false" },
-  { why: "list given as a plain string", base: "prod", set: { "cluster.nodeInstanceTypes": "m6i.large" }, key: "cluster.nodeInstanceTypes", shown: '"m6i.large"', says: `expected a list as JSON, such as: pulumi config set cluster.nodeInstanceTypes '["<value>"]'` },
+  { why: "list given as a plain string", base: "prod", set: { "cluster.nodeInstanceTypes": "m6i.large" }, key: "cluster.nodeInstanceTypes", shown: '"m6i.large"', says: "expected a list; write it in the stack file as a YAML list" },
   { why: "namespace not a DNS label", base: "dev", set: { namespace: "Agent_Platform" }, key: "namespace", shown: '"Agent_Platform"' },
   // Unknown keys and secrets.
   { why: "typo in a key", base: "dev", set: { "databse.mode": "rds" }, key: "databse.mode", shown: null, says: `did you mean ${NS}:database.mode?` },

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { configKeys, parsePlatformConfig, parseStackConfig, type ConfigKey } from "../../components/config";
 import {
-  describeKey, GENERATOR_COMMAND, nestedInput, pulumiConfigDeclarations, renderConfigurationDoc, renderPulumiYaml,
+  describeKey, GENERATOR_COMMAND, PROGRAM_MAIN, nestedInput, pulumiConfigDeclarations, renderConfigurationDoc, renderPulumiYaml,
   REQUIRED_OUTSIDE_DEV, resolveDefaults, valueAt,
 } from "../../tools/config/pulumi-yaml";
 
@@ -121,23 +121,24 @@ describe("renderers", () => {
     expect(describeKey({ ...synthetic, enum: undefined })).toBe("Mode ab");
   });
 
-  it("replace only the config block of Pulumi.yaml, keep the rest, and are stable", () => {
-    const handEdited = "# project file\nname: demo\nruntime: nodejs # the runtime\nconfig:\n  stale:\n    type: string\n    default: x\nmain: src/\n";
+  it("replace the config block, the runtime and main of Pulumi.yaml, keep the rest, and are stable", () => {
+    const handEdited = "# project file\nname: demo # the name\nruntime: nodejs\nconfig:\n  stale:\n    type: string\n    default: x\nmain: src/\n";
     const once = renderPulumiYaml(handEdited, keys);
     expect(renderPulumiYaml(once, keys)).toBe(once);
     const reparsed = parse(once) as Record<string, unknown>;
     expect(reparsed.name).toBe("demo");
-    expect(reparsed.runtime).toBe("nodejs");
-    expect(reparsed.main).toBe("src/");
+    // The engine's fast path: no ts-node type-check, the cached bundle as the program.
+    expect(reparsed.runtime).toEqual({ name: "nodejs", options: { packagemanager: "npm", typescript: false } });
+    expect(reparsed.main).toBe(PROGRAM_MAIN);
     expect(once).toContain("# project file");
-    expect(once).toContain("# the runtime");
+    expect(once).toContain("# the name");
     expect(reparsed.config).toEqual(JSON.parse(JSON.stringify(pulumiConfigDeclarations(keys))));
     expect(once).not.toContain("stale");
     expect(once).toContain(GENERATOR_COMMAND);
   });
 
   it("quote string defaults that YAML would read as numbers", () => {
-    const rendered = renderPulumiYaml("name: demo\nruntime: nodejs\n", keys);
+    const rendered = renderPulumiYaml("name: demo\n", keys);
     expect(rendered).toContain('default: "17"');
     expect(rendered).toContain('default: "1.34"');
   });
@@ -159,7 +160,9 @@ describe("renderers", () => {
     ]);
     expect(doc).toContain("pulumi config set database.mode rds");
     expect(doc).toContain("pulumi config set --secret llm.openaiApiKey");
-    expect(doc).toContain(`pulumi config set cluster.publicAccessCidrs '["203.0.113.0/24"]'`);
+    // Lists as YAML lists in the stack file, as the CLI takes a type: array key (decision 0081).
+    expect(doc).toContain("  agent-platform:cluster.publicAccessCidrs:\n    - 203.0.113.0/24\n");
+    expect(doc).not.toMatch(/pulumi config set cluster\.publicAccessCidrs '\[/);
     expect(doc).toContain("| `database.mode` | `string` | prod, staging: `rds`; dev: `statefulset` | no |");
     expect(doc).toContain("| `database.backupRetentionDays` | `integer` | prod, staging: `14`; dev: `7` | no |");
     expect(doc).toContain("| `ingress.host` | `string` | unset | no |");

@@ -1,7 +1,7 @@
 // The offline plan's command line, run as a child process the way `npm run plan` runs it: exit codes, the summary,
 // and the files it writes (state.json in `pulumi stack export` form, one YAML manifest per Kubernetes object).
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,6 +36,11 @@ function runCli(args: string[]): Promise<CliResult> {
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** The plan's "Wrote …" paragraph as one line (it is wrapped to the terminal width). */
+function wroteParagraph(stdout: string): string {
+  return (stdout.split("\n\n").find((p) => p.startsWith("Wrote ")) ?? "").replace(/\n/g, " ");
 }
 
 function makeTempDir(): string {
@@ -116,27 +121,53 @@ describe.each(PLAN_STACKS)("npm run plan for %s", (stack) => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("exits 0 and prints the summary with the resource count and masked outputs", () => {
+  it("exits 0 and prints the preview with the count pulumi preview would give, and masked outputs", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const stackFile = `Pulumi.${stack}.yaml`;
-    const header = new RegExp(`^Offline plan of stack ${stack} \\(${stackFile.replaceAll(".", "\\.")}\\): (\\d+) resources, no cloud called$`, "m").exec(run.stdout);
-    expect(header, run.stdout).not.toBeNull();
-    expect(Number(header?.[1])).toBe(resources.filter((r) => r.custom).length);
+    expect(run.stdout.startsWith(`Offline plan of stack ${stack} (${stackFile})`), run.stdout.slice(0, 200)).toBe(true);
+    // The engine neither shows nor counts default providers; every other resource of state.json is a create.
+    const created = resources.filter((r) => !(r.type.startsWith("pulumi:providers:") && /::default[\w]*$/.test(r.urn)));
+    expect(created.length).toBeLessThan(resources.length);
+    expect(run.stdout).toContain(`\nResources:\n    + ${created.length} to create\n`);
+    expect(run.stdout.match(/ to create/g)).toHaveLength(1);
+    // One tree row per counted resource, each marked +.
+    expect(run.stdout.split("\n").filter((line) => /^ \+ {3}/.test(line))).toHaveLength(created.length);
     expect(run.stdout).toMatch(/^Outputs:$/m);
-    expect(run.stdout).toContain(`serverPassword: "${REDACTED}"`);
+    expect(run.stdout).toContain(`serverPassword: ${REDACTED}`);
     expect(fakeSecrets.length).toBeGreaterThan(0);
     expect(fakeSecrets.filter((secret) => run.stdout.includes(secret) || run.stderr.includes(secret))).toEqual([]);
     expect(run.stdout).toContain(`environment: "${stack}"`);
-    expect(run.stdout).toMatch(/^Wrote .*state\.json and \d+ manifests in .*manifests\/$/m);
+    expect(wroteParagraph(run.stdout)).toMatch(/^Wrote \S*state\.json \(\d+ resources and \d+ default providers?\), \d+ manifests in/);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines.filter((line) => [...line].length > 100)).toEqual([]);
+    expect(run.stdout.trimEnd().split("\n\n").pop() ?? "").toMatch(/^Next: /);
+  });
+
+  it("writes the Secrets only for review, in a shape kubectl refuses, and none among the manifests", () => {
+    const secrets = resources.filter((r) => r.type === "kubernetes:core/v1:Secret");
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const text of manifestTexts) expect((parse(text) as { kind?: unknown }).kind).not.toBe("Secret");
+    const reviewDir = path.join(dir, "review-only");
+    const files = readdirSync(reviewDir);
+    expect(files).toHaveLength(secrets.length);
+    for (const file of files) {
+      const text = readFileSync(path.join(reviewDir, file), "utf8");
+      expect(text.startsWith("# Review only: never apply."), file).toBe(true);
+      const document = parse(text) as { apiVersion?: unknown; kind?: unknown; object?: { kind?: unknown } };
+      // kubectl needs apiVersion and kind at the top: without them it refuses the file.
+      expect(document.apiVersion, file).toBeUndefined();
+      expect(document.kind, file).toBeUndefined();
+      expect(document.object?.kind, file).toBe("Secret");
+    }
   });
 
   it("writes one parseable YAML manifest per Kubernetes object in state.json", () => {
-    const kubernetes = resources.filter(isKubernetesObjectState);
+    const kubernetes = resources.filter((r) => isKubernetesObjectState(r) && r.type !== "kubernetes:core/v1:Secret");
     expect(kubernetes.length).toBeGreaterThan(0);
     expect(manifestFiles.every((file) => file.endsWith(".yaml"))).toBe(true);
     expect(manifestFiles).toHaveLength(kubernetes.length);
-    expect(run.stdout).toContain(`and ${kubernetes.length} manifests in`);
+    expect(wroteParagraph(run.stdout)).toContain(`, ${kubernetes.length} manifests in`);
 
     const objects = manifestTexts.map((text, i) => {
       const documents = parseAllDocuments(text);
@@ -301,26 +332,29 @@ describe("npm run plan with bad input", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Offline plan of stack keyed");
 
-    const manifestDir = path.join(out, "manifests");
-    const manifests = readdirSync(manifestDir).map((f) => readFileSync(path.join(manifestDir, f), "utf8"));
-    const written = [result.stdout, result.stderr, readFileSync(path.join(out, "state.json"), "utf8"), ...manifests].join("\n");
+    const read = (sub: string) => readdirSync(path.join(out, sub)).map((f) => readFileSync(path.join(out, sub, f), "utf8"));
+    const manifests = read("manifests");
+    const reviewOnly = read("review-only");
+    const written = [result.stdout, result.stderr, readFileSync(path.join(out, "state.json"), "utf8"), ...manifests, ...reviewOnly].join("\n");
     for (const value of [ciphertext, "Q2lwaGVydGV4dE5ldmVyVG9CZVByaW50ZWQ", fake ?? ""]) expect(written).not.toContain(value);
     // The key did reach the credentials Secret, redacted.
-    const secret = manifests.map((text) => parse(text) as { kind?: string; stringData?: Record<string, unknown> }).find((o) => o.kind === "Secret" && o.stringData?.OPENAI_API_KEY !== undefined);
+    const secret = reviewOnly.map((text) => (parse(text) as { object: { kind?: string; stringData?: Record<string, unknown> } }).object).find((o) => o.kind === "Secret" && o.stringData?.OPENAI_API_KEY !== undefined);
     expect(secret?.stringData?.OPENAI_API_KEY).toBe(REDACTED);
   });
 
   it("runs the policy gate with the file the stack's environment picks: exit 1 on a mandatory violation", async () => {
     const prod = (parse(readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
     const single = writeStack("Pulumi.single-az.yaml", { ...prod, "agent-platform:database.multiAz": false });
-    const result = await runCli(["--stack", single, "--out", path.join(dir, "out-single-az")]);
+    const result = await runCli(["--stack", single, "--out", path.join(dir, "out-single-az"), "--verbose"]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain("Policy pack (policy/config/prod.json)");
-    expect(result.stdout).toMatch(/\[mandatory\] rds-multi-az {2}agents-database-instance \(aws:rds\/instance:Instance\)/);
+    expect(result.stdout).toContain("Policies (policy/config/prod.json;");
+    expect(result.stdout).toMatch(/^ {4}✗ rds-multi-az {2}mandatory \w+ {2}1×$/m);
+    expect(result.stdout).toMatch(/^ {8}- agents-database-instance \(aws:rds\/instance:Instance\)$/m);
+    expect(result.stdout.trimEnd().split("\n\n").pop()).toMatch(/^Next: fix the 1 mandatory violation above/);
     // A stack whose environment is dev is judged with the dev file.
     const relaxed = await runCli(["--stack", writeStack("Pulumi.other-dev.yaml", devConfig()), "--out", path.join(dir, "out-other-dev")]);
     expect(relaxed.code).toBe(0);
-    expect(relaxed.stdout).toContain("Policy pack (policy/config/dev.json)");
+    expect(relaxed.stdout).toContain("Policies (policy/config/dev.json;");
   });
 
   it("exits 2 when a secret LLM key is set in plain text, without printing it", async () => {
@@ -331,5 +365,25 @@ describe("npm run plan with bad input", () => {
     expect(result.stderr).toContain("agent-platform:llm.openaiApiKey");
     expect(result.stderr).toContain("plain text");
     expect(`${result.stdout}${result.stderr}`).not.toContain(plain);
+  });
+});
+
+describe("npm run plan with a bad --out", () => {
+  let dir: string;
+  beforeAll(() => { dir = makeTempDir(); });
+  afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+  it.each([
+    ["a file", () => { const f = path.join(dir, "a-file"); writeFileSync(f, "x"); return f; }, /is a file, not a folder/],
+    ["/proc/x", () => "/proc/x", /is under \/proc, a kernel file system/],
+    ["a folder of the user's", () => { const mine = path.join(dir, "mine"); mkdirSync(mine); writeFileSync(path.join(mine, "notes.txt"), "mine"); return mine; }, /holds notes\.txt, which the plan did not write/],
+  ])("exits 2 with one line for %s, before the program runs", async (_label, target, message) => {
+    const out = target();
+    const result = await runCli(["--out", out]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain(out);
   });
 });

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import type { CapturedStack } from "../../tools/plan/capture";
-import { isKubernetesObject, kubernetesObject, manifestsOf, toYaml, type Manifest } from "../../tools/plan/manifests";
+import { isKubernetesObject, isReviewOnly, kubernetesObject, manifestsOf, reviewOnlySecretsOf, toReviewOnlyYaml, toYaml, type Manifest } from "../../tools/plan/manifests";
 import { planStack } from "../../tools/plan/plan-stack";
 import { REDACTED, isSecretValue, type Json } from "../../tools/plan/wire";
 import { validateKubernetesObject } from "../support/kubernetes-schema";
@@ -63,10 +63,14 @@ describe.each(PLAN_STACKS)("manifests of the %s plan", (stack) => {
     manifests = manifestsOf(captured);
   });
 
-  it("has one manifest per Kubernetes object, of the kind its Pulumi type names", () => {
-    const objects = captured.resources.filter(isKubernetesObject);
+  it("has one manifest per Kubernetes object but the Secrets, of the kind its Pulumi type names", () => {
+    const objects = captured.resources.filter((r) => isKubernetesObject(r) && !isReviewOnly(r));
     expect(objects.length).toBeGreaterThan(0);
     expect(manifests).toHaveLength(objects.length);
+    expect(manifests.filter((m) => m.object.kind === "Secret")).toEqual([]);
+    const secrets = reviewOnlySecretsOf(captured);
+    expect(secrets.length).toBe(captured.resources.filter((r) => r.type === "kubernetes:core/v1:Secret").length);
+    expect(secrets.length).toBeGreaterThan(0);
     for (const resource of objects) {
       const object = kubernetesObject(resource);
       expect({ apiVersion: object.apiVersion, kind: object.kind }, resource.urn).toEqual(apiOfType(resource.type));
@@ -123,7 +127,7 @@ describe.each(PLAN_STACKS)("manifests of the %s plan", (stack) => {
   it("contains no secret value, and shows each secret as [secret]", () => {
     const secrets = secretStrings(captured);
     expect(secrets.length).toBeGreaterThan(0);
-    const text = manifests.map((m) => toYaml(m.object)).join("\n---\n");
+    const text = [...manifests.map((m) => toYaml(m.object)), ...reviewOnlySecretsOf(captured).map((m) => toReviewOnlyYaml(m.object))].join("\n---\n");
     expect(secrets.filter((secret) => text.includes(secret))).toEqual([]);
 
     let redacted = 0;
@@ -141,7 +145,7 @@ describe.each(PLAN_STACKS)("manifests of the %s plan", (stack) => {
 
   it("keeps an LLM provider key from the stack config out of the manifests", async () => {
     const plan = await planStack({ stack, secrets: { "agent-platform:llm.openaiApiKey": OPENAI_KEY } });
-    const withKey = manifestsOf(plan.captured);
+    const withKey = [...manifestsOf(plan.captured), ...reviewOnlySecretsOf(plan.captured)];
     expect(secretLeaves(plan.captured.resources.map((r) => r.inputs))).toContain(OPENAI_KEY);
     const text = withKey.map((m) => toYaml(m.object)).join("\n---\n");
     expect(text).not.toContain(OPENAI_KEY);

@@ -1,13 +1,13 @@
-// npm run bench:policy: time of the offline policy runner on generated `pulumi stack export` files of 10,000 and
-// 20,000 resources (goal: <= 2 s for 10,000 on this machine, and linear growth). A benchmark: it prints figures and
-// asserts nothing. The files are copies of the prod plan's resources under new URNs, so every rule, the bucket and
-// PDB joins included, has real work; links (parent, dependencies, propertyDependencies) are renamed with them.
+// npm run bench:policy: the README's offline policy command, `npm run policy -- --file STATE --config
+// policy/config/prod.json`, timed as a whole process on generated `pulumi stack export` files of 10,000 and 20,000
+// resources (goal: <= 2 s for 10,000 on this machine, the command's start included, and linear growth). A benchmark:
+// it prints figures and asserts nothing. The files are copies of the prod plan's resources under new URNs, so every
+// rule, the bucket and PDB joins included, has real work; links (parent, dependencies, propertyDependencies) are
+// renamed with them. It runs the command, not the runner's functions, so it measures what a user waits for.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
-import { rules } from "../../policy/rules";
-import { analyze } from "../policy/analyze";
-import { readStateFile } from "../policy/state";
 import { planStack } from "../plan/plan-stack";
 import { toDeployment, type DeploymentV3, type StateResource } from "../plan/state-export";
 
@@ -37,33 +37,41 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
+const root = path.resolve(__dirname, "..", "..");
+
+/** `npm run policy -- --file FILE --config policy/config/prod.json`, whole process; exit 1 (mandatory findings) is a result. */
+function runPolicy(file: string): { ms: number; summary: string } {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", "policy", "--", "--file", file, "--config", "policy/config/prod.json"], { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0 && result.status !== 1) throw new Error(`npm run policy exited ${result.status}: ${result.stderr.slice(-2000)}`);
+  return { ms, summary: result.stdout.trimEnd().split("\n").pop() ?? "" };
+}
+
 async function main(): Promise<void> {
   Error.stackTraceLimit = 2;
   const { captured } = await planStack({ stack: "prod" });
   const base = toDeployment(captured, "bench");
   const dir = mkdtempSync(path.join(tmpdir(), "bench-policy-"));
-  console.log(`bench:policy: ${rules.length} rules; base: the prod plan, ${base.deployment.resources.length} resources; median of ${runs} runs`);
+  console.log(`bench:policy: base: the prod plan, ${base.deployment.resources.length} resources; median of ${runs} runs of the whole command, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
   const results: { n: number; ms: number }[] = [];
   try {
+    const small = path.join(dir, "state-base.json");
+    writeFileSync(small, JSON.stringify(base));
+    runPolicy(small); // build the bundle, fill the file cache
+    const startup = median(Array.from({ length: runs }, () => runPolicy(small).ms));
+    console.log(`  ${base.deployment.resources.length} resources (the prod plan): ${startup.toFixed(0)} ms, the command's fixed cost`);
     for (const n of [10_000, 20_000]) {
       const file = path.join(dir, `state-${n}.json`);
       writeFileSync(file, JSON.stringify(scaled(base, n)));
       const mb = (readFileSync(file).length / 1024 / 1024).toFixed(1);
-      const times: number[] = [];
-      let violations = 0;
-      for (let i = 0; i < runs; i++) {
-        const started = process.hrtime.bigint();
-        const analysis = await analyze(readStateFile(file));
-        times.push(Number(process.hrtime.bigint() - started) / 1e6);
-        violations = analysis.evaluation.findings.length;
-      }
-      const ms = median(times);
+      const samples = Array.from({ length: runs }, () => runPolicy(file));
+      const ms = median(samples.map((s) => s.ms));
       results.push({ n, ms });
-      console.log(`  ${n} resources (${mb} MiB): read + analyze ${ms.toFixed(0)} ms (runs: ${times.map((t) => t.toFixed(0)).join(", ")}), ${violations} findings`);
+      console.log(`  ${n} resources (${mb} MiB): ${ms.toFixed(0)} ms (runs: ${samples.map((s) => s.ms.toFixed(0)).join(", ")}); ${samples[0]?.summary ?? ""}`);
     }
     const [a, b] = results;
-    if (a && b) console.log(`  growth 20,000 / 10,000: ${(b.ms / a.ms).toFixed(2)}x (linear: 2.00x); goal for 10,000: <= 2000 ms`);
-    console.log(`  heap used at the end: ${(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(0)} MiB`);
+    if (a && b) console.log(`  growth 20,000 / 10,000: ${(b.ms / a.ms).toFixed(2)}x (linear: 2.00x, less with the fixed cost); goal for 10,000: <= 2000 ms: ${a.ms <= 2000 ? "met" : "MISSED"}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

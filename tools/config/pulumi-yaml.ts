@@ -56,6 +56,20 @@ export function pulumiConfigDeclarations(keys: readonly ConfigKey[]): Record<str
   return declarations;
 }
 
+/**
+ * How the engine runs the program, generated like the config block. The nodejs runtime's `typescript` option
+ * defaults to true, and then the SDK registers ts-node with `transpileOnly` unset, i.e. a full type-check of the
+ * program before it runs (pulumi/pulumi@v3.248.0: sdk/nodejs/cmd/pulumi-language-nodejs/main.go:289-296 default
+ * true, :902-904 PULUMI_NODEJS_TYPESCRIPT; sdk/nodejs/cmd/run/run.ts:259, :325-331 transpileOnly only from
+ * PULUMI_NODEJS_TRANSPILE_ONLY or tsconfig's noCheck, :389-399 ts-node registered). With `typescript: false` the SDK
+ * plainly `require`s `main` (run.ts:541) and awaits the function it exports (run.ts:576); tools/fast/program.cjs
+ * loads index.ts through the same cached esbuild bundle as `npm run plan` (decision 0080). `main` is set here, not
+ * left to package.json, because run.ts:283-304 would otherwise take package.json's `exports` or `main`, which belong
+ * to the component package.
+ */
+export const PROGRAM_MAIN = "tools/fast/program.cjs";
+export const RUNTIME = { name: "nodejs", options: { packagemanager: "npm", typescript: false } } as const;
+
 const CONFIG_COMMENT = [
   ` Generated from components/config/schema.ts by \`${GENERATOR_COMMAND}\`; do not edit this block by hand.`,
   " Declared: keys with a fixed default. Optional keys, environment-dependent defaults and secrets are not declared,",
@@ -73,6 +87,8 @@ export function renderPulumiYaml(existing: string, keys: readonly ConfigKey[]): 
   if (!root || !("items" in root) || !Array.isArray(root.items) || root.items.some((item) => !(item instanceof Pair))) {
     throw new Error("Pulumi.yaml: expected a mapping at the top level");
   }
+  doc.set("runtime", doc.createNode(RUNTIME));
+  doc.set("main", PROGRAM_MAIN);
   doc.delete("config");
   const key = new Scalar("config");
   key.spaceBefore = true;
@@ -187,9 +203,18 @@ export function renderConfigurationDoc(keys: readonly ConfigKey[], resolved: Res
     "",
     "```sh",
     "pulumi config set database.mode rds",
-    "pulumi config set --secret llm.openaiApiKey sk-...                 # keys marked secret: always --secret",
-    "pulumi config set cluster.publicAccessCidrs '[\"203.0.113.0/24\"]'   # lists as JSON (no --path: keys are flat dotted names)",
+    "pulumi config set --secret llm.openaiApiKey sk-...   # keys marked secret: always --secret",
     "```",
+    "",
+    "A list (type `array`) is written as a YAML list in the stack file, `Pulumi.<stack>.yaml`:",
+    "",
+    "```yaml",
+    "config:",
+    "  agent-platform:cluster.publicAccessCidrs:",
+    "    - 203.0.113.0/24",
+    "```",
+    "",
+    "The Pulumi CLI hands the program a YAML list as JSON and refuses a string for a key `Pulumi.yaml` declares as `type: array` (`pulumi config set KEY '[\"…\"]'` stores a string), so the offline plan refuses a string for every list key. `pulumi config set --path` would split the dotted key names into nested maps (decision 0001): edit the file instead. Write versions and other text that looks like a number in quotes (`\"1.30\"`): YAML reads `1.30` unquoted as the number 1.3.",
     "",
     "The program validates the whole configuration before it creates anything and reports every bad key at once, with the value it rejected (never a secret's value). A key this reference does not list is an error, not ignored.",
     "",

@@ -1,83 +1,112 @@
-// npm run plan -- [--stack dev|prod|PATH] [--out DIR]
-// Evaluates the real program offline, prints a summary and writes DIR/state.json and DIR/manifests/.
-// Exit codes: 0 ok; 1 mandatory policy violations; 2 bad config or usage; 3 the program itself failed;
+// npm run plan -- [--stack dev|prod|PATH] [--out DIR] [--verbose] [--debug]
+// Evaluates the real program offline, prints a preview shaped like `pulumi preview` and the policy gate's findings,
+// and writes DIR/state.json, DIR/manifests/ and DIR/review-only/.
+// Exit codes: 0 ok; 1 mandatory policy violations; 2 bad config or usage (--out included); 3 the program failed;
 // 4 an input the provider, AWS or the Kubernetes API would reject; 5 IAM or ARN findings (tools/validate).
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../../components/config";
-import { manifestsOf, toYaml } from "./manifests";
+import { renderFindings } from "./findings";
+import { runGate } from "./gate";
+import { manifestsOf, reviewOnlySecretsOf, toReviewOnlyYaml, toYaml } from "./manifests";
+import { clearOutputs, OutDirError, prepareOutDir, writeOutFile } from "./out-dir";
 import { planStack } from "./plan-stack";
-import { UsageError } from "./stack-file";
+import { resolveStackFile, UsageError } from "./stack-file";
 import { toDeployment } from "./state-export";
-import { renderSummary } from "./summary";
-import { analyze } from "../policy/analyze";
-import { policyDir } from "../policy/pack-config";
-import { PackConfigError, readPackConfigFile } from "../policy/pack-config-file";
-import { resourcesOfExport } from "../policy/state";
-import type { PackConfig } from "../policy/model";
-import { validatePlan } from "../validate";
+import { createdResources, isDefaultProvider, renderSummary } from "./summary";
+import { terminalWidth, wrap } from "./text";
+import { PackConfigError } from "../policy/pack-config-file";
 
-const usage = "usage: npm run plan -- [--stack dev|prod|PATH-TO-STACK-YAML] [--out DIR] [--debug]";
+const usage = "usage: npm run plan -- [--stack dev|prod|PATH-TO-STACK-YAML] [--out DIR] [--verbose] [--debug]";
 
-async function main(argv: string[]): Promise<number> {
-  let values: { stack?: string; out?: string; help?: boolean; debug?: boolean };
+interface Options { stack: string; out?: string; verbose: boolean; debug: boolean }
+
+function parse(argv: string[]): Options | number {
   try {
-    ({ values } = parseArgs({
+    const { values } = parseArgs({
       args: argv,
-      options: { stack: { type: "string", default: "dev" }, out: { type: "string" }, help: { type: "boolean", short: "h" }, debug: { type: "boolean" } },
+      options: {
+        stack: { type: "string", default: "dev" }, out: { type: "string" }, help: { type: "boolean", short: "h" },
+        debug: { type: "boolean" }, verbose: { type: "boolean", short: "v" },
+      },
       strict: true, allowPositionals: false,
-    }));
+    });
+    if (values.help) {
+      console.log(usage);
+      return 0;
+    }
+    return { stack: values.stack ?? "dev", out: values.out, verbose: values.verbose === true, debug: values.debug === true };
   } catch (error) {
     console.error(`${(error as Error).message}\n${usage}`);
     return 2;
   }
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
+}
 
+/** A path as the user would type it from here: relative inside the working folder, absolute outside it. */
+const relative = (file: string): string => {
+  const rel = path.relative(process.cwd(), file);
+  return rel === "" ? "." : rel.startsWith("..") ? file : rel;
+};
+
+async function main(options: Options): Promise<number> {
   // The SDK records a stack trace for every promise it creates, only to report leaked promises; over a hundred
   // resources that is a good part of the plan's time. Short traces unless --debug asks for full ones.
-  if (!values.debug) Error.stackTraceLimit = 2;
-  const plan = await planStack({ stack: values.stack ?? "dev" });
+  if (!options.debug) Error.stackTraceLimit = 2;
+  const width = terminalWidth();
+  const stackName = path.basename(resolveStackFile(options.stack, process.cwd())).replace(/^Pulumi\.|\.ya?ml$/g, "");
+  // The output folder is checked before the program runs: a bad --out fails in a moment, not after the plan.
+  const outDir = prepareOutDir(path.resolve(options.out ?? path.join("out", stackName)), options.out === undefined ? "the default output folder" : "--out");
+
+  const plan = await planStack({ stack: options.stack });
   const { captured, stackFile } = plan;
-  const outDir = path.resolve(values.out ?? path.join("out", stackFile.stack));
-  const manifestDir = path.join(outDir, "manifests");
-  rmSync(manifestDir, { recursive: true, force: true });
-  mkdirSync(manifestDir, { recursive: true });
+  clearOutputs(outDir);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdkVersion = (require("@pulumi/pulumi/package.json") as { version: string }).version;
   const deployment = toDeployment(captured, sdkVersion);
-  writeFileSync(path.join(outDir, "state.json"), `${JSON.stringify(deployment, null, 2)}\n`);
+  writeOutFile(outDir, "state.json", `${JSON.stringify(deployment, null, 2)}\n`);
   const manifests = manifestsOf(captured);
-  for (const manifest of manifests) writeFileSync(path.join(manifestDir, manifest.file), toYaml(manifest.object));
+  for (const m of manifests) writeOutFile(outDir, path.join("manifests", m.file), toYaml(m.object));
+  const secrets = reviewOnlySecretsOf(captured);
+  for (const m of secrets) writeOutFile(outDir, path.join("review-only", m.file), toReviewOnlyYaml(m.object));
 
-  console.log(renderSummary(captured, path.relative(process.cwd(), stackFile.path)));
-  console.log(`\nWrote ${path.relative(process.cwd(), path.join(outDir, "state.json"))} and ${manifests.length} manifests in ${path.relative(process.cwd(), manifestDir)}/`);
+  console.log(renderSummary(captured, relative(stackFile.path), width));
+  const defaults = captured.resources.filter(isDefaultProvider).length;
+  const wrote = `Wrote ${relative(path.join(outDir, "state.json"))} (${createdResources(captured).length} resources and ${defaults} default ${defaults === 1 ? "provider" : "providers"}), ${manifests.length} manifests in ${relative(path.join(outDir, "manifests"))}/ (kubectl apply -f), and ${secrets.length} Secrets for review only in ${relative(path.join(outDir, "review-only"))}/ (their values are placeholders: never apply them).`;
+  console.log(["", ...wrap(wrote, width, "")].join("\n"));
 
-  // The policy gate, as `pulumi preview --policy-pack policy --policy-pack-config policy/config/<env>.json` would run
-  // it: the stack's own `environment` setting picks the file (its default, prod, is the stricter).
-  const env = stackFile.config["agent-platform:environment"] === "dev" ? "dev" : "prod";
-  const configFile = path.join(policyDir(), "config", `${env}.json`);
-  // The pack runs through its own @pulumi/policy server, as the CLI runs it (tools/policy/analyze.ts).
-  const planned = resourcesOfExport(JSON.parse(JSON.stringify(deployment)) as unknown, "the plan");
-  const result = await analyze(planned, readPackConfigFile(configFile) as PackConfig, configFile, { inProcess: true });
-  console.log(`\nPolicy pack (${path.relative(process.cwd(), configFile)}):\n${result.report}`);
-  const validation = await validatePlan(planned);
-  console.log(`\n${validation.report}`);
-  return validation.exitCode || (result.totals.mandatory > 0 ? 1 : 0);
+  const gate = await runGate(deployment, stackFile.config["agent-platform:environment"]);
+  console.log(["", ...renderFindings(gate, { verbose: options.verbose, width })].join("\n"));
+
+  const advisory = gate.findings.filter((f) => f.level === "advisory").length;
+  const state = relative(path.join(outDir, "state.json"));
+  const next = gate.mandatory > 0
+    ? `Next: fix the ${gate.mandatory} mandatory ${gate.mandatory === 1 ? "violation" : "violations"} above in ${relative(stackFile.path)} and run npm run plan again (a reviewed exception goes in policy/exclusions.json).`
+    : `Next: ${advisory > 0 && !options.verbose ? "npm run plan -- --verbose lists every finding; " : ""}npm run policy -- --file ${state} checks the state again; to deploy, see README "Deploying for real" (pulumi preview --stack ${stackFile.stack}).`;
+  console.log(`\n${gate.validation.report}`);
+  console.log(["", ...wrap(next, width, "")].join("\n"));
+  return gate.validation.exitCode || (gate.mandatory > 0 ? 1 : 0);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof UsageError || error instanceof PackConfigError) {
-      console.error(error.message);
-      process.exitCode = 2;
-    } else {
-      console.error("The offline plan failed:", error);
-      process.exitCode = 3;
-    }
-  },
-);
+function fail(error: unknown): number {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    console.error(`Next: fix the keys above in the stack file and run npm run plan again (docs/configuration.md lists every key).`);
+    return 2;
+  }
+  if (error instanceof UsageError || error instanceof PackConfigError || error instanceof OutDirError) {
+    console.error(error.message);
+    return 2;
+  }
+  console.error("The offline plan failed:", error);
+  return 3;
+}
+
+const parsed = parse(process.argv.slice(2));
+if (typeof parsed === "number") {
+  process.exitCode = parsed;
+} else {
+  main(parsed).then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => { process.exitCode = fail(error); },
+  );
+}

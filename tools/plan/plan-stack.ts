@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import program from "../../index";
+import { ConfigError } from "../../components/config";
+import { stackConfigIssues } from "../../components/config/load";
 import { captureProgram, type CapturedStack } from "./capture";
 import { readStackFile, resolveStackFile, type StackFile } from "./stack-file";
 
@@ -44,6 +46,12 @@ export async function planStack(options: PlanOptions): Promise<Plan> {
     ...stackFile.secretKeys.filter((k) => !(options.config && k in options.config)),
     ...Object.keys(options.secrets ?? {}),
   ];
+  if (stackFile.problems.length > 0) {
+    // Reported together with the program's own checks of the other keys, so one run lists every problem.
+    const blamed = new Set(stackFile.problems.map((p) => p.key));
+    const rest = stackConfigIssues(config, project, (key) => secretKeys.includes(key), { requireAwsRegion: true }).problems.filter((p) => !blamed.has(p.key));
+    throw new ConfigError([...stackFile.problems, ...rest]);
+  }
   const captured = await captureProgram({ project, stack: stackFile.stack, config, secretKeys, program });
   return { stackFile, captured };
 }
