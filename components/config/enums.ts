@@ -6,7 +6,7 @@
 export const Environment = {
   /** A laptop or shared development cluster: in-cluster database and cache, no ingress, no backups by default. */
   Dev: "dev",
-  /** Production-like settings, without the production-only refusals. */
+  /** Production defaults (RDS, ElastiCache, ingress, backups), without the refusals only prod enforces. */
   Staging: "staging",
   /** Production: RDS, ElastiCache, an ingress with TLS, backups and at least two server replicas. */
   Prod: "prod",

@@ -188,7 +188,7 @@ export interface AgentPlatformCacheArgs {
 export interface AgentPlatformBackupArgs {
   /** Logical backups of the database to S3. Default true; false when environment=dev. */
   enabled?: boolean;
-  /** Backup CronJob schedule (five-field cron or @daily). Default 0 3 * * *. */
+  /** Backup CronJob schedule (five-field cron or `@daily`). Default 0 3 * * *. */
   schedule?: string;
   /** Days a backup object is kept in S3 (1-3650). Default 30. */
   retentionDays?: number;

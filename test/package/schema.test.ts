@@ -1,0 +1,118 @@
+// What Python, Go, .NET and YAML programs get: the schema Pulumi's analyzer infers from the plugin entry
+// (package.json "main"), asserted whole where it is small and key by key against the stack config schema where it
+// is large, so a setting added to one and not the other (or documented differently) fails here.
+import { beforeAll, describe, expect, it } from "vitest";
+import { configKeys } from "../../components";
+import { inferPluginSchema, packageJson, type PackageSchema, type SchemaProperty } from "./plugin-schema";
+
+const TOKEN = "agent-platform:index:AgentPlatform";
+/** Arguments that are not stack config keys (components/platform/settings.ts programOnly). */
+const PROGRAM_ONLY = ["awsRegion", "tags"];
+
+let schema: PackageSchema;
+let components: string[];
+
+beforeAll(async () => {
+  ({ schema, components } = await inferPluginSchema());
+}, 300_000);
+
+const typeOf = (ref: string | undefined) => schema.types[(ref ?? "").replace(/^#\/types\//, "")];
+
+/** Every leaf input of AgentPlatform as a dotted key, following the $refs to the section types. */
+function leafInputs(): Map<string, SchemaProperty> {
+  const leaves = new Map<string, SchemaProperty>();
+  const walk = (props: Record<string, SchemaProperty>, prefix: string[]): void => {
+    for (const [name, prop] of Object.entries(props)) {
+      const target = prop.$ref ? typeOf(prop.$ref) : undefined;
+      if (target?.type === "object" && target.properties) walk(target.properties, [...prefix, name]);
+      else leaves.set([...prefix, name].join("."), prop);
+    }
+  };
+  const inputs = { ...schema.resources[TOKEN]?.inputProperties };
+  for (const key of PROGRAM_ONLY) delete inputs[key];
+  walk(inputs, []);
+  return leaves;
+}
+
+describe("the multi-language package schema", () => {
+  it("names the provider after the package and exposes AgentPlatform alone, a component", () => {
+    expect(components).toEqual(["AgentPlatform"]);
+    expect({ name: schema.name, namespace: schema.namespace, version: schema.version }).toEqual({
+      name: "agent-platform", namespace: "agent-platform", version: packageJson.version,
+    });
+    // The token is the type AgentPlatform registers itself with, so URNs are the same from every language.
+    expect(Object.keys(schema.resources)).toEqual([TOKEN]);
+    expect(schema.resources[TOKEN]?.isComponent).toBe(true);
+    expect(schema.resources[TOKEN]?.description).toMatch(/^The whole platform for one agent server/);
+    expect(schema.dependencies).toEqual([]);
+  });
+
+  it("takes plain, optional inputs: the settings sections, the region and the tags", () => {
+    const resource = schema.resources[TOKEN];
+    const inputs = resource?.inputProperties ?? {};
+    expect(Object.keys(inputs).sort()).toEqual([
+      "awsRegion", "backup", "cache", "cluster", "database", "environment", "image", "ingress", "llm", "namespace", "observability", "server", "tags",
+    ]);
+    expect(resource?.requiredInputs).toEqual([]);
+    for (const [name, prop] of Object.entries(inputs)) {
+      expect.soft(prop.plain, name).toBe(true);
+      expect.soft(prop.description, name).toMatch(/\S/);
+    }
+    expect(inputs.cluster).toMatchObject({ $ref: "#/types/agent-platform:index:AgentPlatformClusterArgs" });
+    expect(inputs.tags).toMatchObject({ type: "object", additionalProperties: { type: "string" } });
+  });
+
+  it("has outputs with docs, optional exactly where undefined is a value", () => {
+    const resource = schema.resources[TOKEN];
+    const outputs = resource?.properties ?? {};
+    expect(Object.fromEntries(Object.entries(outputs).map(([name, p]) => [name, p.type]))).toEqual({
+      namespace: "string", credentialsSecretName: "string", serverPassword: "string", secretArns: "object", awsServices: "array",
+      kubeconfig: "string", databaseEndpoint: "string", cacheEndpoint: "string", serviceName: "string", backupBucket: "string", url: "string",
+    });
+    expect(resource?.required).toEqual(["awsServices", "cacheEndpoint", "credentialsSecretName", "databaseEndpoint", "namespace", "secretArns", "serverPassword", "serviceName"]);
+    for (const [name, prop] of Object.entries(outputs)) expect.soft(prop.description, name).toMatch(/\S/);
+  });
+
+  it("turns the named enums into schema enums with a doc per member", () => {
+    expect(schema.types["agent-platform:index:Environment"]).toEqual({
+      type: "string",
+      enum: [
+        { name: "Dev", value: "dev", description: expect.stringMatching(/development/) },
+        { name: "Staging", value: "staging", description: expect.stringMatching(/\S/) },
+        { name: "Prod", value: "prod", description: expect.stringMatching(/Production/) },
+      ],
+    });
+    const enums = Object.entries(schema.types).filter(([, t]) => t.enum).map(([token, t]) => [token.split(":")[2], t.enum?.map((m) => m.value)]);
+    expect(Object.fromEntries(enums)).toEqual({
+      Environment: ["dev", "staging", "prod"], ClusterMode: ["create", "existing"], DatabaseMode: ["rds", "statefulset"],
+      PostgresMajorVersion: ["16", "17"], CacheMode: ["elasticache", "in-cluster"], CacheEngine: ["redis", "valkey"],
+      TelemetryBackend: ["debug", "file", "clickhouse", "signoz", "otlp"],
+    });
+    for (const [token, t] of Object.entries(schema.types)) for (const m of t.enum ?? []) expect.soft(m.description, `${token} ${m.name}`).toMatch(/\S/);
+  });
+});
+
+/** A description as a doc comment must write it: `@word` in backticks, or JSDoc reads a tag and cuts the text there. */
+const asJsDoc = (text: string) => text.replace(/(^|[\s(])(@\w+)/g, "$1`$2`");
+
+// The drift test: components/platform/args.ts is written by hand, the stack config schema is the source of truth.
+describe("AgentPlatform's args against the stack config schema", () => {
+  it("has one input per config key and no other", () => {
+    expect([...leafInputs().keys()].sort()).toEqual(configKeys().map((k) => k.key).sort());
+  });
+
+  it("gives every input the key's type, enum values and description (the doc states the default)", () => {
+    const leaves = leafInputs();
+    for (const key of configKeys()) {
+      const prop = leaves.get(key.key);
+      if (!prop) continue; // reported by the test above
+      const expected = key.type === "integer" ? "number" : key.type;
+      const actual = prop.$ref ? typeOf(prop.$ref)?.type : prop.type;
+      expect.soft(actual, `${key.key} type`).toBe(expected === "array" ? "array" : key.enum ? "string" : expected);
+      if (key.type === "array") expect.soft(prop.items?.type, `${key.key} items`).toBe(key.items === "integer" ? "number" : key.items);
+      if (key.enum) expect.soft(typeOf(prop.$ref)?.enum?.map((m) => m.value), `${key.key} enum`).toEqual(key.enum);
+      expect.soft(prop.description, `${key.key} description`).toBe(asJsDoc(key.description));
+      expect.soft(prop.plain, `${key.key} plain`).toBe(true);
+    }
+  });
+});
