@@ -1,9 +1,14 @@
 // What Python, Go, .NET and YAML programs get: the schema Pulumi's analyzer infers from the plugin entry
 // (package.json "main"), asserted whole where it is small and key by key against the stack config schema where it
 // is large, so a setting added to one and not the other (or documented differently) fails here.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { ComponentProvider } from "@pulumi/pulumi/provider/experimental/provider";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { configKeys } from "../../components";
-import { inferPluginSchema, packageJson, type PackageSchema, type SchemaProperty } from "./plugin-schema";
+import { captureProgram } from "../../tools/plan/capture";
+import { inferPluginSchema, packageJson, repoRoot, type PackageSchema, type SchemaProperty } from "./plugin-schema";
 
 const TOKEN = "agent-platform:index:AgentPlatform";
 /** Arguments that are not stack config keys (components/platform/settings.ts programOnly). */
@@ -11,9 +16,10 @@ const PROGRAM_ONLY = ["awsRegion", "tags"];
 
 let schema: PackageSchema;
 let components: string[];
+let provider: ComponentProvider;
 
 beforeAll(async () => {
-  ({ schema, components } = await inferPluginSchema());
+  ({ schema, components, provider } = await inferPluginSchema());
 }, 300_000);
 
 const typeOf = (ref: string | undefined) => schema.types[(ref ?? "").replace(/^#\/types\//, "")];
@@ -114,5 +120,82 @@ describe("AgentPlatform's args against the stack config schema", () => {
       expect.soft(prop.description, `${key.key} description`).toBe(asJsDoc(key.description));
       expect.soft(prop.plain, `${key.key} plain`).toBe(true);
     }
+  });
+});
+
+// examples/yaml/Pulumi.yaml as the YAML runtime would type-check it: every property known to the schema, of its
+// type, enum values among the enum's; then built from those very properties by the provider's Construct.
+interface YamlProgram { resources: Record<string, { type: string; properties?: Record<string, unknown> }>; outputs?: Record<string, string> }
+const yamlProgram = parse(readFileSync(path.join(repoRoot, "examples", "yaml", "Pulumi.yaml"), "utf8")) as YamlProgram;
+const yamlPlatforms = Object.entries(yamlProgram.resources).filter(([, r]) => r.type === TOKEN);
+
+/** Problems of a YAML value against a schema property, by path. */
+function schemaProblems(value: unknown, prop: SchemaProperty, at: string): string[] {
+  if (prop.$ref) {
+    const target = typeOf(prop.$ref);
+    if (!target) return [`${at}: unknown type ${prop.$ref}`];
+    if (target.enum) return target.enum.some((m) => m.value === value) ? [] : [`${at}: ${JSON.stringify(value)} is not one of ${target.enum.map((m) => m.value).join(", ")}`];
+    return objectProblems(value, target.properties ?? {}, target.required ?? [], at);
+  }
+  switch (prop.type) {
+    case "string": return typeof value === "string" ? [] : [`${at}: expected a string`];
+    case "number": return typeof value === "number" ? [] : [`${at}: expected a number`];
+    case "boolean": return typeof value === "boolean" ? [] : [`${at}: expected a boolean`];
+    case "array": return Array.isArray(value) ? value.flatMap((v, i) => schemaProblems(v, prop.items ?? {}, `${at}[${i}]`)) : [`${at}: expected a list`];
+    case "object": return typeof value === "object" && value !== null
+      ? Object.entries(value).flatMap(([k, v]) => schemaProblems(v, prop.additionalProperties ?? {}, `${at}.${k}`)) : [`${at}: expected a map`];
+    default: return [`${at}: schema property without a type`];
+  }
+}
+
+function objectProblems(value: unknown, props: Record<string, SchemaProperty>, required: string[], at: string): string[] {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return [`${at}: expected an object`];
+  const record = value as Record<string, unknown>;
+  return [
+    ...required.filter((k) => !(k in record)).map((k) => `${at}.${k}: required`),
+    ...Object.entries(record).flatMap(([k, v]) => (props[k] ? schemaProblems(v, props[k], `${at}.${k}`) : [`${at}.${k}: not in the schema`])),
+  ];
+}
+
+describe("examples/yaml against the inferred schema", () => {
+  it("uses AgentPlatform with properties the schema knows, of their types", () => {
+    expect(yamlPlatforms.map(([name]) => name)).toEqual(["platform"]);
+    const resource = schema.resources[TOKEN];
+    for (const [name, r] of yamlPlatforms) {
+      expect(objectProblems(r.properties ?? {}, resource?.inputProperties ?? {}, resource?.requiredInputs ?? [], name)).toEqual([]);
+    }
+    const outputs = Object.values(yamlProgram.outputs ?? {}).map((o) => /^\$\{platform\.(\w+)\}$/.exec(o)?.[1]);
+    expect(outputs.every((o) => o !== undefined && o in (resource?.properties ?? {}))).toBe(true);
+  });
+
+  it("the schema check catches a misspelt key, a wrong type and a value outside an enum", () => {
+    const resource = schema.resources[TOKEN];
+    const bad = { environment: "production", server: { minReplica: 1 }, database: { poolSize: "10" } };
+    expect(objectProblems(bad, resource?.inputProperties ?? {}, [], "platform")).toEqual([
+      "platform.environment: \"production\" is not one of dev, staging, prod",
+      "platform.server.minReplica: not in the schema",
+      "platform.database.poolSize: expected a number",
+    ]);
+  });
+
+  it("builds the platform from those properties through the provider's Construct, as the YAML program would", async () => {
+    const [name, resource] = yamlPlatforms[0] ?? [];
+    const captured = await captureProgram({
+      project: "agent-platform-yaml-example", stack: "dev", config: {}, secretKeys: [],
+      program: async () => {
+        const result = await provider.construct(name ?? "", TOKEN, resource?.properties ?? {}, {});
+        return { namespace: result.state.namespace, serviceName: result.state.serviceName };
+      },
+    });
+    expect(captured.outputs).toEqual({ namespace: "agents-yaml", serviceName: "platform-server" });
+    const types = captured.resources.map((r) => r.type);
+    expect(types).toContain("kubernetes:apps/v1:StatefulSet");
+    expect(types.filter((t) => t.startsWith("aws:"))).toEqual([]);
+  });
+
+  it("refuses, by key, a setting that arrives as an Output (a secret passed from another language)", async () => {
+    const { secret } = await import("@pulumi/pulumi");
+    await expect(provider.construct("leaky", TOKEN, { environment: "dev", llm: secret({ openaiApiKey: "sk-test" }) }, {}))
+      .rejects.toThrow(/agent-platform:llm: must be a plain value, not an Output/);
   });
 });
