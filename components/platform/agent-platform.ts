@@ -1,5 +1,4 @@
 import * as aws from "@pulumi/aws";
-import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterMode, ConfigError, Environment } from "../config";
 import { EksCluster, ExistingCluster, amiTypeFor } from "../cluster";
@@ -119,7 +118,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
       }, { parent: this });
     // A Kubernetes provider given in the resource options (`providers: { kubernetes: … }`, as every Pulumi language
     // can pass it) replaces the one the cluster section describes.
-    const k8sProvider = (this.getProvider("kubernetes::Provider") as k8s.Provider | undefined) ?? this.cluster.provider;
+    const k8sProvider = this.getProvider("kubernetes::Provider") ?? this.cluster.provider;
 
     const namespace = createNamespace(`${name}-namespace`, {
       name: config.namespace, instance: name, podSecurityVersion: `v${config.cluster.kubernetesVersion}`, provider: k8sProvider,

@@ -83,9 +83,9 @@ describe("the multi-language package schema", () => {
     expect(schema.types["agent-platform:index:Environment"]).toEqual({
       type: "string",
       enum: [
-        { name: "Dev", value: "dev", description: expect.stringMatching(/development/) },
-        { name: "Staging", value: "staging", description: expect.stringMatching(/\S/) },
-        { name: "Prod", value: "prod", description: expect.stringMatching(/Production/) },
+        { name: "Dev", value: "dev", description: "A laptop or shared development cluster: in-cluster database and cache, no ingress, no backups by default." },
+        { name: "Staging", value: "staging", description: "Production defaults (RDS, ElastiCache, ingress, backups), without the refusals only prod enforces." },
+        { name: "Prod", value: "prod", description: "Production: RDS, ElastiCache, an ingress with TLS, backups and at least two server replicas." },
       ],
     });
     const enums = Object.entries(schema.types).filter(([, t]) => t.enum).map(([token, t]) => [token.split(":")[2], t.enum?.map((m) => m.value)]);
@@ -183,8 +183,9 @@ describe("examples/yaml against the inferred schema", () => {
     const captured = await captureProgram({
       project: "agent-platform-yaml-example", stack: "dev", config: {}, secretKeys: [],
       program: async () => {
-        const result = await provider.construct(name ?? "", TOKEN, resource?.properties ?? {}, {});
-        return { namespace: result.state.namespace, serviceName: result.state.serviceName };
+        const { state } = await provider.construct(name ?? "", TOKEN, resource?.properties ?? {}, {});
+        const outputs = state as Record<string, unknown>;
+        return { namespace: outputs.namespace, serviceName: outputs.serviceName };
       },
     });
     expect(captured.outputs).toEqual({ namespace: "agents-yaml", serviceName: "platform-server" });
