@@ -61,4 +61,15 @@ describe("package.json of @agent-platform/agent-platform", () => {
     expect(read("CHANGELOG.md")).toMatch(new RegExp(`^## \\[${packageJson.version.replace(/\./g, "\\.")}\\] - \\d{4}-\\d{2}-\\d{2}$`, "m"));
     expect(read("examples/README.md")).toContain(`agent-platform-agent-platform-${packageJson.version}.tgz`);
   });
+
+  it("the README shows the install and import lines the consumer test runs", () => {
+    const readme = read("README.md");
+    const section = readme.slice(readme.indexOf("## Use the components from another program"), readme.indexOf("## Documentation"));
+    expect(section).toContain("npm pack --pack-destination /tmp");
+    expect(section).toContain(`npm install /tmp/agent-platform-agent-platform-${packageJson.version}.tgz`);
+    for (const [name, range] of Object.entries(packageJson.peerDependencies)) expect.soft(section, name).toContain(`${name}@${range}`);
+    const importLine = read("examples/typescript/index.ts").split("\n").find((l) => l.includes(`from "${packageJson.name}"`));
+    expect(importLine).toBeDefined();
+    expect(section).toContain(importLine);
+  });
 });
