@@ -104,7 +104,11 @@ const asJsDoc = (text: string) => text.replace(/(^|[\s(])(@\w+)/g, "$1`$2`");
 // The drift test: components/platform/args.ts is written by hand, the stack config schema is the source of truth.
 describe("AgentPlatform's args against the stack config schema", () => {
   it("has one input per config key and no other", () => {
-    expect([...leafInputs().keys()].sort()).toEqual(configKeys().map((k) => k.key).sort());
+    const inputs = [...leafInputs().keys()];
+    const keys = configKeys().map((k) => k.key);
+    // A key added to components/config/schema.ts needs its field in components/platform/args.ts, and vice versa.
+    expect({ missingFromArgs: keys.filter((k) => !inputs.includes(k)), notConfigKeys: inputs.filter((k) => !keys.includes(k)) })
+      .toEqual({ missingFromArgs: [], notConfigKeys: [] });
   });
 
   it("gives every input the key's type, enum values and description (the doc states the default)", () => {

@@ -35,6 +35,8 @@ describe("package.json of @agent-platform/agent-platform", () => {
       expect.soft(range, name).toBe(`^${packageJson.devDependencies[name] ?? "<not installed>"}`);
       expect.soft(packageJson.dependencies[name], `${name} also a dependency`).toBeUndefined();
     }
+    // A Pulumi package as a plain dependency brings a second @pulumi/pulumi into the consumer's program.
+    expect(Object.keys(packageJson.dependencies).filter((name) => name.startsWith("@pulumi/"))).toEqual([]);
   });
 
   it("points exports and types at the prepack build, and main at the plugin entry", () => {
