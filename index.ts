@@ -5,7 +5,7 @@ import { AgentPlatform, ClusterMode, loadPlatformConfig } from "./components";
 
 export = (): Record<string, unknown> => {
   const config = loadPlatformConfig();
-  const platform = new AgentPlatform("agents", { config });
+  const platform = new AgentPlatform("agents", config);
   const outputs: Record<string, unknown> = {
     environment: config.environment,
     url: platform.url,

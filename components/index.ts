@@ -1,4 +1,5 @@
-// The reusable package: `import { AgentPlatform, parsePlatformConfig } from "<this package>/components"`.
+// The package @agent-platform/agent-platform (package.json "exports", built to dist/package): what another program
+// imports, `import { AgentPlatform } from "@agent-platform/agent-platform"`, and all the repository's program imports.
 export * from "./config";
 export * from "./platform";
 export * from "./cluster";

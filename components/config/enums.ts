@@ -1,22 +1,61 @@
 // Named enums (the `as const` pattern) instead of inline unions, so the components stay usable by Pulumi's
-// schema inference for multi-language packages, which rejects anonymous unions.
+// schema inference for multi-language packages, which rejects anonymous unions. The doc comments become the
+// enum descriptions of the generated SDKs.
 
-export const Environment = { Dev: "dev", Staging: "staging", Prod: "prod" } as const;
+/** Kind of stack: prod enforces the production invariants, dev relaxes the defaults for a laptop cluster. */
+export const Environment = {
+  /** A laptop or shared development cluster: in-cluster database and cache, no ingress, no backups by default. */
+  Dev: "dev",
+  /** Production defaults (RDS, ElastiCache, ingress, backups), without the refusals only prod enforces. */
+  Staging: "staging",
+  /** Production: RDS, ElastiCache, an ingress with TLS, backups and at least two server replicas. */
+  Prod: "prod",
+} as const;
 export type Environment = (typeof Environment)[keyof typeof Environment];
 
-export const ClusterMode = { Create: "create", Existing: "existing" } as const;
+/** Where the platform runs. */
+export const ClusterMode = {
+  /** A new VPC and EKS cluster. */
+  Create: "create",
+  /** An existing cluster: the kubeconfig given, or the ambient one. */
+  Existing: "existing",
+} as const;
 export type ClusterMode = (typeof ClusterMode)[keyof typeof ClusterMode];
 
-export const DatabaseMode = { Rds: "rds", StatefulSet: "statefulset" } as const;
+/** Where the PostgreSQL database runs. */
+export const DatabaseMode = {
+  /** Amazon RDS for PostgreSQL. */
+  Rds: "rds",
+  /** An in-cluster pgvector StatefulSet. */
+  StatefulSet: "statefulset",
+} as const;
 export type DatabaseMode = (typeof DatabaseMode)[keyof typeof DatabaseMode];
 
-export const CacheMode = { ElastiCache: "elasticache", InCluster: "in-cluster" } as const;
+/** Where the Redis cache runs. */
+export const CacheMode = {
+  /** An ElastiCache replication group. */
+  ElastiCache: "elasticache",
+  /** One Redis in the platform's namespace. */
+  InCluster: "in-cluster",
+} as const;
 export type CacheMode = (typeof CacheMode)[keyof typeof CacheMode];
 
-export const CacheEngine = { Redis: "redis", Valkey: "valkey" } as const;
+/** ElastiCache engine. */
+export const CacheEngine = {
+  /** Redis OSS. */
+  Redis: "redis",
+  /** Valkey. */
+  Valkey: "valkey",
+} as const;
 export type CacheEngine = (typeof CacheEngine)[keyof typeof CacheEngine];
 
-export const PostgresMajorVersion = { V16: "16", V17: "17" } as const;
+/** PostgreSQL major version. */
+export const PostgresMajorVersion = {
+  /** PostgreSQL 16. */
+  V16: "16",
+  /** PostgreSQL 17. */
+  V17: "17",
+} as const;
 export type PostgresMajorVersion = (typeof PostgresMajorVersion)[keyof typeof PostgresMajorVersion];
 
 /** Where the server runs tool code: in its own process environment (local), or in a remote sandbox. */
@@ -29,5 +68,16 @@ export function values<T extends Record<string, string>>(e: T): [T[keyof T], ...
 }
 
 /** Where the OpenTelemetry collector sends what it receives. */
-export const TelemetryBackend = { Debug: "debug", File: "file", ClickHouse: "clickhouse", Signoz: "signoz", Otlp: "otlp" } as const;
+export const TelemetryBackend = {
+  /** The collector's own log. */
+  Debug: "debug",
+  /** A JSON-lines file on an emptyDir of the collector pod, rotated; lost with the pod. */
+  File: "file",
+  /** A ClickHouse server. */
+  ClickHouse: "clickhouse",
+  /** Signoz, over OTLP. */
+  Signoz: "signoz",
+  /** Any OTLP/gRPC endpoint. */
+  Otlp: "otlp",
+} as const;
 export type TelemetryBackend = (typeof TelemetryBackend)[keyof typeof TelemetryBackend];

@@ -1,5 +1,4 @@
 import * as aws from "@pulumi/aws";
-import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterMode, ConfigError, Environment, toolSandboxEnv, type PlatformConfig } from "../config";
 import { EksCluster, ExistingCluster, amiTypeFor } from "../cluster";
@@ -13,6 +12,10 @@ import { awsServicesUsed } from "./aws-usage";
 import { buildBackups, type Backups } from "./backups";
 import { buildDataTier, type AwsNetwork } from "./data-tier";
 import { buildObservability } from "./observability";
+import type { AgentPlatformArgs } from "./args";
+import { platformConfigOf } from "./settings";
+
+export type { AgentPlatformArgs } from "./args";
 
 /** LLM provider key config fields and the environment variables the server reads them from. */
 const providerKeyEnv = {
@@ -21,16 +24,9 @@ const providerKeyEnv = {
   deepseekApiKey: "DEEPSEEK_API_KEY", xaiApiKey: "XAI_API_KEY", openrouterApiKey: "OPENROUTER_API_KEY",
 } as const;
 
-export interface AgentPlatformArgs {
-  /** Validated settings: from `loadPlatformConfig()` (stack config) or `parsePlatformConfig({...})` (code). Required. */
-  config: PlatformConfig;
-  /** AWS region of every AWS resource. Default: the stack's `aws:region`; required when the config uses AWS. */
-  awsRegion?: string;
-  /** Tags added to every AWS resource, over the platform's own. Default: none. */
-  tags?: Record<string, string>;
-  /** Deploy into this cluster instead of the one `config.cluster` describes. Default: built from `config.cluster`. */
-  kubernetesProvider?: k8s.Provider;
-}
+// Kept off the instance's fields: Pulumi's schema inference reads every field as an output, and a union of two
+// component classes has no schema type (see docs/decisions/0091-agent-platform-args.md).
+const clusters = new WeakMap<AgentPlatform, EksCluster | ExistingCluster>();
 
 /**
  * The whole platform for one agent server: cluster access, namespace, credentials, and (in their own components)
@@ -50,8 +46,6 @@ export class AgentPlatform extends pulumi.ComponentResource {
   public readonly awsServices: pulumi.Output<string[]>;
   /** Kubeconfig of the cluster this platform created (secret); undefined with cluster.mode=existing. */
   public readonly kubeconfig: pulumi.Output<string | undefined>;
-  /** The cluster: an EksCluster (cluster.mode=create) or an ExistingCluster. */
-  public readonly cluster: EksCluster | ExistingCluster;
   /** Database host the server connects to (RDS address or the in-cluster Service). */
   public readonly databaseEndpoint: pulumi.Output<string>;
   /** Redis endpoint: the ElastiCache primary, or the in-cluster Service. */
@@ -63,12 +57,24 @@ export class AgentPlatform extends pulumi.ComponentResource {
   /** https://<ingress.host>/, or undefined when the stack has no ingress (dev). */
   public readonly url: pulumi.Output<string | undefined>;
 
+  /** The cluster: an EksCluster (cluster.mode=create) or an ExistingCluster. TypeScript only (not in the schema). */
+  public get cluster(): EksCluster | ExistingCluster {
+    const cluster = clusters.get(this);
+    if (!cluster) throw new Error("AgentPlatform.cluster read before the constructor set it");
+    return cluster;
+  }
+
+  private set cluster(cluster: EksCluster | ExistingCluster) {
+    clusters.set(this, cluster);
+  }
+
   constructor(name: string, args: AgentPlatformArgs, opts: pulumi.ComponentResourceOptions = {}) {
     if (!/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/.test(name)) {
       throw new Error(`AgentPlatform name "${name}" must be 2-22 lower-case letters, digits or '-': it prefixes Kubernetes object names`);
     }
+    // Validated before anything is registered: the same schema, defaults and messages as the stack config.
+    const config = platformConfigOf(args);
     super("agent-platform:index:AgentPlatform", name, {}, opts);
-    const { config } = args;
     const services = awsServicesUsed(config);
     // Physical names (EKS cluster, log groups, KMS aliases, secrets) must differ between stacks of one account.
     const physical = `${name}-${pulumi.getStack()}`;
@@ -114,7 +120,9 @@ export class AgentPlatform extends pulumi.ComponentResource {
         ...(config.cluster.oidcProviderArn ? { oidcProviderArn: config.cluster.oidcProviderArn } : {}),
         ...(config.cluster.oidcIssuerUrl ? { oidcIssuerUrl: config.cluster.oidcIssuerUrl } : {}),
       }, { parent: this });
-    const k8sProvider = args.kubernetesProvider ?? this.cluster.provider;
+    // A Kubernetes provider given in the resource options (`providers: { kubernetes: … }`, as every Pulumi language
+    // can pass it) replaces the one the cluster section describes.
+    const k8sProvider = this.getProvider("kubernetes::Provider") ?? this.cluster.provider;
     // Controllers the cluster runs that finalize (or mutate) objects the platform creates.
     const controllers = this.cluster instanceof EksCluster ? this.cluster.controllers : [];
 

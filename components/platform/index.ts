@@ -1,2 +1,3 @@
-export { AgentPlatform, type AgentPlatformArgs } from "./agent-platform";
+export { AgentPlatform } from "./agent-platform";
+export type * from "./args";
 export { awsServicesUsed } from "./aws-usage";

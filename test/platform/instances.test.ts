@@ -10,8 +10,8 @@ describe("AgentPlatform instances", () => {
       project: "agent-platform", stack: "prod", config: { "aws:region": "eu-west-1" }, secretKeys: [],
       program: () => {
         const common = { environment: "prod", ingress: { host: "agents.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x" } } as const;
-        const blue = new AgentPlatform("blue", { config: parsePlatformConfig({ ...common, namespace: "blue" }) });
-        const green = new AgentPlatform("green", { config: parsePlatformConfig({ ...common, namespace: "green" }) });
+        const blue = new AgentPlatform("blue", { ...common, namespace: "blue" });
+        const green = new AgentPlatform("green", { ...common, namespace: "green" });
         return { blue: blue.namespace, green: green.namespace };
       },
     });
@@ -39,8 +39,8 @@ describe("AgentPlatform instances", () => {
     const captured = await captureProgram({
       project: "agent-platform", stack: "dev", config: {}, secretKeys: [],
       program: () => {
-        const blue = new AgentPlatform("blue", { config: parsePlatformConfig({ environment: "dev", namespace: "blue" }) });
-        const green = new AgentPlatform("green", { config: parsePlatformConfig({ environment: "dev", namespace: "green" }) });
+        const blue = new AgentPlatform("blue", { environment: "dev", namespace: "blue" });
+        const green = new AgentPlatform("green", { environment: "dev", namespace: "green" });
         return { blue: blue.namespace, green: green.namespace };
       },
     });
@@ -54,6 +54,6 @@ describe("AgentPlatform instances", () => {
 
   it("refuses an instance name that cannot prefix Kubernetes names", () => {
     const config = parsePlatformConfig({ environment: "dev" });
-    expect(() => new AgentPlatform("Agents_1", { config })).toThrow(/must be 2-22 lower-case letters/);
+    expect(() => new AgentPlatform("Agents_1", config)).toThrow(/must be 2-22 lower-case letters/);
   });
 });

@@ -34,9 +34,10 @@ describe("the policy pack folder", () => {
 
   it("pins the SDKs the program pins, and has a lock file", () => {
     const pack = JSON.parse(readFileSync(join(POLICY, "package.json"), "utf8")) as { dependencies: Record<string, string> };
-    const root = JSON.parse(readFileSync(join(POLICY, "..", "package.json"), "utf8")) as { dependencies: Record<string, string> };
-    expect(pack.dependencies["@pulumi/policy"]).toBe(root.dependencies["@pulumi/policy"]);
-    expect(pack.dependencies["@pulumi/pulumi"]).toBe(root.dependencies["@pulumi/pulumi"]);
+    // The root pins them as devDependencies (the SDKs are the component package's peers: decision 0090).
+    const root = JSON.parse(readFileSync(join(POLICY, "..", "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+    expect(pack.dependencies["@pulumi/policy"]).toBe(root.devDependencies["@pulumi/policy"]);
+    expect(pack.dependencies["@pulumi/pulumi"]).toBe(root.devDependencies["@pulumi/pulumi"]);
     expect(pack.dependencies["@pulumi/policy"]).toMatch(/^\d+\.\d+\.\d+$/);
     const lock = JSON.parse(readFileSync(join(POLICY, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string }> };
     expect(lock.packages["node_modules/@pulumi/policy"]?.version).toBe(pack.dependencies["@pulumi/policy"]);

@@ -1,0 +1,33 @@
+// Runs a compiled consumer program under Pulumi's mocks from inside the consumer's folder, so every module
+// (the package, @pulumi/pulumi, the providers) resolves from the consumer's node_modules as it would in
+// `pulumi preview`. Prints one JSON line: the stack outputs and every resource registered.
+// Usage: node run-under-mocks.cjs <program.js> <project> <stack>
+const path = require("node:path");
+const pulumi = require("@pulumi/pulumi");
+
+const [programPath, project, stack] = process.argv.slice(2);
+const registered = [];
+pulumi.runtime.setMocks({
+  newResource(args) {
+    registered.push({ type: args.type, name: args.name });
+    // A random password's value is an output of the provider: give it one, as the engine would.
+    const state = args.type === "random:index/randomPassword:RandomPassword" ? { ...args.inputs, result: "mock-password" } : args.inputs;
+    return { id: `${args.name}-id`, state };
+  },
+  call(args) {
+    return args.inputs;
+  },
+}, project, stack, false);
+
+(async () => {
+  const program = require(path.resolve(programPath));
+  const outputs = {};
+  for (const [name, value] of Object.entries(program)) {
+    outputs[name] = await new Promise((resolve) => pulumi.output(value).apply(resolve));
+  }
+  await pulumi.runtime.disconnect();
+  process.stdout.write(`${JSON.stringify({ outputs, registered })}\n`);
+})().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
