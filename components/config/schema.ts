@@ -126,7 +126,10 @@ export const rawConfigSchema = z.strictObject({
     enabled: doc(z.boolean().optional(), "Logical backups of the database to S3. Default true; false when environment=dev."),
     schedule: doc(cronSchedule.default("0 3 * * *"), "Backup CronJob schedule (five-field cron or @daily). Default 0 3 * * *."),
     retentionDays: doc(int(1, 3650).default(30), "Days a backup object is kept in S3 (1-3650). Default 30."),
-    objectLockDays: doc(int(0, 3650).default(0), "S3 Object Lock retention in governance mode, days; 0 turns it off. Default 0."),
+    objectLockDays: doc(int(0, 3650).optional(),
+      "S3 Object Lock retention of every backup version, days (at most backup.retentionDays, so the lifecycle still expires it); 0 turns Object Lock off. Default backup.retentionDays; 0 when environment=dev. Turning it on for an existing bucket: docs/backups.md, Object Lock."),
+    objectLockMode: doc(z.enum(["compliance", "governance"]).default("compliance"),
+      "Object Lock mode. compliance: no one, the account root included, can delete a backup or shorten its lock before it ends; governance: principals allowed s3:BypassGovernanceRetention can (a weaker setting, for stacks that must be able to purge backups early). Default compliance."),
     restoreDrillSchedule: doc(cronSchedule.default("0 5 * * 0"), "Schedule of the restore drill that proves the latest backup restores. Default 0 5 * * 0."),
     replicationRegion: doc(z.string().regex(/^[a-z]{2}(?:-[a-z]+)+-\d$/, { error: "expected an AWS region such as eu-central-1" }).optional(),
       "Replicate every backup to a bucket in this region, encrypted with a key of its own there. Must differ from aws:region. Default: no replication."),
@@ -198,7 +201,7 @@ function withEnvironmentDefaults(raw: RawConfig) {
       backupRetentionDays: raw.database.backupRetentionDays ?? (prodLike ? 14 : 7),
     },
     cache: { ...raw.cache, mode: raw.cache.mode ?? (prodLike ? CacheMode.ElastiCache : CacheMode.InCluster) },
-    backup: { ...raw.backup, enabled: raw.backup.enabled ?? prodLike },
+    backup: { ...raw.backup, enabled: raw.backup.enabled ?? prodLike, objectLockDays: raw.backup.objectLockDays ?? (prodLike ? raw.backup.retentionDays : 0) },
     observability: { ...raw.observability, collectorReplicas: raw.observability.collectorReplicas ?? (prodLike ? 2 : 1) },
   };
 }

@@ -39,7 +39,8 @@ export function buildBackups(parent: pulumi.Resource, args: BackupsArgs): Backup
   const { config, instance } = args;
   const awsOpts = { parent, providers: [args.awsProvider] };
   const storage = new BackupStorage(`${instance}-backup-storage`, {
-    physicalName: args.physicalName, retentionDays: config.backup.retentionDays, objectLockDays: config.backup.objectLockDays,
+    physicalName: args.physicalName, retentionDays: config.backup.retentionDays, 
+    objectLock: { days: config.backup.objectLockDays, mode: config.backup.objectLockMode === "governance" ? "GOVERNANCE" : "COMPLIANCE" },
     ...(config.backup.replicationRegion ? { replicationRegion: config.backup.replicationRegion } : {}),
   }, awsOpts);
 
