@@ -90,6 +90,15 @@ export const rawConfigSchema = z.strictObject({
       "ACM certificate for the ALB. Required when ingress.className=alb."),
     clusterIssuer: doc(dnsLabel.optional(), "cert-manager ClusterIssuer that signs the TLS certificate. Required when the ingress class is not alb."),
     controllerNamespace: doc(dnsLabel.default("ingress-nginx"), "Namespace of the ingress controller whose pods may reach the server, when the class is not alb. Default ingress-nginx."),
+    waf: doc(z.boolean().optional(),
+      "alb: an AWS WAF web ACL in front of the ALB (a rate limit per client IP, then the AWS managed IP-reputation, core and known-bad-inputs rule groups), associated by the load balancer controller. Default true with the alb class when environment=prod; false otherwise. false in prod is the explicit opt-out."),
+    wafRateLimit: doc(int(10, 2000000000).default(2000),
+      "alb with ingress.waf: requests one client IP may send in any 5-minute window before WAF blocks the rest of the window. Clients behind one NAT share it. Default 2000."),
+    accessLogs: doc(z.boolean().optional(),
+      "alb: ALB access logs to a bucket of their own (SSE-S3, versioned, TLS-only, expired after ingress.accessLogRetentionDays). Default true with the alb class; false otherwise."),
+    accessLogRetentionDays: doc(int(1, 3650).default(365), "alb with ingress.accessLogs: days an ALB access log is kept. Default 365."),
+    deletionProtection: doc(z.boolean().optional(),
+      "alb: ALB deletion protection, so deleting the Ingress (or pulumi destroy) cannot delete the load balancer; set false and run pulumi up before a destroy. Default true with the alb class when environment=prod; false otherwise."),
   }).prefault({}),
 
   database: z.strictObject({
@@ -192,6 +201,7 @@ function withEnvironmentDefaults(raw: RawConfig) {
       ...raw.ingress,
       enabled: raw.ingress.enabled ?? prodLike,
       className: raw.ingress.className ?? (clusterMode === ClusterMode.Create ? "alb" : "nginx"),
+      ...albEdgeDefaults(raw, prodLike, raw.ingress.className ?? (clusterMode === ClusterMode.Create ? "alb" : "nginx")),
     },
     database: {
       ...raw.database,
@@ -203,6 +213,16 @@ function withEnvironmentDefaults(raw: RawConfig) {
     cache: { ...raw.cache, mode: raw.cache.mode ?? (prodLike ? CacheMode.ElastiCache : CacheMode.InCluster) },
     backup: { ...raw.backup, enabled: raw.backup.enabled ?? prodLike, objectLockDays: raw.backup.objectLockDays ?? (prodLike ? raw.backup.retentionDays : 0) },
     observability: { ...raw.observability, collectorReplicas: raw.observability.collectorReplicas ?? (prodLike ? 2 : 1) },
+  };
+}
+
+/** The ALB's edge protections: on with the alb class of an enabled ingress (WAF and deletion protection: in prod). */
+function albEdgeDefaults(raw: RawConfig, prodLike: boolean, className: string) {
+  const alb = (raw.ingress.enabled ?? prodLike) && className === "alb";
+  return {
+    waf: raw.ingress.waf ?? (alb && prodLike),
+    accessLogs: raw.ingress.accessLogs ?? alb,
+    deletionProtection: raw.ingress.deletionProtection ?? (alb && prodLike),
   };
 }
 
@@ -265,6 +285,12 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
     }
     if (c.ingress.className !== "alb" && c.ingress.clusterIssuer === undefined) {
       fail("ingress.clusterIssuer", undefined, `is required with ingress class ${c.ingress.className}: cert-manager issues the TLS certificate`);
+    }
+  }
+  for (const key of ["waf", "accessLogs", "deletionProtection"] as const) {
+    // Only the ALB class has these; true elsewhere would promise a protection nothing provides.
+    if (c.ingress[key] && !(c.ingress.enabled && c.ingress.className === "alb")) {
+      fail(`ingress.${key}`, true, `needs an enabled ingress of class alb (it is ${c.ingress.enabled ? c.ingress.className : "disabled"}): only the AWS Load Balancer Controller applies it`);
     }
   }
 
