@@ -2,11 +2,10 @@
 import type { Rule } from "../lib/rule";
 import { podSecurityRules } from "./k8s/pod-security";
 import { workloadRules } from "./k8s/workload";
-import { awsDataRules } from "./aws/data";
-import { awsStorageIamRules } from "./aws/storage-iam";
+import { awsRules } from "./aws";
 import { toPolicy, type PackPolicy } from "../lib/adapter";
 
-export const rules: readonly Rule[] = [...podSecurityRules, ...workloadRules, ...awsDataRules, ...awsStorageIamRules];
+export const rules: readonly Rule[] = [...podSecurityRules, ...workloadRules, ...awsRules];
 
 export function packPolicies(selection: readonly Rule[] = rules): PackPolicy[] {
   return selection.map(toPolicy);

@@ -2,7 +2,6 @@
 import type { PolicyCase } from "../support/cases";
 import { podSecurityCases } from "./pod-security";
 import { workloadCases } from "./workload";
-import { awsDataCases } from "./aws-data";
-import { awsStorageIamCases } from "./aws-storage-iam";
+import { awsCases } from "./aws";
 
-export const allCases: readonly PolicyCase[] = [...podSecurityCases, ...workloadCases, ...awsDataCases, ...awsStorageIamCases];
+export const allCases: readonly PolicyCase[] = [...podSecurityCases, ...workloadCases, ...awsCases];
