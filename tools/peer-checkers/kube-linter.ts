@@ -79,7 +79,7 @@ function checks(o: K8sObject, all: K8sObject[]): string[] {
     fail("host-network", spec["hostNetwork"] === true);
     fail("host-pid", spec["hostPID"] === true);
     fail("host-ipc", spec["hostIPC"] === true);
-    const hostPaths = list(spec["volumes"]).map((v) => String(map(v["hostPath"])["path"] ?? "")).filter((p) => p !== "");
+    const hostPaths = list(spec["volumes"]).map((v) => map(v["hostPath"])["path"]).filter((p): p is string => typeof p === "string" && p !== "");
     fail("docker-sock", hostPaths.some((p) => /docker\.sock$/.test(p)));
     fail("sensitive-host-mounts", hostPaths.some((p) => /^\/(?:$|boot|dev|etc|lib|proc|sys|usr)(?:\/|$)/.test(p) || /^\/var\/run\/docker\.sock$/.test(p)));
     fail("ssh-port", containers.some((c) => list(c["ports"]).some((p) => p["containerPort"] === 22 && (p["protocol"] ?? "TCP") === "TCP")));
