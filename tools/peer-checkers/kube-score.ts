@@ -174,13 +174,13 @@ function otherChecks(o: K8sObject, all: K8sObject[]): [string, Grade][] {
   }
 }
 
+/** Every check's grade on every object it applies to (skipped checks are left out). */
+export function kubeScoreGrades(objects: K8sObject[]): { object: string; check: string; grade: Grade }[] {
+  return objects.flatMap((o) => [...(podTemplateOf(o) ? podChecks(o, objects) : []), ...(o.kind === "Deployment" ? deploymentChecks(o, objects) : []), ...otherChecks(o, objects)]
+    .map(([check, grade]) => ({ object: `${o.kind}/${o.metadata.name}`, check, grade })));
+}
+
 export function runKubeScore(objects: K8sObject[]): PeerFinding[] {
-  const findings: PeerFinding[] = [];
-  for (const o of objects) {
-    const grades = [...(podTemplateOf(o) ? podChecks(o, objects) : []), ...(o.kind === "Deployment" ? deploymentChecks(o, objects) : []), ...otherChecks(o, objects)];
-    for (const [check, grade] of grades) {
-      if (grade === "CRITICAL" || grade === "WARNING") findings.push({ checker: "kube-score", check, severity: grade, object: `${o.kind}/${o.metadata.name}` });
-    }
-  }
-  return findings;
+  return kubeScoreGrades(objects).filter((g) => g.grade === "CRITICAL" || g.grade === "WARNING")
+    .map((g) => ({ checker: "kube-score" as const, check: g.check, severity: g.grade, object: g.object }));
 }
