@@ -8,7 +8,7 @@
 // ssh-port, sensitive-host-mounts, unsafe-sysctls, latest-tag, unset-*-requirements, duplicate-env-var,
 // mismatching-selector, invalid-target-ports, deprecated-service-account-field, no-extensions-v1beta) are ported from
 // their parameters and the field each template reads; their logic is a single field test.
-import { containersOf, podSpecOf, podTemplateOf, type K8sObject, type PeerFinding } from "./model";
+import type { K8sObject, PeerFinding } from "./model";
 import { selectorMatches } from "./kube-score";
 
 export const KUBE_LINTER_VERSION = "v0.8.3";
@@ -17,9 +17,21 @@ const map = (v: unknown): Raw => (typeof v === "object" && v !== null && !Array.
 const list = (v: unknown): Raw[] => (Array.isArray(v) ? (v as Raw[]) : []);
 const DEPLOYMENT_LIKE = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod", "ReplicationController", "DeploymentConfig"];
 
+/** extract.PodTemplateSpec: the typed pod template of a deployment-like kind, containers or not. */
+function podTemplateOf(o: K8sObject): Raw | undefined {
+  if (o.kind === "Pod") return { metadata: o.metadata, spec: o.spec ?? {} };
+  if (o.kind === "CronJob") return map(map(map(o.spec?.["jobTemplate"])["spec"])["template"]);
+  return DEPLOYMENT_LIKE.includes(o.kind) ? map(o.spec?.["template"]) : undefined;
+}
+const podSpecOf = (o: K8sObject): Raw | undefined => { const t = podTemplateOf(o); return t ? map(t["spec"]) : undefined; };
+function containersOf(o: K8sObject): { container: Raw; init: boolean }[] {
+  const spec = podSpecOf(o) ?? {};
+  return [...list(spec["initContainers"]).map((c) => ({ container: c, init: true })), ...list(spec["containers"]).map((c) => ({ container: c, init: false }))];
+}
+
 /** extract.Replicas: the replicas of a kind that has the field (unset: 1); none for the others. */
 function replicas(o: K8sObject): number | undefined {
-  if (!["Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"].includes(o.kind)) return undefined;
+  if (!["Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig"].includes(o.kind)) return undefined;
   return typeof o.spec?.["replicas"] === "number" ? o.spec["replicas"] : 1;
 }
 
@@ -30,8 +42,12 @@ function probePortMissing(container: Raw, probe: unknown): boolean {
   const port = handler["port"];
   if (port === undefined) return false;
   const ports = list(container["ports"]);
-  return !ports.some((cp) => (typeof port === "number" ? cp["containerPort"] === port : cp["name"] === port));
+  // The probe's port must be a TCP port of the container (a UDP port of that name or number does not count).
+  return !ports.some((cp) => (cp["protocol"] ?? "TCP") === "TCP" && (typeof port === "number" ? cp["containerPort"] === port : cp["name"] === port));
 }
+
+/** IANA service names (RFC 6335 5.1): at most 15 lower-case letters, digits and '-', a letter among them, no '--', no edge '-'. */
+const ianaServiceName = (n: string): boolean => /^(?=.*[a-z])(?!.*--)[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(n);
 
 function checks(o: K8sObject, all: K8sObject[]): string[] {
   const out: string[] = [];
@@ -58,7 +74,7 @@ function checks(o: K8sObject, all: K8sObject[]): string[] {
     if (o.kind === "CronJob") fail("job-ttl-seconds-after-finished", map(map(o.spec?.["jobTemplate"])["spec"])["ttlSecondsAfterFinished"] !== undefined);
     const sa = (spec["serviceAccountName"] as string | undefined) ?? (spec["serviceAccount"] as string | undefined) ?? "";
     fail("non-existent-service-account", sa !== "" && sa !== "default" && !all.some((x) => x.kind === "ServiceAccount" && x.metadata.namespace === ns && x.metadata.name === sa));
-    fail("deprecated-service-account-field", spec["serviceAccount"] !== undefined && spec["serviceAccountName"] === undefined);
+    fail("deprecated-service-account-field", typeof spec["serviceAccount"] === "string" && spec["serviceAccount"] !== "");
     fail("run-as-non-root", containers.some((c) => {
       const uid = sc(c)["runAsUser"] ?? podSc["runAsUser"];
       if (typeof uid === "number" && uid > 0) return false;
@@ -92,22 +108,55 @@ function checks(o: K8sObject, all: K8sObject[]): string[] {
     fail("liveness-port", regular.some((c) => probePortMissing(c, c["livenessProbe"])));
     fail("readiness-port", regular.some((c) => probePortMissing(c, c["readinessProbe"])));
     fail("startup-port", regular.some((c) => probePortMissing(c, c["startupProbe"])));
-    if (o.spec?.["selector"] && template) fail("mismatching-selector", !selectorMatches(o.spec["selector"], labels));
+    // A DeploymentConfig's selector is a plain label map; the others' a LabelSelector.
+    const selector = o.kind === "DeploymentConfig" ? { matchLabels: o.spec?.["selector"] } : o.spec?.["selector"];
+    if (o.spec?.["selector"] && template) fail("mismatching-selector", !selectorMatches(selector, labels));
+    fail("invalid-target-ports", containers.some((c) => list(c["ports"]).some((p) => typeof p["name"] === "string" && !ianaServiceName(p["name"]))));
   }
   if (o.kind === "Service" && o.spec?.["type"] !== "ExternalName") {
     const selector = map(o.spec?.["selector"]) as Record<string, string>;
     fail("dangling-service", Object.keys(selector).length === 0 || !all.some((x) => x.metadata.namespace === ns && podTemplateOf(x) !== undefined && selectorMatches({ matchLabels: selector }, map(map(podTemplateOf(x)?.["metadata"])["labels"]) as Record<string, string>)));
-    // IANA service names: at most 15 lower-case letters, digits and '-', a letter among them, no '--', no edge '-'.
-    fail("invalid-target-ports", list(o.spec?.["ports"]).some((p) => typeof p["targetPort"] === "string" && !/^(?=.*[a-z])(?!.*--)[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(p["targetPort"])));
+    fail("invalid-target-ports", list(o.spec?.["ports"]).some((p) => {
+      const t = p["targetPort"];
+      if (typeof t === "number") return t < 1 || t > 65535;
+      if (typeof t !== "string") return false;
+      return /^\d+$/.test(t) ? Number(t) < 1 || Number(t) > 65535 : !ianaServiceName(t);
+    }));
   }
   if (o.kind === "PodDisruptionBudget") {
     const max = o.spec?.["maxUnavailable"];
     fail("pdb-max-unavailable", max === 0 || max === "0%");
-    fail("pdb-min-available", o.spec?.["minAvailable"] === "100%");
+    fail("pdb-min-available", pdbMinAvailableFails(o, all));
     fail("pdb-unhealthy-pod-eviction-policy", o.spec?.["unhealthyPodEvictionPolicy"] === undefined);
   }
   fail("no-extensions-v1beta", o.apiVersion === "extensions/v1beta1");
   return out;
+}
+
+/**
+ * pdbminavailable/template.go minAvailableCheck: minAvailable of 100%, or a deployment-like object it selects (its own
+ * selector's labels matched by the PDB's) whose replicas (an HPA's minReplicas when it has 1) are not above it.
+ */
+function pdbMinAvailableFails(pdb: K8sObject, all: K8sObject[]): boolean {
+  const min = pdb.spec?.["minAvailable"];
+  if (min === undefined) return false;
+  const percent = typeof min === "string" && min.endsWith("%");
+  const value = typeof min === "number" ? min : typeof min === "string" ? Number(min.replace(/%$/, "")) : NaN;
+  if (Number.isNaN(value)) return true;
+  if (percent && value === 100) return true;
+  if (pdb.spec?.["selector"] === undefined) return true;
+  const ns = pdb.metadata.namespace;
+  return all.filter((o) => DEPLOYMENT_LIKE.includes(o.kind) && o.metadata.namespace === ns).some((o) => {
+    const own = o.kind === "DeploymentConfig" ? map(o.spec?.["selector"]) : map(map(o.spec?.["selector"])["matchLabels"]);
+    if (o.spec?.["selector"] === undefined || !selectorMatches(pdb.spec?.["selector"], own as Record<string, string>)) return false;
+    let count = replicas(o) ?? 0;
+    if (count === 1) {
+      const hpa = all.find((h) => h.kind === "HorizontalPodAutoscaler" && h.metadata.namespace === ns && map(h.spec?.["scaleTargetRef"])["name"] === o.metadata.name);
+      if (typeof hpa?.spec?.["minReplicas"] === "number") count = hpa.spec["minReplicas"];
+    }
+    const needed = percent ? Math.ceil(count * (value / 100)) : value;
+    return count <= needed;
+  });
 }
 
 export function runKubeLinter(objects: K8sObject[]): PeerFinding[] {
