@@ -27,7 +27,8 @@ export interface BackupJobsArgs {
   provider: k8s.Provider;
 }
 
-const POSTGRES_UID = 999;
+/** The backup image's user and group (image/backup/Dockerfile): 10000 or above, as the checkers ask. */
+export const BACKUP_UID = 10001;
 export const BACKUP_SERVICE_ACCOUNT_SUFFIX = "backup";
 
 /** The shipped scripts, as the ConfigMap carries them: components/backup/scripts (copied next to dist by the build). */
@@ -73,7 +74,7 @@ export class BackupJobs extends pulumi.ComponentResource {
         metadata: { labels },
         spec: {
           restartPolicy: "Never",
-          ...hardenedPodBasics(POSTGRES_UID, serviceAccount.metadata.name),
+          ...hardenedPodBasics(BACKUP_UID, serviceAccount.metadata.name),
           containers: [{
             name: script.replace(/\.sh$/, ""),
             image: args.image,
@@ -86,7 +87,7 @@ export class BackupJobs extends pulumi.ComponentResource {
               { name: "HOME", value: "/tmp" },
               ...extraEnv,
             ],
-            securityContext: restrictedContainerSecurity(POSTGRES_UID),
+            securityContext: restrictedContainerSecurity(BACKUP_UID),
             resources: { requests: { cpu: "250m", memory: "256Mi", "ephemeral-storage": "1Gi" }, limits: { cpu: "2", memory: "1Gi", "ephemeral-storage": "20Gi" } },
             volumeMounts: [{ name: "scripts", mountPath: "/scripts", readOnly: true }, { name: "tmp", mountPath: "/tmp" }],
           }],

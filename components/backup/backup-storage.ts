@@ -1,15 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createKmsKey } from "../secrets/kms-key";
-import { HardenedBucket } from "./hardened-bucket";
+import { HardenedBucket, type ObjectLockMode } from "./hardened-bucket";
 
 export interface BackupStorageArgs {
   /** Physical name prefix, unique in the account and region. Required. */
   physicalName: string;
   /** Days a backup is kept (current versions expire after this). Required. */
   retentionDays: number;
-  /** Object Lock (governance) days; 0: off. Required. */
-  objectLockDays: number;
+  /**
+   * Object Lock of every backup version: `days` (at most retentionDays, so the lifecycle can still expire it; 0: off)
+   * in `mode` (COMPLIANCE: not even the account root can delete a locked backup). Required.
+   */
+  objectLock: { mode: ObjectLockMode; days: number };
   /** Replicate every backup to a bucket in this region (its own KMS key there). Default: no replication. */
   replicationRegion?: string;
 }
@@ -51,7 +54,7 @@ export class BackupStorage extends pulumi.ComponentResource {
     const backups = new HardenedBucket(`${name}-backups`, {
       namePrefix: `${args.physicalName}-backups-`,
       encryption: { kmsKeyArn: key.arn },
-      objectLockDays: args.objectLockDays,
+      objectLock: args.objectLock,
       lifecycleRules: [{
         id: "expire-backups", status: "Enabled", filter: {},
         expiration: { days: args.retentionDays },
@@ -78,7 +81,7 @@ export class BackupStorage extends pulumi.ComponentResource {
       region, description: `Encrypts the replicated backups of ${physicalName}`, enableKeyRotation: true, deletionWindowInDays: 30,
     }, child);
     const replica = new HardenedBucket(`${name}-replica`, {
-      namePrefix: `${physicalName}-backups-replica-`, region, encryption: { kmsKeyArn: replicaKey.arn }, objectLockDays: args.objectLockDays,
+      namePrefix: `${physicalName}-backups-replica-`, region, encryption: { kmsKeyArn: replicaKey.arn }, objectLock: args.objectLock,
       lifecycleRules: [{
         id: "expire-backups", status: "Enabled", filter: {}, expiration: { days: args.retentionDays },
         noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_DAYS }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
@@ -96,7 +99,7 @@ export class BackupStorage extends pulumi.ComponentResource {
     }, child);
     const policy = new aws.iam.RolePolicy(`${name}-replication`, {
       role: role.id,
-      policy: pulumi.all([source.arn, replica.arn, sourceKeyArn, replicaKey.arn]).apply(([src, dst, srcKey, dstKey]) => replicationPolicy(src, dst, srcKey, dstKey)),
+      policy: pulumi.all([source.arn, replica.arn, sourceKeyArn, replicaKey.arn]).apply(([src, dst, srcKey, dstKey]) => replicationPolicy(src, dst, srcKey, dstKey, args.objectLock.days > 0)),
     }, child);
     new aws.s3.BucketReplicationConfig(`${name}-replication`, {
       bucket: source.bucket,
@@ -112,13 +115,18 @@ export class BackupStorage extends pulumi.ComponentResource {
   }
 }
 
-/** The S3 replication role's permissions: read versions from the source, write replicas, use both keys. */
-function replicationPolicy(source: string, replica: string, sourceKey: string, replicaKey: string): string {
+/**
+ * The S3 replication role's permissions: read versions from the source, write replicas, use both keys. With Object
+ * Lock, S3 also reads each version's retention and legal hold to copy them to the replica (which has Object Lock on
+ * too): s3:GetObjectRetention and s3:GetObjectLegalHold, as the S3 User Guide's replication permissions list them.
+ */
+function replicationPolicy(source: string, replica: string, sourceKey: string, replicaKey: string, objectLock: boolean): string {
+  const readVersions = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"];
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
       { Sid: "ReadSourceConfiguration", Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: source },
-      { Sid: "ReadSourceVersions", Effect: "Allow", Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], Resource: `${source}/*` },
+      { Sid: "ReadSourceVersions", Effect: "Allow", Action: objectLock ? [...readVersions, "s3:GetObjectRetention", "s3:GetObjectLegalHold"] : readVersions, Resource: `${source}/*` },
       { Sid: "WriteReplicas", Effect: "Allow", Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], Resource: `${replica}/*` },
       { Sid: "DecryptSource", Effect: "Allow", Action: "kms:Decrypt", Resource: sourceKey },
       { Sid: "EncryptReplica", Effect: "Allow", Action: ["kms:Encrypt", "kms:GenerateDataKey"], Resource: replicaKey },

@@ -1,6 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+/** S3 Object Lock retention modes, as the S3 API spells them. */
+export type ObjectLockMode = "GOVERNANCE" | "COMPLIANCE";
+
 export interface HardenedBucketArgs {
   /** Prefix of the globally unique bucket name; AWS-side uniqueness comes from Pulumi's random suffix. Required. */
   namePrefix: string;
@@ -8,8 +11,14 @@ export interface HardenedBucketArgs {
   encryption: { kmsKeyArn: pulumi.Input<string> } | "sse-s3";
   /** Lifecycle rules. Required (every bucket expires something). */
   lifecycleRules: aws.types.input.s3.BucketLifecycleConfigurationRule[];
-  /** Object Lock in governance mode for this many days; 0 or unset: off (it can only be turned on at creation). */
-  objectLockDays?: number;
+  /**
+   * S3 Object Lock: every new object version is locked for `days` in `mode` (COMPLIANCE: no one, root included, can
+   * delete it or shorten the lock; GOVERNANCE: principals with s3:BypassGovernanceRetention can). Unset or 0 days: off.
+   * Turning it on for a bucket created without it enables it in place (see docs/backups.md "Object Lock").
+   */
+  objectLock?: { mode: ObjectLockMode; days: number };
+  /** Send the bucket's events to Amazon EventBridge (deletions and writes can be alerted on). Default true. */
+  eventBridge?: boolean;
   /** Statements added to the bucket policy beside the TLS-only and encryption denials. Default: none. */
   extraStatements?: (bucketArn: string, accountId: string) => Record<string, unknown>[];
   /** Send server access logs to this bucket under this prefix. Default: no access logging (the log bucket itself). */
@@ -31,7 +40,7 @@ export class HardenedBucket extends pulumi.ComponentResource {
   constructor(name: string, args: HardenedBucketArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("agent-platform:backup:HardenedBucket", name, {}, opts);
     const child = { parent: this };
-    const lockDays = args.objectLockDays ?? 0;
+    const lockDays = args.objectLock?.days ?? 0;
     const inRegion = args.region ? { region: args.region } : {};
 
     const bucket = new aws.s3.Bucket(`${name}`, {
@@ -39,7 +48,11 @@ export class HardenedBucket extends pulumi.ComponentResource {
       bucketPrefix: args.namePrefix,
       forceDestroy: false,
       objectLockEnabled: lockDays > 0,
-    }, child);
+      // objectLockEnabled forces a new bucket in the provider (terraform-provider-aws internal/service/s3/bucket.go:
+      // ForceNew): a new, empty bucket, and a failed deletion of the old one, which holds the backups. The BucketObjectLockConfiguration below enables Object Lock
+      // in place on a bucket created without it (S3's PutObjectLockConfiguration with ObjectLockEnabled=Enabled), and a
+      // lock once on can never be turned off, so a change of this input is never acted on.
+    }, { ...child, ignoreChanges: ["objectLockEnabled"] });
     const owner = { bucket: bucket.id, ...inRegion };
 
     const blocked = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
@@ -56,8 +69,11 @@ export class HardenedBucket extends pulumi.ComponentResource {
     new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { ...owner, rules: args.lifecycleRules }, { ...child, dependsOn: [versioning] });
     if (lockDays > 0) {
       new aws.s3.BucketObjectLockConfiguration(`${name}-object-lock`, {
-        ...owner, rule: { defaultRetention: { mode: "GOVERNANCE", days: lockDays } },
+        ...owner, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: args.objectLock?.mode ?? "COMPLIANCE", days: lockDays } },
       }, { ...child, dependsOn: [versioning] });
+    }
+    if (args.eventBridge ?? true) {
+      new aws.s3.BucketNotification(`${name}-events`, { ...owner, eventbridge: true }, child);
     }
     if (args.accessLogs) {
       new aws.s3.BucketLogging(`${name}-access-logs`, { ...owner, targetBucket: args.accessLogs.bucket, targetPrefix: args.accessLogs.prefix }, child);

@@ -117,6 +117,15 @@ export const rawConfigSchema = z.strictObject({
       "ACM certificate for the ALB. Required when ingress.className=alb."),
     clusterIssuer: doc(dnsLabel.optional(), "cert-manager ClusterIssuer that signs the TLS certificate. Required when the ingress class is not alb."),
     controllerNamespace: doc(dnsLabel.default("ingress-nginx"), "Namespace of the ingress controller whose pods may reach the server, when the class is not alb. Default ingress-nginx."),
+    waf: doc(z.boolean().optional(),
+      "alb: an AWS WAF web ACL in front of the ALB (a rate limit per client IP, then the AWS managed IP-reputation, core and known-bad-inputs rule groups), associated by the load balancer controller. Default true with the alb class when environment=prod; false otherwise. false in prod is the explicit opt-out."),
+    wafRateLimit: doc(int(10, 2000000000).default(2000),
+      "alb with ingress.waf: requests one client IP may send in any 5-minute window before WAF blocks the rest of the window. Clients behind one NAT share it. Default 2000."),
+    accessLogs: doc(z.boolean().optional(),
+      "alb: ALB access logs to a bucket of their own (SSE-S3, versioned, TLS-only, expired after ingress.accessLogRetentionDays). Default true with the alb class; false otherwise."),
+    accessLogRetentionDays: doc(int(1, 3650).default(365), "alb with ingress.accessLogs: days an ALB access log is kept. Default 365."),
+    deletionProtection: doc(z.boolean().optional(),
+      "alb: ALB deletion protection, so deleting the Ingress (or pulumi destroy) cannot delete the load balancer; set false and run pulumi up before a destroy. Default true with the alb class when environment=prod; false otherwise."),
   }).prefault({}),
 
   database: z.strictObject({
@@ -155,7 +164,10 @@ export const rawConfigSchema = z.strictObject({
     enabled: doc(z.boolean().optional(), "Logical backups of the database to S3. Default true; false when environment=dev."),
     schedule: doc(cronSchedule.default("0 3 * * *"), "Backup CronJob schedule (five-field cron or @daily). Default 0 3 * * *."),
     retentionDays: doc(int(1, 3650).default(30), "Days a backup object is kept in S3 (1-3650). Default 30."),
-    objectLockDays: doc(int(0, 3650).default(0), "S3 Object Lock retention in governance mode, days; 0 turns it off. Default 0."),
+    objectLockDays: doc(int(0, 3650).optional(),
+      "S3 Object Lock retention of every backup version, days (at most backup.retentionDays, so the lifecycle still expires it); 0 turns Object Lock off. Default backup.retentionDays; 0 when environment=dev. Turning it on for an existing bucket: docs/backups.md, Object Lock."),
+    objectLockMode: doc(z.enum(["compliance", "governance"]).default("compliance"),
+      "Object Lock mode. compliance: no one, the account root included, can delete a backup or shorten its lock before it ends; governance: principals allowed s3:BypassGovernanceRetention can (a weaker setting, for stacks that must be able to purge backups early). Default compliance."),
     restoreDrillSchedule: doc(cronSchedule.default("0 5 * * 0"), "Schedule of the restore drill that proves the latest backup restores. Default 0 5 * * 0."),
     replicationRegion: doc(z.string().regex(/^[a-z]{2}(?:-[a-z]+)+-\d$/, { error: "expected an AWS region such as eu-central-1" }).optional(),
       "Replicate every backup to a bucket in this region, encrypted with a key of its own there. Must differ from aws:region. Default: no replication."),
@@ -219,6 +231,7 @@ function withEnvironmentDefaults(raw: RawConfig) {
       ...raw.ingress,
       enabled: raw.ingress.enabled ?? prodLike,
       className: raw.ingress.className ?? (clusterMode === ClusterMode.Create ? "alb" : "nginx"),
+      ...albEdgeDefaults(raw, prodLike, raw.ingress.className ?? (clusterMode === ClusterMode.Create ? "alb" : "nginx")),
     },
     database: {
       ...raw.database,
@@ -228,8 +241,18 @@ function withEnvironmentDefaults(raw: RawConfig) {
       backupRetentionDays: raw.database.backupRetentionDays ?? (prodLike ? 14 : 7),
     },
     cache: { ...raw.cache, mode: raw.cache.mode ?? (prodLike ? CacheMode.ElastiCache : CacheMode.InCluster) },
-    backup: { ...raw.backup, enabled: raw.backup.enabled ?? prodLike },
+    backup: { ...raw.backup, enabled: raw.backup.enabled ?? prodLike, objectLockDays: raw.backup.objectLockDays ?? (prodLike ? raw.backup.retentionDays : 0) },
     observability: { ...raw.observability, collectorReplicas: raw.observability.collectorReplicas ?? (prodLike ? 2 : 1) },
+  };
+}
+
+/** The ALB's edge protections: on with the alb class of an enabled ingress (WAF and deletion protection: in prod). */
+function albEdgeDefaults(raw: RawConfig, prodLike: boolean, className: string) {
+  const alb = (raw.ingress.enabled ?? prodLike) && className === "alb";
+  return {
+    waf: raw.ingress.waf ?? (alb && prodLike),
+    accessLogs: raw.ingress.accessLogs ?? alb,
+    deletionProtection: raw.ingress.deletionProtection ?? (alb && prodLike),
   };
 }
 
@@ -319,6 +342,12 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
     }
     if (c.ingress.className !== "alb" && c.ingress.clusterIssuer === undefined) {
       fail("ingress.clusterIssuer", undefined, `is required with ingress class ${c.ingress.className}: cert-manager issues the TLS certificate`);
+    }
+  }
+  for (const key of ["waf", "accessLogs", "deletionProtection"] as const) {
+    // Only the ALB class has these; true elsewhere would promise a protection nothing provides.
+    if (c.ingress[key] && !(c.ingress.enabled && c.ingress.className === "alb")) {
+      fail(`ingress.${key}`, true, `needs an enabled ingress of class alb (it is ${c.ingress.enabled ? c.ingress.className : "disabled"}): only the AWS Load Balancer Controller applies it`);
     }
   }
 

@@ -6,7 +6,7 @@ import { InClusterRedis } from "../cache";
 import { PostgresStatefulSet, RdsPostgres } from "../database";
 import { PlatformSecrets, createKmsKey } from "../secrets";
 import { ImageBuild } from "../images";
-import { AgentServer, agentServerSelector, lettaEnvironment, createNamespace, createNetworkPolicies, createServerIngress, type Destination, type IngressSource } from "../workload";
+import { AgentServer, EdgeProtection, agentServerSelector, lettaEnvironment, createNamespace, createNetworkPolicies, createServerIngress, type Destination, type IngressSource } from "../workload";
 import { COLLECTOR_PORTS } from "../observability";
 import { awsServicesUsed } from "./aws-usage";
 import { buildBackups, type Backups } from "./backups";
@@ -236,16 +236,29 @@ export class AgentPlatform extends pulumi.ComponentResource {
       provider: k8sProvider,
     }, { parent: this });
 
+    // The ALB's WAF web ACL and access-log bucket, in the ALB's region; the controller attaches them (annotations).
+    const edge = (ingress.waf || ingress.accessLogs) && awsProvider && awsRegion
+      ? new EdgeProtection(`${name}-edge`, {
+        physicalName: physical, region: awsRegion,
+        ...(ingress.waf ? { waf: { rateLimitPerFiveMinutes: ingress.wafRateLimit } } : {}),
+        ...(ingress.accessLogs ? { accessLogs: { retentionDays: ingress.accessLogRetentionDays } } : {}),
+      }, { parent: this, providers: [awsProvider] })
+      : undefined;
+
     if (ingress.enabled && ingress.host) {
       createServerIngress(`${name}-ingress`, {
         namespace: namespace.metadata.name, instance: name, host: ingress.host, className: ingress.className, serviceName: server.serviceName,
         healthPath: "/v1/health/",
         ...(ingress.certificateArn ? { certificateArn: ingress.certificateArn } : {}),
         ...(ingress.clusterIssuer ? { clusterIssuer: ingress.clusterIssuer } : {}),
+        ...(ingress.className === "alb"
+          ? { edge: { webAclArn: edge?.webAclArn, accessLogBucket: edge?.accessLogBucket, deletionProtection: ingress.deletionProtection } }
+          : {}),
         provider: k8sProvider,
       // And on the controllers that finalize it: on destroy the Ingress goes first, while the load balancer controller
       // still runs to delete the ALB and clear the finalizer (else the ALB, its security groups and the VPC are stuck).
-      }, { parent: this, dependsOn: [server, ...controllers] });
+      // The ALB checks it may write to the log bucket when the controller sets the attribute: its policy first.
+      }, { parent: this, dependsOn: [server, ...controllers, ...(edge ? [edge] : [])] });
     }
 
     this.url = pulumi.output(ingress.enabled && ingress.host ? `https://${ingress.host}/` : undefined);

@@ -6,7 +6,8 @@ export function awsServicesUsed(config: PlatformConfig): string[] {
   if (config.cluster.mode === ClusterMode.Create) used.push("eks");
   if (config.database.mode === DatabaseMode.Rds) used.push("rds");
   if (config.cache.mode === CacheMode.ElastiCache) used.push("elasticache");
-  if (config.backup.enabled) used.push("s3");
+  if (config.backup.enabled || config.ingress.accessLogs) used.push("s3");
+  if (config.ingress.waf) used.push("wafv2");
   if (config.image.build) used.push("ecr");
   return used;
 }

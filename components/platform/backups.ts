@@ -41,7 +41,8 @@ export function buildBackups(parent: pulumi.Resource, args: BackupsArgs): Backup
   // Prod backups are protected: the buckets, their keys and settings inherit `protect`, so a stray `pulumi destroy`
   // stops before any backup goes (docs/runbooks.md#teardown says how to remove them on purpose).
   const storage = new BackupStorage(`${instance}-backup-storage`, {
-    physicalName: args.physicalName, retentionDays: config.backup.retentionDays, objectLockDays: config.backup.objectLockDays,
+    physicalName: args.physicalName, retentionDays: config.backup.retentionDays, 
+    objectLock: { days: config.backup.objectLockDays, mode: config.backup.objectLockMode === "governance" ? "GOVERNANCE" : "COMPLIANCE" },
     ...(config.backup.replicationRegion ? { replicationRegion: config.backup.replicationRegion } : {}),
   }, { ...awsOpts, protect: config.environment === Environment.Prod });
 

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { albEdgeAnnotations, type AlbEdgeSettings } from "./edge-protection";
 import { ALB_IDLE_TIMEOUT_SECONDS, DEREGISTRATION_DELAY_SECONDS } from "./letta-preset";
 import { platformLabels } from "./namespace";
 
@@ -15,6 +16,8 @@ export interface ServerIngressArgs {
   clusterIssuer?: string;
   /** Liveness path, for the ALB's health check. */
   healthPath: string;
+  /** alb: the WAF web ACL, access-log bucket and deletion protection (edge-protection.ts). Default: none of them set. */
+  edge?: AlbEdgeSettings;
   provider: k8s.Provider;
 }
 
@@ -47,13 +50,28 @@ export function ingressAnnotations(args: Pick<ServerIngressArgs, "className" | "
   };
 }
 
+const LB_ATTRIBUTES = "alb.ingress.kubernetes.io/load-balancer-attributes";
+
+/** The ingress class's annotations, plus (alb) the WAF association and the edge's load-balancer attributes. */
+function annotationsWithEdge(args: ServerIngressArgs): pulumi.Input<Record<string, string>> {
+  const base = ingressAnnotations(args);
+  if (args.className !== "alb" || args.edge === undefined) return base;
+  const edge = albEdgeAnnotations(args.edge);
+  return pulumi.all([edge.wafv2AclArn, edge.attributes]).apply(([arn, attributes]) => ({
+    ...base,
+    // load-balancer-attributes is one annotation: the class's own attributes, then the edge's.
+    [LB_ATTRIBUTES]: [base[LB_ATTRIBUTES], ...attributes].join(","),
+    "alb.ingress.kubernetes.io/wafv2-acl-arn": arn,
+  }));
+}
+
 /** The server's Ingress: TLS for its host, HTTP redirected, long-lived streams allowed. */
 export function createServerIngress(name: string, args: ServerIngressArgs, opts: pulumi.CustomResourceOptions): k8s.networking.v1.Ingress {
   const alb = args.className === "alb";
   return new k8s.networking.v1.Ingress(name, {
     metadata: {
       name: `${args.instance}-server`, namespace: args.namespace, labels: platformLabels(args.instance, "server"),
-      annotations: ingressAnnotations(args),
+      annotations: annotationsWithEdge(args),
     },
     spec: {
       ingressClassName: args.className,

@@ -1,5 +1,6 @@
 // The backup infrastructure as the prod plan renders it: buckets, the jobs' IRSA role, the CronJobs.
 import { beforeAll, describe, expect, it } from "vitest";
+import { BACKUP_UID } from "../../components/backup/backup-jobs";
 import type { CapturedResource } from "../../tools/plan/capture";
 import { runStack, type ProgramRun } from "../support/harness";
 import { named } from "../support/k8s";
@@ -69,12 +70,35 @@ describe("backup storage", () => {
     expect(allows).toEqual([expect.objectContaining({ Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject", Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } })]);
   });
 
-  it("has no Object Lock by default, and governance-mode lock for the configured days when asked", async () => {
-    expect(prod.ofType("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")).toEqual([]);
-    const locked = await runStack("prod", { "backup.objectLockDays": "14" });
-    const bucket = locked.ofType("aws:s3/bucket:Bucket").map((b) => locked.inputs(b)).find((b) => String(b.bucketPrefix).startsWith(BACKUPS));
+  it("locks every backup version in compliance mode for the retention days, by default in prod", () => {
+    const bucket = prod.ofType("aws:s3/bucket:Bucket").map((b) => prod.inputs(b)).find((b) => String(b.bucketPrefix).startsWith(BACKUPS));
     expect(bucket?.objectLockEnabled).toBe(true);
-    expect(locked.inputs(locked.one("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")).rule).toEqual({ defaultRetention: { mode: "GOVERNANCE", days: 14 } });
+    // The lock ends with the lifecycle's expiration (30 days), so the lifecycle can still expire what it locked.
+    expect(sideOf("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", BACKUPS)).toMatchObject({
+      objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: "COMPLIANCE", days: 30 } },
+    });
+    // S3 server access logging refuses a target bucket with Object Lock: the log bucket has none.
+    const logs = prod.ofType("aws:s3/bucket:Bucket").map((b) => prod.inputs(b)).find((b) => String(b.bucketPrefix).startsWith(LOGS));
+    expect(logs?.objectLockEnabled).toBe(false);
+    expect(prod.ofType("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")).toHaveLength(1);
+  });
+
+  it("takes governance mode and other days only when asked, and no lock at 0 days", async () => {
+    const governance = await runStack("prod", { "backup.objectLockMode": "governance", "backup.objectLockDays": "14" });
+    expect(governance.inputs(governance.one("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")).rule).toEqual({ defaultRetention: { mode: "GOVERNANCE", days: 14 } });
+    const off = await runStack("prod", { "backup.objectLockDays": "0" });
+    expect(off.ofType("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")).toEqual([]);
+    const bucket = off.ofType("aws:s3/bucket:Bucket").map((b) => off.inputs(b)).find((b) => String(b.bucketPrefix).startsWith(BACKUPS));
+    expect(bucket?.objectLockEnabled).toBe(false);
+  });
+
+  it("refuses a lock that outlives the retention, and an unknown mode", async () => {
+    await expect(runStack("prod", { "backup.objectLockDays": "31" })).rejects.toThrow(/backup.objectLockDays = 31: must not exceed backup.retentionDays \(30\)/);
+    await expect(runStack("prod", { "backup.objectLockMode": "legal-hold" })).rejects.toThrow(/backup.objectLockMode = "legal-hold"/);
+  });
+
+  it.each([BACKUPS, LOGS])("%s: sends its events to EventBridge", (prefix) => {
+    expect(sideOf("aws:s3/bucketNotification:BucketNotification", prefix)).toMatchObject({ eventbridge: true });
   });
 });
 
@@ -103,8 +127,15 @@ describe("cross-region replication", () => {
       Principal: { Service: "s3.amazonaws.com" },
       Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": (source.outputs as Json).arn } },
     })]);
+    // The replica is locked like the source, and S3 may read each version's lock to copy it.
+    const replicaLock = run.ofType("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").find((r) => run.inputs(r).bucket === replicaBucket.id) as CapturedResource;
+    expect(run.inputs(replicaLock).rule).toEqual({ defaultRetention: { mode: "COMPLIANCE", days: 30 } });
+    expect(run.inputs(replicaBucket).objectLockEnabled).toBe(true);
+    const replication = run.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name.endsWith("-replication")) as CapturedResource;
+    const readVersions = (JSON.parse(String(run.inputs(replication).policy)) as { Statement: Statement[] }).Statement.find((s) => s.Sid === "ReadSourceVersions");
+    expect(readVersions?.Action).toEqual(["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold"]);
     // Every side resource of the replica lives in the replica's region too.
-    const sideTypes = ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketPolicy:BucketPolicy"];
+    const sideTypes = ["aws:s3/bucketNotification:BucketNotification", "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketPolicy:BucketPolicy"];
     for (const type of sideTypes) {
       const side = run.ofType(type).find((r) => run.inputs(r).bucket === replicaBucket.id) as CapturedResource;
       expect(run.inputs(side).region, type).toBe("eu-central-1");
@@ -167,8 +198,8 @@ describe("the backup CronJobs", () => {
     expect(pod.serviceAccountName).toBe("agents-backup");
     const [container] = pod.containers;
     expect(container?.command).toEqual(["bash", script]);
-    // The image's postgres user (999): the pg client runs as it.
-    expectRestricted(pod.securityContext, container?.securityContext, 999);
+    // The image's own user (image/backup/Dockerfile), 10000 or above as PSA-minded checkers ask; not postgres (999).
+    expectRestricted(pod.securityContext, container?.securityContext, 10001);
     expect(container?.resources).toMatchObject({ limits: { memory: "1Gi" } });
     const env = new Map(container?.env.map((e) => [e.name, e.value]));
     expect(env.get("BACKUP_S3_URI")).toMatch(/^s3:\/\/agents-prod-backups-.+\/postgres$/);
@@ -208,5 +239,18 @@ describe("the backup CronJobs", () => {
     const dev = await runStack("dev");
     expect(dev.output("backupBucket")).toBeUndefined();
     expect(dev.ofType("kubernetes:batch/v1:CronJob")).toEqual([]);
+  });
+});
+
+describe("the backup image", () => {
+  it("runs as the uid and gid the jobs' securityContext names, both 10000 or above, created in the image", async () => {
+    const { readFileSync } = await import("node:fs");
+    const dockerfile = readFileSync("image/backup/Dockerfile", "utf8");
+    const users = [...dockerfile.matchAll(/^USER\s+(\S+)\s*$/gm)].map((m) => m[1]);
+    // The last USER is the one the container runs as; root before it only installs packages.
+    expect(users.at(-1)).toBe(`${BACKUP_UID}:${BACKUP_UID}`);
+    expect(BACKUP_UID).toBeGreaterThanOrEqual(10000);
+    expect(dockerfile).toMatch(new RegExp(`groupadd --gid ${BACKUP_UID} backup`));
+    expect(dockerfile).toMatch(new RegExp(`useradd --no-log-init --uid ${BACKUP_UID} --gid ${BACKUP_UID} `));
   });
 });

@@ -28,7 +28,8 @@ export function renderPolicyDocs(): string {
 \`policy/\` is a CrossGuard policy pack: ${all.length} rules (${count("mandatory")} mandatory and ${count("advisory")} advisory in prod),
 specified by the security catalogue (Pod Security Standards v1.34, kube-score, Polaris, kube-linter, checkov, Kyverno,
 Trivy, AWS Security Hub FSBP). Each rule carries its severity, enforcement level, remediation steps and references in
-its metadata; this page is generated from them.
+its metadata; this page is generated from them. What the checkers reviewers run themselves (Polaris, kube-score,
+kube-linter) still raise on the prod manifests, and why: [peer-checkers.md](peer-checkers.md).
 
 ## Running it
 

@@ -15,7 +15,7 @@ export const s3AccessLogging: StackRule = {
   id: "s3-access-logging",
   title: "S3 server access logging",
   description:
-    "Every bucket has a BucketLogging(V2) (linked through its bucket input, else an inline logging / loggings block) with a targetBucket. Buckets that are themselves access-log targets are exempt (logging a log bucket loops).",
+    "Every bucket has a BucketLogging(V2) (linked through its bucket input, else an inline logging / loggings block) with a targetBucket. Buckets that are themselves access-log targets (of S3 server access logs, or of load balancer access logs (a bucket whose policy allows logdelivery.elasticloadbalancing.amazonaws.com s3:PutObject)) are exempt (logging a log bucket loops).",
   severity: "medium",
   enforcement: always("advisory"),
   references: [

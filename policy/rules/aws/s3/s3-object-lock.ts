@@ -9,7 +9,7 @@ export const s3ObjectLock: StackRule = {
   id: "s3-object-lock",
   title: "S3 Object Lock with a default retention",
   description:
-    "Every bucket sets objectLockEnabled: true and has a default retention (days or years) from a BucketObjectLockConfiguration(V2) linked through its bucket input, else from its inline objectLockConfiguration. Access-log target buckets are exempt: S3 server access logging refuses a target with a default retention.",
+    "Every bucket sets objectLockEnabled: true and has a default retention (days or years) from a BucketObjectLockConfiguration(V2) linked through its bucket input, else from its inline objectLockConfiguration. Access-log target buckets are exempt: S3 server access logging refuses a target with a default retention, and a load balancer log bucket (a bucket whose policy allows logdelivery.elasticloadbalancing.amazonaws.com s3:PutObject) is a log bucket like it.",
   severity: "low",
   enforcement: always("advisory"),
   references: [

@@ -7,7 +7,7 @@ export const s3Replication: StackRule = {
   id: "s3-replication",
   title: "S3 cross-region replication",
   description:
-    'Every bucket has a BucketReplicationConfig (linked through its bucket input, else an inline replicationConfiguration) with a rule of status "Enabled". Replication destinations (named in another bucket\'s replication rules) and access-log target buckets are exempt.',
+    'Every bucket has a BucketReplicationConfig (linked through its bucket input, else an inline replicationConfiguration) with a rule of status "Enabled". Replication destinations (named in another bucket\'s replication rules) and access-log target buckets (S3 server access logs, or load balancer access logs (a bucket whose policy allows logdelivery.elasticloadbalancing.amazonaws.com s3:PutObject)) are exempt.',
   severity: "low",
   enforcement: always("advisory"),
   references: [

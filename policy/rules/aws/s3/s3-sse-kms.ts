@@ -47,7 +47,7 @@ export const s3SseKms: StackRule = {
   id: "s3-sse-kms",
   title: "S3 default encryption with a customer-managed KMS key",
   description:
-    'Every bucket\'s default encryption (BucketServerSideEncryptionConfiguration(V2), else the bucket\'s inline setting) uses sseAlgorithm "aws:kms" (with bucketKeyEnabled) or "aws:kms:dsse" and a kmsMasterKeyId that is not an AWS-managed alias. Buckets that receive S3 server access logs (targetBucket of a BucketLogging in the stack) are exempt and must use SSE-S3 (AES256), the only encryption log delivery supports.',
+    'Every bucket\'s default encryption (BucketServerSideEncryptionConfiguration(V2), else the bucket\'s inline setting) uses sseAlgorithm "aws:kms" (with bucketKeyEnabled) or "aws:kms:dsse" and a kmsMasterKeyId that is not an AWS-managed alias. Buckets that receive S3 server access logs (targetBucket of a BucketLogging in the stack) or load balancer access logs (a bucket whose policy allows logdelivery.elasticloadbalancing.amazonaws.com s3:PutObject) are exempt and must use SSE-S3 (AES256), the only encryption either log delivery supports.',
   severity: "high",
   enforcement: always("mandatory"),
   references: [
@@ -67,7 +67,7 @@ export const s3SseKms: StackRule = {
           const algorithm = s.defaults?.["sseAlgorithm"];
           if (algorithm !== "AES256") {
             report(
-              `${s.where}: applyServerSideEncryptionByDefault.sseAlgorithm is ${show(algorithm)}, but ${label(bucket)} receives S3 server access logs, which are delivered only to SSE-S3 buckets; it must be "AES256".`,
+              `${s.where}: applyServerSideEncryptionByDefault.sseAlgorithm is ${show(algorithm)}, but ${label(bucket)} receives S3 server access logs or load balancer access logs, which are delivered only to SSE-S3 buckets; it must be "AES256".`,
               bucket.urn,
             );
           }

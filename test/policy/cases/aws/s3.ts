@@ -19,6 +19,17 @@ const toOther = (r: { propertyDependencies?: Record<string, string[]> }): void =
 };
 const onlyIam = [{ type: IAM.ROLE, name: "role", props: { assumeRolePolicy: serviceTrust() } }];
 
+/**
+ * An ALB access-log bucket beside the baseline, as EdgeProtection makes it: SSE-S3, no Object Lock, no replication,
+ * no server access logging of its own; its policy admits the ELB log-delivery service principal (or, with `grant`
+ * null, does not).
+ */
+const ELB_DELIVERY = { Sid: "AllowElbServiceLogDelivery", Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject", Resource: `${bucketArn("alb-logs")}/alb/AWSLogs/123456789012/*` };
+const albLogs = (grant: Obj | null = ELB_DELIVERY) => [
+  ...base,
+  ...mutate(hardenedBucket("alb-logs", { encryption: "sse-s3", objectLock: false }), "alb-logs-policy", (p) => (p["policy"] = tlsOnlyPolicy(bucketArn("alb-logs"), grant ? [grant] : []))),
+];
+
 const sseRule = (props: Obj) => ((props["rules"] as Obj[])[0]!["applyServerSideEncryptionByDefault"] as Obj);
 
 export const s3Cases: PolicyCase[] = [
@@ -132,6 +143,11 @@ export const s3Cases: PolicyCase[] = [
     message: "receives S3 server access logs",
     resources: mutate(base, "logs-sse", (p) => (p["rules"] = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: true }])),
   },
+  { rule: "s3-sse-kms", name: "SSE-S3 on a bucket whose policy admits ELB log delivery (an ALB access-log bucket)", expect: "pass", resources: albLogs() },
+  { rule: "s3-sse-kms", name: "SSE-S3 on a bucket without the ELB log-delivery grant", expect: "fail", message: '"alb-logs-sse" rules[0]: applyServerSideEncryptionByDefault.sseAlgorithm is "AES256"', resources: albLogs(null) },
+  { rule: "s3-sse-kms", name: "an ELB grant of another action does not make a log bucket", expect: "fail", message: '"alb-logs-sse" rules[0]: applyServerSideEncryptionByDefault.sseAlgorithm is "AES256"', resources: albLogs({ ...ELB_DELIVERY, Action: "s3:GetObject" }) },
+  { rule: "s3-sse-kms", name: "an ELB grant that denies does not make a log bucket", expect: "fail", message: '"alb-logs-sse" rules[0]: applyServerSideEncryptionByDefault.sseAlgorithm is "AES256"', resources: albLogs({ ...ELB_DELIVERY, Effect: "Deny" }) },
+  { rule: "s3-sse-kms", name: "KMS on an ALB access-log bucket (delivery supports only SSE-S3)", expect: "fail", message: "receives S3 server access logs or load balancer access logs", resources: mutate(albLogs(), "alb-logs-sse", (p) => (p["rules"] = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: true }])) },
   { rule: "s3-sse-kms", name: "no SSE configuration (S3 default SSE-S3)", expect: "fail", message: 'Bucket "backups": no BucketServerSideEncryptionConfiguration', resources: without(base, "backups-sse") },
   { rule: "s3-sse-kms", name: "AES256 on a data bucket", expect: "fail", message: 'sseAlgorithm is "AES256"', resources: mutate(base, "replica-sse", (p) => (p["rules"] = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }])) },
   {
@@ -320,6 +336,8 @@ export const s3Cases: PolicyCase[] = [
   // s3-access-logging -----------------------------------------------------------------------------------------
   { rule: "s3-access-logging", name: "data buckets log to the log bucket; the log bucket itself is exempt", expect: "pass", resources: base },
   { rule: "s3-access-logging", name: "legacy BucketLoggingV2", expect: "pass", resources: legacy },
+  { rule: "s3-access-logging", name: "an ALB access-log bucket is exempt (logging a log bucket loops)", expect: "pass", resources: albLogs() },
+  { rule: "s3-access-logging", name: "without the ELB grant it must log", expect: "fail", message: 'Bucket "alb-logs": no BucketLogging', resources: albLogs(null) },
   { rule: "s3-access-logging", name: "target bucket unknown at preview but computed from a stack bucket", expect: "pass", resources: mutate(base, "backups-logging", (p) => (p["targetBucket"] = UNKNOWN.string)) },
   { rule: "s3-access-logging", name: "no BucketLogging (logging off by default)", expect: "fail", message: 'Bucket "replica": no BucketLogging', level: "advisory", resources: without(base, "replica-logging") },
   { rule: "s3-access-logging", name: "BucketLogging linked to a different bucket", expect: "fail", message: 'Bucket "backups": no BucketLogging', resources: edit([...base, ...other], "backups-logging", toOther) },
@@ -330,6 +348,8 @@ export const s3Cases: PolicyCase[] = [
   // s3-object-lock --------------------------------------------------------------------------------------------
   { rule: "s3-object-lock", name: "objectLockEnabled with a governance default retention; the log bucket (no lock) is exempt", expect: "pass", resources: base },
   { rule: "s3-object-lock", name: "the log bucket is no longer an access-log target: its missing lock counts", expect: "fail", message: 'Bucket "logs": objectLockEnabled is false', resources: without(base, "backups-logging", "replica-logging") },
+  { rule: "s3-object-lock", name: "an ALB access-log bucket is exempt like an S3 access-log target", expect: "pass", resources: albLogs() },
+  { rule: "s3-object-lock", name: "without the ELB grant the same bucket needs a lock", expect: "fail", message: 'Bucket "alb-logs": objectLockEnabled is false', resources: albLogs(null) },
   { rule: "s3-object-lock", name: "legacy BucketObjectLockConfigurationV2", expect: "pass", resources: legacy },
   { rule: "s3-object-lock", name: "objectLockEnabled false (the program's default of 0 days)", expect: "fail", message: "objectLockEnabled is false", level: "advisory", resources: bare },
   { rule: "s3-object-lock", name: "objectLockEnabled omitted", expect: "fail", message: "objectLockEnabled is unset", resources: [{ type: S3.BUCKET, name: "b", props: { bucketPrefix: "b-" } }] },
@@ -341,6 +361,8 @@ export const s3Cases: PolicyCase[] = [
   // s3-replication --------------------------------------------------------------------------------------------
   { rule: "s3-replication", name: "backup bucket replicates; replica (destination) and log bucket are exempt", expect: "pass", resources: base },
   { rule: "s3-replication", name: "no replication (the program without backup.replicationRegion)", expect: "fail", message: 'Bucket "backups": no BucketReplicationConfig', level: "advisory", resources: without(base, "backups-replication") },
+  { rule: "s3-replication", name: "an ALB access-log bucket is exempt", expect: "pass", resources: albLogs() },
+  { rule: "s3-replication", name: "without the ELB grant it must replicate", expect: "fail", message: 'Bucket "alb-logs": no BucketReplicationConfig', resources: albLogs(null) },
   { rule: "s3-replication", name: "replication rule Disabled", expect: "fail", message: 'no rules[] entry has status "Enabled"', resources: mutate(base, "backups-replication", (p) => ((p["rules"] as Obj[])[0]!["status"] = "Disabled")) },
   { rule: "s3-replication", name: "v7 Bucket inline replicationConfiguration", expect: "pass", resources: mutate(bare, "backups", (p) => (p["replicationConfiguration"] = { role: "r", rules: [{ status: "Enabled", destination: { bucket: "arn:aws:s3:::dr" } }] })) },
   { rule: "s3-replication", name: "replication rules unknown at preview", expect: "undecided", resources: mutate(base, "backups-replication", (p) => (p["rules"] = UNKNOWN.array)) },

@@ -12,6 +12,7 @@
 import type { StackResource, StackView } from "../../../../lib/stack-view";
 import { get, isRecord, records } from "../../../../lib/values";
 import type { Props } from "../../../../lib/rule";
+import { isAllow, parsePolicy } from "../../../../lib/iam-policy";
 
 export const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"] as const;
 export const PUBLIC_ACCESS_BLOCK_TYPES = ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"] as const;
@@ -50,15 +51,33 @@ export function sideResources(view: StackView, bucket: StackResource, types: rea
 }
 
 /**
- * Buckets that receive S3 server access logs from a bucket of the stack: the `targetBucket` of a
- * BucketLogging(V2), or the inline `logging` (v7 Bucket) / `loggings` (BucketV2) of another bucket.
+ * Buckets that receive access logs: S3 server access logs from a bucket of the stack (the `targetBucket` of a
+ * BucketLogging(V2), or the inline `logging` (v7 Bucket) / `loggings` (BucketV2) of another bucket), or load
+ * balancer access logs (isElbLogTarget). Both deliveries support only SSE-S3.
  */
 export function isAccessLogTarget(view: StackView, bucket: StackResource): boolean {
   return (
     view.linked(bucket, LOGGING_TYPES, "targetBucket").length > 0 ||
     view.linked(bucket, BUCKET_TYPES, "logging").some((b) => b !== bucket) ||
-    view.linked(bucket, BUCKET_TYPES, "loggings").some((b) => b !== bucket)
+    view.linked(bucket, BUCKET_TYPES, "loggings").some((b) => b !== bucket) ||
+    isElbLogTarget(view, bucket)
   );
+}
+
+/** The principal Elastic Load Balancing delivers access logs as (ELB User Guide, "Access logs", bucket policy). */
+export const ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
+
+/**
+ * A bucket whose BucketPolicy allows the ELB log-delivery service principal s3:PutObject: where a load balancer
+ * (an ALB the AWS Load Balancer Controller makes, outside the stack) writes its access logs. The grant is the
+ * evidence: without it no load balancer can deliver there.
+ */
+export function isElbLogTarget(view: StackView, bucket: StackResource): boolean {
+  return sideResources(view, bucket, POLICY_TYPES).some((policy) => {
+    const parsed = parsePolicy(policy.props["policy"]);
+    return parsed.kind === "ok" && parsed.statements.some((st) =>
+      isAllow(st) && (st.principal?.service ?? []).includes(ELB_LOG_DELIVERY_SERVICE) && (st.action ?? []).some((a) => a.toLowerCase() === "s3:putobject"));
+  });
 }
 
 export interface Block {
