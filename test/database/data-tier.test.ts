@@ -28,7 +28,7 @@ describe("RDS (database.mode=rds, prod)", () => {
     expect(db).toMatchObject({
       engine: "postgres", engineVersion: "17", storageEncrypted: true, kmsKeyId: keyArn, performanceInsightsEnabled: true,
       performanceInsightsKmsKeyId: keyArn, multiAz: true, backupRetentionPeriod: 14, deletionProtection: true, skipFinalSnapshot: false,
-      finalSnapshotIdentifier: "agents-prod-final", copyTagsToSnapshot: true, autoMinorVersionUpgrade: true, publiclyAccessible: false,
+      finalSnapshotIdentifier: expect.stringMatching(/^agents-prod-final-[0-9a-f]{8}$/) as unknown, copyTagsToSnapshot: true, autoMinorVersionUpgrade: true, publiclyAccessible: false,
       iamDatabaseAuthenticationEnabled: true, monitoringInterval: 60, identifier: "agents-prod",
     });
     expect(db.enabledCloudwatchLogsExports).toEqual(["postgresql", "upgrade"]);
