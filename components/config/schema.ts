@@ -315,6 +315,7 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
   const both = c.cluster.adminPrincipalArns.filter((a) => c.cluster.viewerPrincipalArns.includes(a));
   if (both.length > 0) {
     fail("cluster.viewerPrincipalArns", c.cluster.viewerPrincipalArns, `must not repeat cluster.adminPrincipalArns (${both.join(", ")}): EKS takes one access entry per principal`);
+  }
   // A DB subnet group must cover at least two availability zones: RDS refuses one with
   // DBSubnetGroupDoesNotCoverEnoughAZs ("Subnets in the DB subnet group should cover at least two Availability Zones
   // unless there is only one", the RDS API's error reference, e.g. docs.aws.amazon.com/sdk-for-python/v4/reference/

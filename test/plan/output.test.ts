@@ -67,7 +67,7 @@ describe("the findings", () => {
     finding("s3-logging", "advisory", "low", "b1"), finding("s3-logging", "advisory", "low", "b2"), finding("s3-logging", "advisory", "low", "b2"),
     finding("rds-multi-az", "mandatory", "high", "db"), finding("s3-lock", "advisory", "high", "b1"),
   ];
-  const gate: GateResult = { configFile: "policy/config/prod.json", ruleCount: 3, resourceCount: 9, findings, mandatory: 1 };
+  const gate: GateResult = { configFile: "policy/config/prod.json", ruleCount: 3, resourceCount: 9, findings, mandatory: 1, validation: { findings: [], exitCode: 0, report: "" } };
 
   it("groups by rule with counts, mandatory first, then by severity", () => {
     const groups = groupFindings(findings);
