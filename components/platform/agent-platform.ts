@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterMode, ConfigError, Environment, toolSandboxEnv, type PlatformConfig } from "../config";
+import { ClusterMode, ConfigError, toolSandboxEnv } from "../config";
 import { EksCluster, ExistingCluster, amiTypeFor } from "../cluster";
 import { InClusterRedis } from "../cache";
 import { PostgresStatefulSet, RdsPostgres } from "../database";
