@@ -84,11 +84,17 @@ export class RdsPostgres extends pulumi.ComponentResource {
       ],
     }, child);
 
+    // Only for this account's instances: the confused-deputy guard of the RDS User Guide
+    // (USER_Monitoring.OS.Enabling.html#USER_Monitoring.OS.confused-deputy). aws:SourceArn would name the instance,
+    // which needs this role first, so the account is the condition.
     const monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
-      assumeRolePolicy: JSON.stringify({
+      assumeRolePolicy: aws.getCallerIdentityOutput({}, child).accountId.apply((account) => JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+        Statement: [{
+          Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:SourceAccount": account } },
+        }],
+      })),
     }, child);
     const partition = aws.getPartitionOutput({}, child).partition;
     const monitoringPolicy = new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {

@@ -62,6 +62,12 @@ describe("ARN formats", () => {
     expect(await checkArnFormats([resource("aws:cloudwatch/logGroup:LogGroup", "g", {}, { arn: LOG_GROUP })])).toEqual([]);
   });
 
+  it("an account principal (arn:aws:iam::ACCOUNT:root, as ELB log delivery's bucket policy names it) passes; a misspelt one fails", async () => {
+    const bucketPolicy = (principal: string) => resource("aws:s3/bucketPolicy:BucketPolicy", "b", { bucket: "logs", policy: doc({ Effect: "Allow", Principal: { AWS: principal }, Action: "s3:PutObject", Resource: "arn:aws:s3:::logs/*" }) });
+    expect(await checkArnFormats([bucketPolicy("arn:aws:iam::156460612806:root")])).toEqual([]);
+    expect((await checkArnFormats([bucketPolicy("arn:aws:iam::156460612806:rooot")])).map((f) => f.value)).toEqual(["arn:aws:iam::156460612806:rooot"]);
+  });
+
   it("reads ARNs inside policy documents too", async () => {
     const findings = await checkArnFormats([rolePolicy(doc({ Effect: "Allow", Action: "kms:Decrypt", Resource: `arn:aws:kms:eu-west-1:${ACCOUNT}:keys/x` }))]);
     expect(findings.map((f) => f.value)).toEqual([`arn:aws:kms:eu-west-1:${ACCOUNT}:keys/x`]);

@@ -6,12 +6,6 @@ import { arnsIn, checkArnFormats } from "../../tools/validate/arn-formats";
 import type { PlanResource } from "../../tools/validate/finding";
 import { plannedStack } from "./support";
 
-/**
- * Open in the prod program, in helper i12's file (docs/verification.md lists it): the RDS enhanced monitoring role's
- * trust names no source account (components/database/rds-postgres.ts), which the RDS user guide recommends; an
- * advisory, so the plan still passes. Exact, so a fix fails this test until the entry goes.
- */
-const KNOWN_OPEN = ["iam agents-database-monitoring assumeRolePolicy.Statement[0].Principal.Service"];
 
 describe.each(["dev", "prod"])("the %s plan", (stack) => {
   let resources: PlanResource[];
@@ -40,7 +34,7 @@ describe.each(["dev", "prod"])("the %s plan", (stack) => {
   it("passes the validation gate but for the defects known to be open", async () => {
     const result = await validatePlan(resources);
     const found = result.findings.map((f) => `${f.kind} ${f.resource} ${f.property}`);
-    expect(found.sort(), result.report).toEqual(stack === "prod" ? [...KNOWN_OPEN].sort() : []);
+    expect(found.sort(), result.report).toEqual([]);
     expect(result.findings.every((f) => f.advisory), result.report).toBe(true);
     expect(result.exitCode).toBe(0);
   });

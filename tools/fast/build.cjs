@@ -68,8 +68,10 @@ async function ensureBuilt(entry) {
     outfile: temporary,
     bundle: true,
     // The SDKs stay external: the program, the engine and the policy SDK must share one @pulumi/pulumi. Pure-JS
-    // libraries (zod, yaml, ajv, cron-parser) are bundled: a few hundred fewer module loads per run.
-    external: ["@pulumi/*"],
+    // libraries (zod, yaml, ajv, cron-parser) are bundled: a few hundred fewer module loads per run. Also external:
+    // the IAM data libraries, whose ESM build finds its data through import.meta.url (undefined in a CJS bundle,
+    // so `require` must pick their CJS build), and the compilers the checks load only when they run.
+    external: ["@pulumi/*", "@cloud-copilot/*", "typescript", "esbuild", "tsx", "tsx/*"],
     platform: "node",
     format: "cjs",
     target: "node20",

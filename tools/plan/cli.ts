@@ -79,7 +79,9 @@ async function main(options: Options): Promise<number> {
 
   const advisory = gate.findings.filter((f) => f.level === "advisory").length;
   const state = relative(path.join(outDir, "state.json"));
-  const next = gate.mandatory > 0
+  const next = gate.validation.exitCode !== 0
+    ? `Next: fix the plan validation findings above (each names the resource, the property and the rule a real preview would fail on) and run npm run plan again.`
+    : gate.mandatory > 0
     ? `Next: fix the ${gate.mandatory} mandatory ${gate.mandatory === 1 ? "violation" : "violations"} above in ${relative(stackFile.path)} and run npm run plan again (a reviewed exception goes in policy/exclusions.json).`
     : `Next: ${advisory > 0 && !options.verbose ? "npm run plan -- --verbose lists every finding; " : ""}npm run policy -- --file ${state} checks the state again; to deploy, see README "Deploying for real" (pulumi preview --stack ${stackFile.stack}).`;
   console.log(`\n${gate.validation.report}`);

@@ -40,7 +40,15 @@ function literalStart(pattern: string): string {
   return at >= 0 ? resource.slice(0, at) : resource;
 }
 
+/**
+ * Principal forms that name no resource type, so the Service Authorization Reference has no pattern for them: the
+ * account principal `arn:aws:iam::ACCOUNT:root` (IAM User Guide, "AWS JSON policy elements: Principal", AWS account
+ * principals), as bucket policies for ELB log delivery name the region's ELB account.
+ */
+const PRINCIPAL_ONLY_FORMS = [/^arn:aws[a-z-]*:iam::\d{12}:root$/];
+
 async function hasKnownForm(arn: string): Promise<boolean> {
+  if (PRINCIPAL_ONLY_FORMS.some((form) => form.test(arn))) return true;
   const service = arn.split(":")[2] ?? "";
   if (service === "*" || service === "") return arn === "*" || service === "*";
   // Only patterns whose literal start the ARN's resource part can begin with are worth the full matcher.
