@@ -10,8 +10,9 @@ describe("AgentPlatform instances", () => {
       project: "agent-platform", stack: "prod", config: { "aws:region": "eu-west-1" }, secretKeys: [],
       program: () => {
         const common = { environment: "prod", ingress: { host: "agents.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x" } } as const;
-        const blue = new AgentPlatform("blue", { ...common, namespace: "blue" });
-        const green = new AgentPlatform("green", { ...common, namespace: "green" });
+        const cluster = { adminPrincipalArns: ["arn:aws:iam::123456789012:role/deploy"] };
+        const blue = new AgentPlatform("blue", { ...common, cluster, namespace: "blue" });
+        const green = new AgentPlatform("green", { ...common, cluster, namespace: "green" });
         return { blue: blue.namespace, green: green.namespace };
       },
     });
