@@ -23,7 +23,7 @@ function stackFile(name: string, lines: string[]): string {
 const problemsOf = (name: string, lines: string[]): ConfigIssue[] => readStackFile(stackFile(name, lines), NS).problems;
 
 const dev = { [`${NS}:environment`]: "dev" };
-const prod = { [`${NS}:environment`]: "prod", [`${NS}:ingress.host`]: "agents.example.com", "aws:region": "eu-west-1", [`${NS}:ingress.certificateArn`]: CERT("eu-west-1") };
+const prod = { [`${NS}:environment`]: "prod", [`${NS}:ingress.host`]: "agents.example.com", "aws:region": "eu-west-1", [`${NS}:ingress.certificateArn`]: CERT("eu-west-1"), [`${NS}:cluster.adminPrincipalArns`]: '["arn:aws:iam::123456789012:role/deploy"]' };
 const existingWithRds = { ...dev, [`${NS}:database.mode`]: "rds", [`${NS}:cache.mode`]: "in-cluster", "aws:region": "eu-west-1", [`${NS}:cluster.vpcId`]: "vpc-0123456789abcdef0", [`${NS}:cluster.nodeSecurityGroupId`]: "sg-0123456789abcdef0" };
 
 function issuesOf(values: Record<string, string>): ConfigIssue[] {
@@ -157,6 +157,7 @@ describe("the offline plan", () => {
   it("reports the file's problems and the program's in one run, aws:region included", async () => {
     const file = stackFile("everything", [
       "environment: prod", `${NS}:environment: prod`, `${NS}:ingress.host: agents.example.com`, `${NS}:ingress.certificateArn: ${CERT("eu-west-1")}`,
+      `${NS}:cluster.adminPrincipalArns: ["arn:aws:iam::123456789012:role/deploy"]`,
       `${NS}:cluster.kubernetesVersion: 1.30`, `${NS}:database.mode: mysql`, `${NS}:server.minReplicas: 5`, `${NS}:server.maxReplicas: 3`, "aws:region: mars-north-1",
     ]);
     const error = await planStack({ stack: file }).then(() => undefined, (e: unknown) => e);

@@ -84,7 +84,9 @@ async function main(options: Options): Promise<number> {
     : gate.mandatory > 0
     ? `Next: fix the ${gate.mandatory} mandatory ${gate.mandatory === 1 ? "violation" : "violations"} above in ${relative(stackFile.path)} and run npm run plan again (a reviewed exception goes in policy/exclusions.json).`
     : `Next: ${advisory > 0 && !options.verbose ? "npm run plan -- --verbose lists every finding; " : ""}npm run policy -- --file ${state} checks the state again; to deploy, see README "Deploying for real" (pulumi preview --stack ${stackFile.stack}).`;
-  console.log(`\n${gate.validation.report}`);
+  // The validation report, each line fitted to the terminal with its own indent kept.
+  const validation = gate.validation.report.split("\n").flatMap((line) => wrap(line, width, /^\s*/.exec(line)?.[0] ?? ""));
+  console.log(["", ...validation].join("\n"));
   console.log(["", ...wrap(next, width, "")].join("\n"));
   return gate.validation.exitCode || (gate.mandatory > 0 ? 1 : 0);
 }
