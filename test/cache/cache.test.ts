@@ -82,13 +82,14 @@ describe("in-cluster Redis (cache.mode=in-cluster, dev)", () => {
     expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { "agent-platform/cache-client": "true" } } }], ports: [{ port: 6379, protocol: "TCP" }] }]);
   });
 
-  it("the server talks to it by its Service, carries the client labels, and runs no sidecar, only the Redis gate", () => {
+  it("the server talks to it by its Service, carries the client labels, and runs no proxy sidecar, only log-watch and the Redis gate", () => {
     const pod = serverPod(dev);
     const env = envOf(pod.spec.containers[0] ?? { name: "", image: "" });
     expect(env.get("LETTA_REDIS_HOST")?.value).toBe("agents-redis.agent-platform.svc.cluster.local");
     expect(pod.metadata.labels).toMatchObject({ "agent-platform/cache-client": "true", "agent-platform/database-client": "true" });
-    // The one init container is the PING gate on the same host and port, and it is no sidecar (runs to completion).
-    expect((pod.spec.initContainers ?? []).map((c) => [c.name, c.restartPolicy, c.command?.slice(-3)])).toEqual([
+    // No TLS proxy: the log-watch sidecar, then the PING gate on the same host and port (it runs to completion).
+    expect((pod.spec.initContainers ?? []).map((c) => [c.name, c.restartPolicy, c.name === "wait-for-redis" ? c.command?.slice(-3) : undefined])).toEqual([
+      ["log-watch", "Always", undefined],
       ["wait-for-redis", undefined, ["agents-redis.agent-platform.svc.cluster.local", "6379", "120"]],
     ]);
     expect(dev.ofType("aws:elasticache/replicationGroup:ReplicationGroup")).toEqual([]);

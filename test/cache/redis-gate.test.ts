@@ -76,7 +76,7 @@ describe("the Redis gate", () => {
       const names = (spec.initContainers ?? []).map((c) => `${c.name}:${c.restartPolicy ?? "-"}`);
       expect(names.at(-1)).toBe("wait-for-redis:-");
     }
-    expect((serverDeployment(prod).spec.template.spec.initContainers ?? []).map((c) => c.name)).toEqual(["redis-tls", "wait-for-redis"]);
+    expect((serverDeployment(prod).spec.template.spec.initContainers ?? []).map((c) => c.name)).toEqual(["redis-tls", "log-watch", "wait-for-redis"]);
     expect(gate(dev)).toEqual(gate(prod).slice(0, 3).concat(gate(dev).slice(3)));
   });
 
