@@ -59,8 +59,24 @@ export const PostgresMajorVersion = {
 export type PostgresMajorVersion = (typeof PostgresMajorVersion)[keyof typeof PostgresMajorVersion];
 
 /** Where the server runs tool code: in its own process environment (local), or in a remote sandbox. */
-export const ToolSandbox = { Local: "local", E2b: "e2b", Modal: "modal" } as const;
+export const ToolSandbox = {
+  /** Inside the server container, with its whole environment and network reach. */
+  Local: "local",
+  /** In E2B's remote sandboxes (server.e2bApiKey). */
+  E2b: "e2b",
+  /** Tools that ask for Modal run there; the others still run locally unless an E2B key is set too. */
+  Modal: "modal",
+} as const;
 export type ToolSandbox = (typeof ToolSandbox)[keyof typeof ToolSandbox];
+
+/** S3 Object Lock mode of the backup bucket (backup.objectLockMode). */
+export const ObjectLockMode = {
+  /** No one, the account root included, can delete a backup or shorten its lock before it ends. */
+  Compliance: "compliance",
+  /** Principals allowed s3:BypassGovernanceRetention can delete early: the weaker, named option. */
+  Governance: "governance",
+} as const;
+export type ObjectLockMode = (typeof ObjectLockMode)[keyof typeof ObjectLockMode];
 
 /** Values of a named enum, as the tuple zod wants. */
 export function values<T extends Record<string, string>>(e: T): [T[keyof T], ...T[keyof T][]] {

@@ -3,7 +3,7 @@
 // (tools/config/generate-pulumi-yaml.ts), and a test fails if they drift apart.
 import { z } from "zod";
 import {
-  CacheEngine, CacheMode, ClusterMode, DatabaseMode, Environment, PostgresMajorVersion, TelemetryBackend, ToolSandbox, values,
+  CacheEngine, CacheMode, ClusterMode, DatabaseMode, Environment, ObjectLockMode, PostgresMajorVersion, TelemetryBackend, ToolSandbox, values,
 } from "./enums";
 import { toolSandboxIssues } from "./tool-sandbox";
 import { BUDGET_SHARE, JOB_CONNECTIONS, rdsMaxConnections, worstCaseConnections } from "./connection-budget";
@@ -166,7 +166,7 @@ export const rawConfigSchema = z.strictObject({
     retentionDays: doc(int(1, 3650).default(30), "Days a backup object is kept in S3 (1-3650). Default 30."),
     objectLockDays: doc(int(0, 3650).optional(),
       "S3 Object Lock retention of every backup version, days (at most backup.retentionDays, so the lifecycle still expires it); 0 turns Object Lock off. Default backup.retentionDays; 0 when environment=dev. Turning it on for an existing bucket: docs/backups.md, Object Lock."),
-    objectLockMode: doc(z.enum(["compliance", "governance"]).default("compliance"),
+    objectLockMode: doc(z.enum(values(ObjectLockMode)).default(ObjectLockMode.Compliance),
       "Object Lock mode. compliance: no one, the account root included, can delete a backup or shorten its lock before it ends; governance: principals allowed s3:BypassGovernanceRetention can (a weaker setting, for stacks that must be able to purge backups early). Default compliance."),
     restoreDrillSchedule: doc(cronSchedule.default("0 5 * * 0"), "Schedule of the restore drill that proves the latest backup restores. Default 0 5 * * 0."),
     replicationRegion: doc(z.string().regex(/^[a-z]{2}(?:-[a-z]+)+-\d$/, { error: "expected an AWS region such as eu-central-1" }).optional(),

@@ -5,7 +5,7 @@
 // lacks, or when a field's doc drifts from the key's description. The schema still validates every value inside the
 // component, with the same messages as the stack config.
 import type {
-  CacheEngine, CacheMode, ClusterMode, DatabaseMode, Environment, PostgresMajorVersion, TelemetryBackend,
+  CacheEngine, CacheMode, ClusterMode, DatabaseMode, Environment, ObjectLockMode, PostgresMajorVersion, TelemetryBackend, ToolSandbox,
 } from "../config";
 
 /**
@@ -80,6 +80,16 @@ export interface AgentPlatformClusterArgs {
   privateSubnetIds?: string[];
   /** cluster.mode=existing with RDS or ElastiCache: the security group of the nodes (or pods) the server runs on; the only source admitted to the database and cache. */
   nodeSecurityGroupId?: string;
+  /** cluster.mode=create: EKS deletion protection (the API refuses to delete the cluster). Default true; false when environment=dev. */
+  deletionProtection?: boolean;
+  /** cluster.mode=create: IAM roles or users that get an EKS access entry with AmazonEKSClusterAdminPolicy: the deploy roles (CI's and whoever runs the first pulumi up). Required with cluster.mode=create: nobody else can use the cluster. Default none. */
+  adminPrincipalArns?: string[];
+  /** cluster.mode=create: IAM roles or users that get an EKS access entry with AmazonEKSViewPolicy (read, no Secrets): preview roles and people. Default none. */
+  viewerPrincipalArns?: string[];
+  /** cluster.mode=create: an AVAILABLE CodeConnections connection to GitHub. With cluster.ciRunnerRepository, the stack creates a CodeBuild-hosted GitHub Actions runner in the private subnets, so CI reaches a private API endpoint. Default: no runner. */
+  ciRunnerConnectionArn?: string;
+  /** cluster.mode=create: the GitHub repository whose workflow jobs the CodeBuild runner takes (https://github.com/OWNER/REPO). Set with cluster.ciRunnerConnectionArn, or neither. */
+  ciRunnerRepository?: string;
 }
 
 /** The agent server Deployment: image, replicas and resources (stack config keys server.*). */
@@ -104,6 +114,16 @@ export interface AgentPlatformServerArgs {
   memoryLimit?: string;
   /** Uvicorn worker processes per pod (LETTA_UVICORN_WORKERS). Default 1. */
   uvicornWorkers?: number;
+  /** Where tool code runs. local: inside the server container, with its whole environment (database URI, encryption key, provider keys) and network reach; anyone holding the server password can run code there. e2b: in E2B's remote sandboxes (server.e2bApiKey). modal: tools that ask for Modal run there (server.modalTokenId, server.modalTokenSecret), every other tool still runs locally unless server.e2bApiKey is set too. Default local. */
+  toolSandbox?: ToolSandbox;
+  /** E2B_API_KEY (set with --secret): with it the server runs tools in E2B, whatever server.toolSandbox says; so it is required with server.toolSandbox=e2b and refused with local. */
+  e2bApiKey?: string;
+  /** E2B_SANDBOX_TEMPLATE_ID: the E2B template tools run in. Default: E2B's base template. */
+  e2bSandboxTemplateId?: string;
+  /** MODAL_TOKEN_ID (set with --secret). Required with server.toolSandbox=modal. */
+  modalTokenId?: string;
+  /** MODAL_TOKEN_SECRET (set with --secret). Required with server.toolSandbox=modal. */
+  modalTokenSecret?: string;
 }
 
 /** Whether to build a derived server image (stack config keys image.*). */
@@ -126,6 +146,16 @@ export interface AgentPlatformIngressArgs {
   clusterIssuer?: string;
   /** Namespace of the ingress controller whose pods may reach the server, when the class is not alb. Default ingress-nginx. */
   controllerNamespace?: string;
+  /** alb: an AWS WAF web ACL in front of the ALB (a rate limit per client IP, then the AWS managed IP-reputation, core and known-bad-inputs rule groups), associated by the load balancer controller. Default true with the alb class when environment=prod; false otherwise. false in prod is the explicit opt-out. */
+  waf?: boolean;
+  /** alb with ingress.waf: requests one client IP may send in any 5-minute window before WAF blocks the rest of the window. Clients behind one NAT share it. Default 2000. */
+  wafRateLimit?: number;
+  /** alb: ALB access logs to a bucket of their own (SSE-S3, versioned, TLS-only, expired after ingress.accessLogRetentionDays). Default true with the alb class; false otherwise. */
+  accessLogs?: boolean;
+  /** alb with ingress.accessLogs: days an ALB access log is kept. Default 365. */
+  accessLogRetentionDays?: number;
+  /** alb: ALB deletion protection, so deleting the Ingress (or pulumi destroy) cannot delete the load balancer; set false and run pulumi up before a destroy. Default true with the alb class when environment=prod; false otherwise. */
+  deletionProtection?: boolean;
 }
 
 /** The PostgreSQL database: Amazon RDS or an in-cluster StatefulSet, and the server's connection pool (stack config keys database.*). */
@@ -158,6 +188,8 @@ export interface AgentPlatformDatabaseArgs {
   image?: string;
   /** Override: let environment=prod run the in-cluster StatefulSet database. Default false. */
   allowInClusterInProd?: boolean;
+  /** RDS: allow a change of database.engineVersion to a new major version, applied at once (not in the maintenance window). Set it for the upgrade run only (see the major-upgrade runbook). Default false: RDS refuses a major change. */
+  allowMajorVersionUpgrade?: boolean;
 }
 
 /** The Redis cache: ElastiCache or an in-cluster Redis (stack config keys cache.*). */
@@ -192,7 +224,7 @@ export interface AgentPlatformBackupArgs {
   schedule?: string;
   /** Days a backup object is kept in S3 (1-3650). Default 30. */
   retentionDays?: number;
-  /** S3 Object Lock retention in governance mode, days; 0 turns it off. Default 0. */
+  /** S3 Object Lock retention of every backup version, days (at most backup.retentionDays, so the lifecycle still expires it); 0 turns Object Lock off. Default backup.retentionDays; 0 when environment=dev. Turning it on for an existing bucket: docs/backups.md, Object Lock. */
   objectLockDays?: number;
   /** Schedule of the restore drill that proves the latest backup restores. Default 0 5 * * 0. */
   restoreDrillSchedule?: string;
@@ -200,6 +232,8 @@ export interface AgentPlatformBackupArgs {
   replicationRegion?: string;
   /** A prebuilt image for the backup jobs: pg_dump of the server's major version, AWS CLI v2, zstd, bash. Unset: built from image/backup/Dockerfile and pushed to ECR (needs Docker where pulumi runs). */
   image?: string;
+  /** Object Lock mode. compliance: no one, the account root included, can delete a backup or shorten its lock before it ends; governance: principals allowed s3:BypassGovernanceRetention can (a weaker setting, for stacks that must be able to purge backups early). Default compliance. */
+  objectLockMode?: ObjectLockMode;
 }
 
 /** The OpenTelemetry collector, its backend, alerts and monitors (stack config keys observability.*). */

@@ -92,7 +92,8 @@ describe("the multi-language package schema", () => {
     expect(Object.fromEntries(enums)).toEqual({
       Environment: ["dev", "staging", "prod"], ClusterMode: ["create", "existing"], DatabaseMode: ["rds", "statefulset"],
       PostgresMajorVersion: ["16", "17"], CacheMode: ["elasticache", "in-cluster"], CacheEngine: ["redis", "valkey"],
-      TelemetryBackend: ["debug", "file", "clickhouse", "signoz", "otlp"],
+      TelemetryBackend: ["debug", "file", "clickhouse", "signoz", "otlp"], ToolSandbox: ["local", "e2b", "modal"],
+      ObjectLockMode: ["compliance", "governance"],
     });
     for (const [token, t] of Object.entries(schema.types)) for (const m of t.enum ?? []) expect.soft(m.description, `${token} ${m.name}`).toMatch(/\S/);
   });

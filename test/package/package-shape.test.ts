@@ -75,13 +75,15 @@ describe("package.json of @agent-platform/agent-platform", () => {
     expect(section).toContain(importLine);
   });
 
-  it("`pulumi up` runs the program, not the package: Pulumi.yaml names index.ts as the entry point", () => {
+  it("`pulumi up` runs the program, not the package: Pulumi.yaml names the program's loader, which builds index.ts", () => {
     // The Node.js host's choice (pulumi v3.248.0 sdk/nodejs/cmd/run/run.ts:271-305): Pulumi.yaml "main" when set,
-    // else package.json "exports" ".", else its "main". The last two are the package's entries now.
+    // else package.json "exports" ".", else its "main". The last two are the package's entries now; "main" is
+    // tools/fast/program.cjs, which runs index.ts through the plan's bundle (decision 0080).
     const project = parse(read("Pulumi.yaml")) as { main?: string };
     const exported = (packageJson.exports["."] as { default: string }).default;
     const entry = project.main ?? exported;
-    expect(path.normalize(entry)).toBe("index.ts");
+    expect(path.normalize(entry)).toBe(path.normalize("tools/fast/program.cjs"));
+    expect(read(entry)).toMatch(/ensureBuilt\("index\.ts"\)/);
     expect([exported, packageJson.main]).not.toContain("index.ts");
   });
 });

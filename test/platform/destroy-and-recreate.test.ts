@@ -59,7 +59,10 @@ describe("protect on prod data", () => {
       if (rule?.applyServerSideEncryptionByDefault?.kmsMasterKeyId) keyArns.add(rule.applyServerSideEncryptionByDefault.kmsMasterKeyId);
     }
     const keys = run.ofType("aws:kms/key:Key").filter((k) => keyArns.has(String((k.outputs as { arn: string }).arn)));
-    return [...instance, ...run.ofType("aws:s3/bucket:Bucket"), ...keys];
+    // The backup storage's buckets (backups, their access logs, the replica); the ALB's access-log bucket holds no
+    // data the platform restores from, and is kept out of protect so a deliberate teardown needs no extra step.
+    const backupBuckets = run.ofType("aws:s3/bucket:Bucket").filter((b) => b.name.startsWith("agents-backup-storage"));
+    return [...instance, ...backupBuckets, ...keys];
   }
 
   it("the RDS instance, every backup bucket and the keys that encrypt them are protected in prod", () => {
