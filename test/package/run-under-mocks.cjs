@@ -10,8 +10,14 @@ const registered = [];
 pulumi.runtime.setMocks({
   newResource(args) {
     registered.push({ type: args.type, name: args.name });
-    // A random password's value is an output of the provider: give it one, as the engine would.
-    const state = args.type === "random:index/randomPassword:RandomPassword" ? { ...args.inputs, result: "mock-password" } : args.inputs;
+    // Values only the provider computes (a random password, the in-cluster Postgres's key and certificate): give each
+    // one, as the engine would.
+    const computed = {
+      "random:index/randomPassword:RandomPassword": { result: "mock-password" },
+      "tls:index/privateKey:PrivateKey": { privateKeyPem: "mock-private-key", publicKeyPem: "mock-public-key" },
+      "tls:index/selfSignedCert:SelfSignedCert": { certPem: "mock-certificate" },
+    }[args.type];
+    const state = computed ? { ...args.inputs, ...computed } : args.inputs;
     return { id: `${args.name}-id`, state };
   },
   call(args) {

@@ -162,6 +162,13 @@ export function fakeOutputs(type: string, name: string, inputs: Inputs, region: 
       const keyId = uuid(`kms:${name}`);
       return { arn: arnOf("kms", `key/${keyId}`), keyId };
     }
+    case "aws:wafv2/webAcl:WebAcl": {
+      // A regional web ACL: arn:aws:wafv2:REGION:ACCOUNT:regional/webacl/NAME/ID (the Service Authorization
+      // Reference's webacl resource type), its id a UUID.
+      const aclName = str(inputs.name, autoName(name));
+      const aclId = uuid(`webacl:${name}`);
+      return { arn: arnOf("wafv2", `${str(inputs.scope, "REGIONAL") === "CLOUDFRONT" ? "global" : "regional"}/webacl/${aclName}/${aclId}`), name: aclName, capacity: 0 };
+    }
     case "aws:kms/alias:Alias": {
       const alias = str(inputs.name, `alias/${autoName(name)}`);
       return { arn: arnOf("kms", alias), targetKeyArn: arnOf("kms", `key/${str(inputs.targetKeyId, uuid(name))}`) };
