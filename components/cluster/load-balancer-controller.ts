@@ -107,6 +107,13 @@ export function loadBalancerControllerPolicy(vpcId: string): string {
       },
       // Targets only in target groups it owns: every group it registers pods in, it created for the Ingress.
       { Sid: "RegisterTargets", Effect: "Allow", Resource: targetGroups, Condition: owned, Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"] },
+      // WAFv2 (enableWafv2, for the web ACL of ingress.waf): upstream's four actions
+      // (aws-load-balancer-controller@v2.13.4:docs/install/iam_policy.json:63-66, on "*" there), on regional web ACLs
+      // and the load balancers it builds, the only resources it passes them (pkg/aws/services/wafv2.go, read at v2.13.0).
+      {
+        Sid: "WafV2OnItsLoadBalancers", Effect: "Allow", Resource: ["arn:aws:wafv2:*:*:regional/webacl/*/*", ...balancers],
+        Action: ["wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL"],
+      },
     ],
   });
 }
@@ -153,9 +160,10 @@ export class LoadBalancerController extends pulumi.ComponentResource {
         vpcId: args.vpcId,
         replicaCount: 2,
         enableServiceMutatorWebhook: false,
-        // The policy grants no WAF or Shield calls; left on, the controller calls them and the Ingress never gets an address.
+        // WAFv2 on, for the web ACL of ingress.waf (the policy's WafV2OnItsLoadBalancers). WAF Classic and Shield stay
+        // off: the policy grants none of their calls; left on, the controller calls them and the Ingress never gets an address.
         enableWaf: false,
-        enableWafv2: false,
+        enableWafv2: true,
         enableShield: false,
         serviceAccount: { create: true, name: serviceAccount, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
       },

@@ -24,8 +24,6 @@ const DISABLED: Record<string, string> = {
   "waf-regional:GetWebACL": "enableWaf: false", "waf-regional:GetWebACLForResource": "enableWaf: false",
   "waf-regional:AssociateWebACL": "enableWaf: false", "waf-regional:DisassociateWebACL": "enableWaf: false",
   "elasticloadbalancing:SetWebAcl": "enableWaf: false (WAF Classic)",
-  "wafv2:GetWebACL": "enableWafv2: false", "wafv2:GetWebACLForResource": "enableWafv2: false",
-  "wafv2:AssociateWebACL": "enableWafv2: false", "wafv2:DisassociateWebACL": "enableWafv2: false",
   "shield:GetSubscriptionState": "enableShield: false", "shield:DescribeProtection": "enableShield: false",
   "shield:CreateProtection": "enableShield: false", "shield:DeleteProtection": "enableShield: false",
   "cognito-idp:DescribeUserPoolClient": "no alb.ingress.kubernetes.io/auth-type: cognito annotation",
@@ -41,7 +39,7 @@ const DISABLED: Record<string, string> = {
  */
 const FACTS: Record<string, string> = { "ec2:Vpc": `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/${VPC}` };
 const PLACEHOLDERS: Record<string, string> = {
-  Partition: "aws", Region: REGION, Account: ACCOUNT, VpcId: VPC,
+  Partition: "aws", Region: REGION, Account: ACCOUNT, VpcId: VPC, Scope: "regional",
   RoleNameWithPath: "aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing",
 };
 
@@ -57,6 +55,9 @@ const NEVER_TOUCHED = [
   // "Policies using the security-group-rule resource-level permission are only enforced when the API request
   // includes TagSpecifications" (the reference, as iam-data has it), and the controller tags no rule.
   /:security-group-rule\//,
+  // WAFv2 takes web ACLs of other services' resources too (API Gateway, AppSync, Cognito, App Runner, Amplify,
+  // Verified Access, AgentCore); the controller associates web ACLs with its own load balancers only.
+  /^arn:aws:(?:apigateway|appsync|cognito-idp|apprunner|amplify|bedrock-agentcore):/, /:verified-access-instance\//,
 ];
 
 async function samplesOf(service: string, types: string[], resourcePatterns: string[]): Promise<string[]> {

@@ -127,11 +127,16 @@ describe("AWS Load Balancer Controller policy", () => {
     }
   });
 
-  it("reads what it must inspect, and nothing of WAF, Shield or Cognito", () => {
+  it("reads what it must inspect, and nothing of WAF Classic, Shield or Cognito; WAFv2 only on web ACLs and its load balancers", () => {
     for (const action of ["ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetHealth", "acm:DescribeCertificate"]) {
       expect(statementsGranting(lbcPolicy, action).length, action).toBeGreaterThan(0);
     }
-    for (const service of ["waf", "waf-regional", "wafv2", "shield", "cognito-idp"]) expect(ofService(service), service).toEqual([]);
+    for (const service of ["waf", "waf-regional", "shield", "cognito-idp"]) expect(ofService(service), service).toEqual([]);
+    expect(ofService("wafv2")).toEqual([expect.objectContaining({
+      Sid: "WafV2OnItsLoadBalancers", Effect: "Allow",
+      Action: ["wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL"],
+      Resource: ["arn:aws:wafv2:*:*:regional/webacl/*/*", "arn:aws:elasticloadbalancing:*:*:loadbalancer/app/*/*", "arn:aws:elasticloadbalancing:*:*:loadbalancer/net/*/*"],
+    })]);
   });
 
   it("uses IAM only to create the ELB service-linked role, named by its ARN", () => {
@@ -219,9 +224,9 @@ describe("AWS Load Balancer Controller policy", () => {
     expect(unsafe).toEqual([]);
   });
 
-  it("turns off the WAF, WAFv2 and Shield add-ons the policy grants nothing for", () => {
+  it("turns on WAFv2 (the ingress.waf web ACL) and off the WAF Classic and Shield add-ons the policy grants nothing for", () => {
     const values = lbcRelease().values as Record<string, unknown>;
     expect({ enableWaf: values.enableWaf, enableWafv2: values.enableWafv2, enableShield: values.enableShield })
-      .toEqual({ enableWaf: false, enableWafv2: false, enableShield: false });
+      .toEqual({ enableWaf: false, enableWafv2: true, enableShield: false });
   });
 });
