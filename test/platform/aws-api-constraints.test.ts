@@ -91,9 +91,9 @@ async function supportedKeys(action: string): Promise<RegExp[] | undefined> {
   if (!details) return undefined;
   const keys = [...details.conditionKeys];
   for (const rt of details.resourceTypes) {
-    keys.push(...rt.conditionKeys);
+    keys.push(...(rt.conditionKeys ?? []));
     const type = await iamResourceTypeDetails(service, rt.name).catch(() => undefined);
-    if (type) keys.push(...type.conditionKeys);
+    if (type) keys.push(...(type.conditionKeys ?? []));
   }
   return keys.map(keyPattern);
 }
