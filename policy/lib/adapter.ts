@@ -74,13 +74,16 @@ function typed<F extends object>(rule: Rule, fn: F): F {
 
 export function toPolicy(rule: Rule): PackPolicy {
   const targets = new Set(rule.targets);
+  // Built once: the server calls a multi-type rule for every resource of a stack, and most are of other types.
+  const otherType = `applies to ${rule.targets.join(", ")}`;
+  const noTarget = `no resource of type ${rule.targets.join(", ")}`;
   if (rule.kind === "resource") {
     return {
       ...metadata(rule),
       targets: rule.targets,
       rule,
       validateResource: typed(rule, (args: ResourceValidationArgs, report: ReportViolation) => {
-        if (!targets.has(args.type)) args.notApplicable(`applies to ${rule.targets.join(", ")}`);
+        if (!targets.has(args.type)) args.notApplicable(otherType);
         const config = ruleConfig(rule, args.getConfig());
         const excluded = matchExclusion(config, args.urn, args.name);
         if (excluded) args.notApplicable(`excluded: ${excluded.reason}`);
@@ -94,7 +97,7 @@ export function toPolicy(rule: Rule): PackPolicy {
     targets: rule.targets,
     rule,
     validateStack: typed(rule, (args: StackValidationArgs, report: ReportViolation) => {
-      if (!args.resources.some((r) => targets.has(r.type))) args.notApplicable(`no resource of type ${rule.targets.join(", ")}`);
+      if (!args.resources.some((r) => targets.has(r.type))) args.notApplicable(noTarget);
       const config = ruleConfig(rule, args.getConfig());
       const view = viewOf(args.resources);
       const ctx: RuleContext = {

@@ -12,6 +12,7 @@ import type { AnalyzedResource, Evaluation, Finding, PackConfig } from "./model"
 import { renderReport, totals, type Totals } from "./report";
 import { InProcessPack } from "./server/in-process";
 import { PackClient, type PackHost } from "./server/pack-client";
+import { analyzeOnShards, shardCount } from "./shards";
 import type { AnalyzerInfo, SnapshotResource, SnapshotResult } from "./server/types";
 import { StateFileError } from "./state";
 
@@ -108,14 +109,28 @@ function findingsOf(result: SnapshotResult, info: AnalyzerInfo, names: ReadonlyM
   });
 }
 
+export interface SessionOptions {
+  /** Host a single pack in this thread (the plan's gate, the CLI), else every host is a worker. */
+  inProcess?: boolean;
+  /** Hosts per pack (./shards.ts); default 1. */
+  shards?: number;
+}
+
 /** Packs kept open across runs (tests run many small stacks through the same servers). */
 export class PolicySession {
-  private constructor(private readonly clients: PackHost[]) {}
+  /** hosts[i]: the hosts of the i-th pack; hosts[i][0] answers for the pack (info), all of them analyse. */
+  private constructor(private readonly hosts: PackHost[][]) {}
 
-  /** inProcess: host a single pack in this thread (the plan's gate), else one worker per pack. */
-  static open(dirs: readonly string[], opts: { inProcess?: boolean } = {}): PolicySession {
-    if (opts.inProcess && dirs.length === 1) return new PolicySession([new InProcessPack(dirs[0]!, compiledMain(dirs[0]!))]);
-    return new PolicySession(dirs.map((d) => new PackClient(d, compiledMain(d))));
+  static open(dirs: readonly string[], opts: SessionOptions = {}): PolicySession {
+    const shards = Math.max(1, opts.shards ?? 1);
+    const here = opts.inProcess === true && dirs.length === 1;
+    return new PolicySession(
+      dirs.map((d) => Array.from({ length: shards }, (_, k) => (k === 0 && here ? new InProcessPack(d, compiledMain(d)) : new PackClient(d, compiledMain(d))))),
+    );
+  }
+
+  private get clients(): PackHost[] {
+    return this.hosts.map((h) => h[0]!);
   }
 
   /** configs[i] is the config of the i-th pack (undefined: the pack's own defaults). */
@@ -133,12 +148,7 @@ export class PolicySession {
       }
     });
     if (problems.length > 0) throw new PackConfigError(problems.join("\n"));
-    const results = await Promise.all(
-      this.clients.map(async (c, i) => {
-        await c.configure(reconciled[i] ?? {});
-        return c.analyzeSnapshot(snapshot);
-      }),
-    );
+    const results = await Promise.all(this.hosts.map((hosts, i) => analyzeOnShards(hosts, infos[i]!, reconciled[i] ?? {}, snapshot)));
     const names = new Map(snapshot.map((r) => [r.urn, r.name]));
     const evaluation: Evaluation = { findings: [], evaluated: new Map(), notApplicable: new Map() };
     results.forEach((result, i) => {
@@ -153,13 +163,13 @@ export class PolicySession {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.clients.map((c) => c.close()));
+    await Promise.all(this.hosts.flat().map((c) => c.close()));
   }
 }
 
-/** Runs the packs (dirs, each with its config) once over the resources. */
-export async function runPolicyPacks(resources: readonly AnalyzedResource[], packs: readonly { dir: string; config?: PackConfigSource }[], opts: { inProcess?: boolean } = {}): Promise<Analysis> {
-  const session = PolicySession.open(packs.map((p) => p.dir), opts);
+/** Runs the packs (dirs, each with its config) once over the resources; shards default to ./shards.ts shardCount. */
+export async function runPolicyPacks(resources: readonly AnalyzedResource[], packs: readonly { dir: string; config?: PackConfigSource }[], opts: SessionOptions = {}): Promise<Analysis> {
+  const session = PolicySession.open(packs.map((p) => p.dir), { shards: shardCount(resources.length), ...opts });
   try {
     return await session.run(resources, packs.map((p) => p.config));
   } finally {
@@ -168,6 +178,6 @@ export async function runPolicyPacks(resources: readonly AnalyzedResource[], pac
 }
 
 /** This project's pack over the resources, with a config document (a parsed policy/config/<env>.json). */
-export function analyze(resources: readonly AnalyzedResource[], config?: PackConfig, source = "the pack config", opts: { inProcess?: boolean } = {}): Promise<Analysis> {
+export function analyze(resources: readonly AnalyzedResource[], config?: PackConfig, source = "the pack config", opts: SessionOptions = {}): Promise<Analysis> {
   return runPolicyPacks(resources, [{ dir: ownPackDir(), ...(config ? { config: { doc: config, source } } : {}) }], opts);
 }

@@ -51,6 +51,9 @@ async function main(argv: string[]): Promise<number> {
     const result = await runPolicyPacks(
       resources,
       packs.map((dir, i) => (configs[i] ? { dir, config: { doc: readPackConfigFile(configs[i]), source: configs[i] } } : { dir })),
+      // One pack runs in this thread (no second copy of the SDK, no copy of the snapshot to a worker); several run
+      // side by side in workers, since the server keeps one pack's config per process.
+      { inProcess: packs.length === 1 },
     );
     if (values.json) {
       const findings = result.evaluation.findings.map((f) => ({ ...f, level: f.enforcementLevel }));

@@ -8,7 +8,7 @@
  * internal `__` keys left out; options; the provider resource with its inputs.
  */
 import { call, type LoadedPack, type ProtoMessage } from "./load-pack";
-import type { AnalyzerInfo, Diagnostic, Level, PolicyConfig, PolicyInfo, Severity, SnapshotEvent, SnapshotResource, SnapshotResult } from "./types";
+import type { AnalyzerInfo, Diagnostic, Level, PolicyConfig, PolicyInfo, Severity, SnapshotEvent, SnapshotPart, SnapshotResource, SnapshotResult } from "./types";
 
 type Fn = (...args: unknown[]) => unknown;
 const m = (message: unknown): Record<string, Fn> => message as Record<string, Fn>;
@@ -170,7 +170,13 @@ function changedKeys(before: Record<string, unknown>, after: Record<string, unkn
   return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
 }
 
-export async function analyzeSnapshot(pack: LoadedPack, info: AnalyzerInfo, levels: ReadonlyMap<string, Level>, resources: readonly SnapshotResource[]): Promise<SnapshotResult> {
+export async function analyzeSnapshot(
+  pack: LoadedPack,
+  info: AnalyzerInfo,
+  levels: ReadonlyMap<string, Level>,
+  resources: readonly SnapshotResource[],
+  part: SnapshotPart = { from: 0, to: resources.length, stack: true },
+): Promise<SnapshotResult> {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const events: SnapshotEvent[] = [];
   const evaluated: Record<string, number> = {};
@@ -184,7 +190,7 @@ export async function analyzeSnapshot(pack: LoadedPack, info: AnalyzerInfo, leve
     for (const p of ran) if (!skipped.has(p)) evaluated[p] = (evaluated[p] ?? 0) + 1;
   };
 
-  for (const r of resources) {
+  for (const r of resources.slice(part.from, part.to)) {
     const remediation = m(await call(pack.service.remediate, analyzeRequest(pack, r, byUrn, true)));
     for (const raw of remediation["getRemediationsList"]!() as unknown[]) {
       const t = m(raw);
@@ -206,6 +212,8 @@ export async function analyzeSnapshot(pack: LoadedPack, info: AnalyzerInfo, leve
     count(resourcePolicies, notApplicableOf(response));
   }
 
+  const resourceEvents = events.length;
+  if (!part.stack) return { events, resourceEvents, evaluated, notApplicable };
   const rootStack = resources.find((r) => r.type === "pulumi:pulumi:Stack" && !r.parent)?.urn ?? defaultRootStack(resources);
   const response = m(await call(pack.service.analyzeStack, stackRequest(pack, resources, byUrn)));
   for (const raw of response["getDiagnosticsList"]!() as unknown[]) {
@@ -214,7 +222,7 @@ export async function analyzeSnapshot(pack: LoadedPack, info: AnalyzerInfo, leve
     events.push({ kind: "violation", urn: byUrn.has(d.urn) ? d.urn : rootStack, diagnostic: d });
   }
   count(stackPolicies, notApplicableOf(response));
-  return { events, evaluated, notApplicable };
+  return { events, resourceEvents, evaluated, notApplicable };
 }
 
 /** resource.DefaultRootStackURN: `urn:pulumi:<stack>::<project>::pulumi:pulumi:Stack::<project>-<stack>`. */

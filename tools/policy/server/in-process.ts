@@ -6,7 +6,7 @@
 import { analyzerInfo, analyzeSnapshot, configure } from "./analyze-snapshot";
 import { loadPack, type LoadedPack } from "./load-pack";
 import { PackError, type PackHost } from "./pack-client";
-import type { AnalyzerInfo, Level, PolicyConfig, SnapshotResource, SnapshotResult } from "./types";
+import type { AnalyzerInfo, Level, PolicyConfig, SnapshotPart, SnapshotResource, SnapshotResult } from "./types";
 
 let hosted: string | undefined;
 
@@ -38,9 +38,17 @@ export class InProcessPack implements PackHost {
     return this.wrap(this.pack.then((p) => configure(p, config)));
   }
 
-  async analyzeSnapshot(resources: SnapshotResource[]): Promise<SnapshotResult> {
+  async analyzeSnapshot(resources: SnapshotResource[], part?: SnapshotPart): Promise<SnapshotResult> {
     const info = await this.info();
-    return this.wrap(this.pack.then((p) => analyzeSnapshot(p, info, this.levels, resources)));
+    const pack = await this.wrap(this.pack);
+    // As in the worker (./pack-worker.ts): no stack captured for each of the server's notApplicable errors.
+    const limit = Error.stackTraceLimit;
+    if (process.env["POLICY_STACK_TRACES"] !== "1") Error.stackTraceLimit = 0;
+    try {
+      return await this.wrap(analyzeSnapshot(pack, info, this.levels, resources, part));
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 
   close(): Promise<void> {

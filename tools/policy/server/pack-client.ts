@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import type { AnalyzerInfo, PolicyConfig, SnapshotResource, SnapshotResult, WorkerRequest, WorkerResponse } from "./types";
+import type { AnalyzerInfo, PolicyConfig, SnapshotPart, SnapshotResource, SnapshotResult, WorkerRequest, WorkerResponse } from "./types";
 
 export class PackError extends Error {}
 
@@ -14,7 +14,7 @@ export interface PackHost {
   readonly dir: string;
   info(): Promise<AnalyzerInfo>;
   configure(config: Record<string, PolicyConfig>): Promise<void>;
-  analyzeSnapshot(resources: SnapshotResource[]): Promise<SnapshotResult>;
+  analyzeSnapshot(resources: SnapshotResource[], part?: SnapshotPart): Promise<SnapshotResult>;
   close(): Promise<void>;
 }
 
@@ -70,8 +70,8 @@ export class PackClient implements PackHost {
     return this.request({ op: "configure", config });
   }
 
-  analyzeSnapshot(resources: SnapshotResource[]): Promise<SnapshotResult> {
-    return this.request({ op: "analyzeSnapshot", resources });
+  analyzeSnapshot(resources: SnapshotResource[], part?: SnapshotPart): Promise<SnapshotResult> {
+    return this.request({ op: "analyzeSnapshot", resources, ...(part ? { part } : {}) });
   }
 
   async close(): Promise<void> {

@@ -33,7 +33,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       await configure(loaded, req.config);
       return null;
     case "analyzeSnapshot":
-      return analyzeSnapshot(loaded, info, levels, req.resources);
+      return analyzeSnapshot(loaded, info, levels, req.resources, req.part);
   }
 }
 

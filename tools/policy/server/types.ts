@@ -62,7 +62,10 @@ export type SnapshotEvent =
   | { kind: "remediation"; urn: string; policyName: string; policyPackName: string; description: string; changed: string[] };
 
 export interface SnapshotResult {
+  /** Remediate and Analyze events first (in resource order), then AnalyzeStack's. */
   events: SnapshotEvent[];
+  /** How many of `events` came from Remediate and Analyze. */
+  resourceEvents: number;
   /** Per policy: resources (resource policies) or stacks (stack policies) it ran on without declaring itself not applicable. */
   evaluated: Record<string, number>;
   /** Per policy: the reasons it gave for not applying. */
@@ -72,6 +75,17 @@ export interface SnapshotResult {
 export type WorkerRequest =
   | { id: number; op: "info" }
   | { id: number; op: "configure"; config: Record<string, PolicyConfig> }
-  | { id: number; op: "analyzeSnapshot"; resources: SnapshotResource[] };
+  | { id: number; op: "analyzeSnapshot"; resources: SnapshotResource[]; part?: SnapshotPart };
+
+/**
+ * A shard's part of one snapshot analysis (see ../analyze.ts): Remediate and Analyze only for resources[from, to),
+ * AnalyzeStack over all resources when `stack` (the stack policies outside the shard's share are disabled by its
+ * Configure). Without a part, the whole loop runs, as the CLI runs it.
+ */
+export interface SnapshotPart {
+  from: number;
+  to: number;
+  stack: boolean;
+}
 
 export type WorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
