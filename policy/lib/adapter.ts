@@ -36,27 +36,18 @@ function metadata(rule: Rule) {
   };
 }
 
-function toStackResource(r: PolicyResource, seen: Map<PolicyResource, StackResource>): StackResource {
-  const known = seen.get(r);
-  if (known) return known;
-  const out: StackResource = { type: r.type, urn: r.urn, name: r.name, props: r.props as Props, dependencies: [], propertyDependencies: {} };
-  seen.set(r, out);
-  if (r.parent) out.parent = toStackResource(r.parent, seen);
-  out.dependencies = r.dependencies.map((d) => toStackResource(d, seen));
-  for (const [k, deps] of Object.entries(r.propertyDependencies)) out.propertyDependencies[k] = deps.map((d) => toStackResource(d, seen));
-  return out;
-}
-
 /**
  * One view per resource list. The server builds a fresh list for every stack policy (server.js:341-386), so under the
- * engine and the runner each policy builds its own view; the cache only spares a second build within one call.
+ * engine and the runner each policy builds its own view; the cache only spares a second build within one call. The
+ * server's resources already have the view's shape (parent, dependencies and propertyDependencies linked to the
+ * resource objects, server.js:361-386), so the view reads them as they are instead of copying 10,000 objects per
+ * stack policy.
  */
 const views = new WeakMap<readonly PolicyResource[], StackView>();
 function viewOf(resources: readonly PolicyResource[]): StackView {
   let view = views.get(resources);
   if (!view) {
-    const seen = new Map<PolicyResource, StackResource>();
-    view = new StackView(resources.map((r) => toStackResource(r, seen)));
+    view = new StackView(resources as unknown as readonly StackResource[]);
     views.set(resources, view);
   }
   return view;

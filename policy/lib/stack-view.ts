@@ -17,25 +17,29 @@ export interface StackResource {
 }
 
 export class StackView {
-  private readonly byTypeIndex = new Map<string, StackResource[]>();
-  private readonly byUrnIndex = new Map<string, StackResource>();
+  private byTypeIndex: Map<string, StackResource[]> | undefined;
+  private byUrnIndex: Map<string, StackResource> | undefined;
   private readonly linkIndexes = new Map<string, Map<string, StackResource[]>>();
 
-  constructor(public readonly resources: readonly StackResource[]) {
-    for (const r of resources) {
-      this.byUrnIndex.set(r.urn, r);
-      const list = this.byTypeIndex.get(r.type);
-      if (list) list.push(r);
-      else this.byTypeIndex.set(r.type, [r]);
-    }
-  }
+  /** Indexes are built on first use: each stack policy gets its own view, and most read only a few types. */
+  constructor(public readonly resources: readonly StackResource[]) {}
 
   /** Resources of any of the given type tokens, in stack order. */
   ofType(...types: string[]): StackResource[] {
-    return types.flatMap((t) => this.byTypeIndex.get(t) ?? []);
+    if (!this.byTypeIndex) {
+      this.byTypeIndex = new Map();
+      for (const r of this.resources) {
+        const list = this.byTypeIndex.get(r.type);
+        if (list) list.push(r);
+        else this.byTypeIndex.set(r.type, [r]);
+      }
+    }
+    const index = this.byTypeIndex;
+    return types.flatMap((t) => index.get(t) ?? []);
   }
 
   byUrn(urn: string): StackResource | undefined {
+    this.byUrnIndex ??= new Map(this.resources.map((r) => [r.urn, r]));
     return this.byUrnIndex.get(urn);
   }
 
