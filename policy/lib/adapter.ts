@@ -5,7 +5,7 @@
 import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import type { Rule, RuleContext, Props } from "./rule";
 import { configSchemaFor, matchExclusion, ruleConfig } from "./settings";
-import { StackView, type StackResource } from "./stack-view";
+import { StackView } from "./stack-view";
 
 const FRAMEWORK_NAMES: Record<string, string> = {
   PSS: "Kubernetes Pod Security Standards",
@@ -47,7 +47,7 @@ const views = new WeakMap<readonly PolicyResource[], StackView>();
 function viewOf(resources: readonly PolicyResource[]): StackView {
   let view = views.get(resources);
   if (!view) {
-    view = new StackView(resources as unknown as readonly StackResource[]);
+    view = new StackView(resources);
     views.set(resources, view);
   }
   return view;
