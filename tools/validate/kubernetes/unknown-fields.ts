@@ -4,9 +4,15 @@
 // `readinessProbe` silently does nothing. This walks each object against kubernetes-models' own TypeScript
 // interfaces (generated from the same OpenAPI schema), read with the TypeScript compiler, and names every field that
 // no interface on its path declares.
+//
+// Reading the interfaces takes the TypeScript compiler about a second, so what the walk needs of them (for each kind,
+// which fields each object on its path declares) is kept as a table under dist/fast/, keyed by the kubernetes-models
+// version and this file's contents; the compiler loads only when the plan has a kind the table lacks.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import ts from "typescript";
+import type ts from "typescript";
 import { type Finding, type PlanResource } from "../finding";
 
 const requireHere = createRequire(__filename);
@@ -29,8 +35,12 @@ function modelModule({ apiVersion, kind }: Kind): string | undefined {
   }
 }
 
+/** The TypeScript compiler, loaded only when a field table must be built. */
+const compiler = (): typeof ts => requireHere("typescript") as typeof ts;
+
 /** One TypeScript program over the models the plan's kinds need; each kind's interface type by `apiVersion kind`. */
 function interfaceTypes(kinds: Kind[]): { checker: ts.TypeChecker; types: Map<string, ts.Type> } {
+  const ts = compiler();
   const entry = path.join(path.dirname(requireHere.resolve("kubernetes-models/package.json")), "..", "..", "__unknown_fields_entry__.ts");
   const modules = kinds.map((k) => ({ key: `${k.apiVersion} ${k.kind}`, specifier: modelModule(k), kind: k.kind })).filter((m) => m.specifier);
   const text = modules.map((m, i) => `import type { I${m.kind} as T${i} } from "${m.specifier}";\nexport type X${i} = T${i};`).join("\n");
@@ -64,6 +74,7 @@ const MINIMAL_LIB = [
 ].join("\n");
 
 function objectType(checker: ts.TypeChecker, type: ts.Type): ts.Type | undefined {
+  const ts = compiler();
   const t = checker.getNonNullableType(type);
   if (t.isUnion()) {
     const objects = t.types.filter((member) => (member.flags & ts.TypeFlags.Object) !== 0);
@@ -72,31 +83,114 @@ function objectType(checker: ts.TypeChecker, type: ts.Type): ts.Type | undefined
   return (t.flags & ts.TypeFlags.Object) !== 0 ? t : undefined;
 }
 
-function walk(checker: ts.TypeChecker, value: unknown, declared: ts.Type, at: string, out: string[]): void {
-  if (typeof value !== "object" || value === null) return;
-  const type = objectType(checker, declared);
-  if (!type) return;
-  if (Array.isArray(value)) {
+/**
+ * What the walk needs of one interface type: `items` for a list (the element's shape, null: nothing to walk), `values`
+ * for a map, `fields` for an object with declared properties (each field's shape; absent: an open object such as
+ * RawExtension). Shapes refer to each other by index, since the models are recursive (JSONSchemaProps).
+ */
+interface Shape {
+  items?: number | null;
+  values?: number | null;
+  fields?: Record<string, number | null>;
+}
+
+interface FieldTable {
+  key: string;
+  /** `apiVersion kind` → its shape, or null when kubernetes-models has no model for it. */
+  kinds: Record<string, number | null>;
+  shapes: Shape[];
+}
+
+/** The interfaces of `kinds` as a field table (the TypeScript compiler's one use here). */
+function buildTable(key: string, kinds: Kind[]): FieldTable {
+  const { checker, types } = interfaceTypes(kinds);
+  const shapes: Shape[] = [];
+  const seen = new Map<ts.Type, number>();
+  const shapeOf = (declared: ts.Type): number | null => {
+    const type = objectType(checker, declared);
+    if (!type) return null;
+    const known = seen.get(type);
+    if (known !== undefined) return known;
+    const index = shapes.length;
+    seen.set(type, index);
+    const shape: Shape = {};
+    shapes.push(shape);
     const element = type.getNumberIndexType();
-    if (element) value.forEach((item, i) => walk(checker, item, element, `${at}[${i}]`, out));
+    if (element) shape.items = shapeOf(element);
+    const map = type.getStringIndexType();
+    if (map) shape.values = shapeOf(map);
+    else {
+      const properties = type.getProperties();
+      if (properties.length > 0) {
+        const fields: Record<string, number | null> = {};
+        for (const property of properties) {
+          const declaration = property.valueDeclaration ?? property.declarations?.[0];
+          fields[property.name] = declaration ? shapeOf(checker.getTypeOfSymbolAtLocation(property, declaration)) : null;
+        }
+        shape.fields = fields;
+      }
+    }
+    return index;
+  };
+  const table: FieldTable = { key, kinds: {}, shapes };
+  for (const k of kinds) {
+    const type = types.get(`${k.apiVersion} ${k.kind}`);
+    table.kinds[`${k.apiVersion} ${k.kind}`] = type ? shapeOf(type) : null;
+  }
+  return table;
+}
+
+/** The field table for `kinds`: from the cache when it has them all, else built (with the cached kinds) and stored. */
+function fieldTable(kinds: Kind[], cacheDir: string | undefined): FieldTable {
+  const version = (requireHere("kubernetes-models/package.json") as { version: string }).version;
+  const key = createHash("sha256").update(version).update(readFileSync(path.join(__dirname, "unknown-fields.ts"), "utf8")).digest("hex").slice(0, 16);
+  const file = cacheDir ? path.join(cacheDir, `kubernetes-fields-${key}.json`) : undefined;
+  let cached: FieldTable | undefined;
+  try {
+    if (file) cached = JSON.parse(readFileSync(file, "utf8")) as FieldTable;
+  } catch {
+    cached = undefined;
+  }
+  if (cached?.key === key && kinds.every((k) => `${k.apiVersion} ${k.kind}` in cached.kinds)) return cached;
+  const all = new Map(kinds.map((k) => [`${k.apiVersion} ${k.kind}`, k]));
+  for (const name of Object.keys(cached?.key === key ? cached.kinds : {})) {
+    const [apiVersion = "", kind = ""] = name.split(" ");
+    if (!all.has(name)) all.set(name, { apiVersion, kind });
+  }
+  const table = buildTable(key, [...all.values()]);
+  if (file && cacheDir) {
+    try {
+      mkdirSync(cacheDir, { recursive: true });
+      const temporary = `${file}.${process.pid}.tmp`;
+      writeFileSync(temporary, JSON.stringify(table));
+      renameSync(temporary, file);
+    } catch {
+      // An unwritable dist/ only costs the next run the compiler again.
+    }
+  }
+  return table;
+}
+
+function walk(table: FieldTable, value: unknown, shapeIndex: number | null | undefined, at: string, out: string[]): void {
+  if (typeof value !== "object" || value === null || shapeIndex === null || shapeIndex === undefined) return;
+  const shape = table.shapes[shapeIndex];
+  if (!shape) return;
+  if (Array.isArray(value)) {
+    if (shape.items !== undefined) value.forEach((item, i) => walk(table, item, shape.items, `${at}[${i}]`, out));
     return;
   }
-  const map = type.getStringIndexType();
-  if (map) {
-    for (const [key, item] of Object.entries(value)) walk(checker, item, map, `${at}.${key}`, out);
+  if (shape.values !== undefined) {
+    for (const [key, item] of Object.entries(value)) walk(table, item, shape.values, `${at}.${key}`, out);
     return;
   }
-  const properties = type.getProperties();
-  if (properties.length === 0) return; // an open object (RawExtension, JSON fields)
+  if (!shape.fields) return; // an open object (RawExtension, JSON fields)
   for (const [key, item] of Object.entries(value)) {
-    const property = type.getProperty(key);
     const where = at ? `${at}.${key}` : key;
-    if (!property) {
+    if (!Object.hasOwn(shape.fields, key)) {
       out.push(where);
       continue;
     }
-    const declaration = property.valueDeclaration ?? property.declarations?.[0];
-    if (declaration) walk(checker, item, checker.getTypeOfSymbolAtLocation(property, declaration), where, out);
+    walk(table, item, shape.fields[key], where, out);
   }
 }
 
@@ -107,17 +201,20 @@ function objectsOf(resources: readonly PlanResource[]): Array<{ resource: PlanRe
     .map((r) => ({ resource: r, object: r.inputs as Record<string, unknown> & Kind }));
 }
 
-export function checkUnknownKubernetesFields(resources: readonly PlanResource[]): Finding[] {
+/** Where the field table is kept between runs: dist/fast/, beside the bundles (generated, never committed). */
+export const DEFAULT_FIELD_CACHE = path.resolve(__dirname, "..", "..", "..", "dist", "fast");
+
+export function checkUnknownKubernetesFields(resources: readonly PlanResource[], cacheDir: string | undefined = DEFAULT_FIELD_CACHE): Finding[] {
   const objects = objectsOf(resources);
   if (objects.length === 0) return [];
   const kinds = [...new Map(objects.map(({ object }) => [`${object.apiVersion} ${object.kind}`, { apiVersion: object.apiVersion, kind: object.kind }])).values()];
-  const { checker, types } = interfaceTypes(kinds);
+  const table = fieldTable(kinds, cacheDir);
   const findings: Finding[] = [];
   for (const { resource, object } of objects) {
-    const type = types.get(`${object.apiVersion} ${object.kind}`);
-    if (!type) continue; // no model (a custom resource): the schema test reports those
+    const root = table.kinds[`${object.apiVersion} ${object.kind}`];
+    if (root === null || root === undefined) continue; // no model (a custom resource): the schema test reports those
     const unknown: string[] = [];
-    walk(checker, object, type, "", unknown);
+    walk(table, object, root, "", unknown);
     for (const field of unknown) {
       findings.push({ kind: "kubernetes-schema", resource: resource.name, type: resource.type, property: field, value: field.split(".").pop() ?? field, rule: `${object.apiVersion} ${object.kind} defines no field ${field}; the API server drops or (with strict field validation) rejects it`, source: SOURCE });
     }
