@@ -92,4 +92,20 @@ async function ensureBuilt(entry) {
   return bundle;
 }
 
-module.exports = { ensureBuilt, bundlePaths, ROOT };
+/** The bundle of `entry` if it is built and fresh, else undefined (no build: for callers that cannot wait). */
+function freshBundle(entry) {
+  const { bundle, stamp } = bundlePaths(entry);
+  return isFresh(stamp) ? bundle : undefined;
+}
+
+/**
+ * Entry points that run the policy runner also load its worker and this project's pack in their own module scope
+ * (a worker thread, the pack's main module): built beside them, those start without tsx (tools/policy/analyze.ts).
+ */
+const COMPANIONS = ["tools/policy/server/pack-worker.ts", "tools/policy/own-pack.ts"];
+function companionsOf(entry) {
+  const name = path.relative(ROOT, path.resolve(ROOT, entry)).split(path.sep).join("/");
+  return /^tools\/(plan|policy|bench)\//.test(name) ? COMPANIONS : [];
+}
+
+module.exports = { ensureBuilt, freshBundle, companionsOf, bundlePaths, ROOT };

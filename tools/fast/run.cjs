@@ -3,7 +3,7 @@
 "use strict";
 /* global console */
 const path = require("node:path");
-const { ensureBuilt } = require("./build.cjs");
+const { companionsOf, ensureBuilt } = require("./build.cjs");
 const { loadBundle } = require("./load.cjs");
 
 const [entry, ...args] = process.argv.slice(2);
@@ -11,7 +11,9 @@ if (!entry) {
   console.error("usage: node tools/fast/run.cjs ENTRY.ts [ARGS...]");
   process.exit(2);
 }
-ensureBuilt(entry).then(
+// Sequential: esbuild builds are CPU-bound, and a fresh bundle costs only the check of its inputs.
+const built = companionsOf(entry).reduce((previous, companion) => previous.then(() => ensureBuilt(companion)), Promise.resolve());
+built.then(() => ensureBuilt(entry)).then(
   (bundle) => {
     process.argv = [process.argv[0], bundle, ...args];
     loadBundle(bundle);

@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import * as path from "node:path";
+import { fastBundle, samePolicySdk } from "./fast-bundles";
 import { policyDir } from "./pack-config";
 import { PackConfigError, reconcilePackConfig } from "./pack-config-file";
 import type { AnalyzedResource, Evaluation, Finding, PackConfig } from "./model";
@@ -41,10 +42,17 @@ export function ownPackDir(): string {
   return policyDir();
 }
 
-/** The compiled main of this project's pack when running from dist/ (./own-pack.ts), else undefined. */
+/**
+ * This project's pack as compiled JavaScript, when there is one: from dist/ (./own-pack.ts compiled beside this file),
+ * else tools/fast's fresh bundle of it, if that bundle gets the pack folder's @pulumi/policy. Undefined: the pack's own
+ * main (policy/index.ts, through tsx).
+ */
 function compiledMain(dir: string): string | undefined {
+  if (path.resolve(dir) !== path.resolve(ownPackDir())) return undefined;
   const compiled = path.join(__dirname, "own-pack.js");
-  return path.resolve(dir) === path.resolve(ownPackDir()) && existsSync(compiled) ? compiled : undefined;
+  if (existsSync(compiled)) return compiled;
+  const bundle = fastBundle("tools/policy/own-pack.ts");
+  return bundle && samePolicySdk(path.dirname(bundle), dir) ? bundle : undefined;
 }
 
 /** The snapshot the CLI analyses: resources pending deletion left out (analyze_snapshot.go:204-206, 259-261); URNs unique. */

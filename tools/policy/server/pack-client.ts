@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
+import { fastBundle } from "../fast-bundles";
 import type { AnalyzerInfo, PolicyConfig, SnapshotPart, SnapshotResource, SnapshotResult, WorkerRequest, WorkerResponse } from "./types";
 
 export class PackError extends Error {}
@@ -29,9 +30,11 @@ export class PackClient implements PackHost {
 
   /** `main` replaces the pack's own main module (this project's compiled pack, see ../own-pack.ts). */
   constructor(readonly dir: string, main?: string) {
-    const compiled = path.join(__dirname, "pack-worker.js");
-    // From dist/ the worker is compiled JavaScript; from the sources (tests, tsx) it is loaded through tsx.
-    const source = existsSync(compiled)
+    // From dist/ the worker is compiled JavaScript, from tools/fast a fresh bundle; else (tests after an edit) it
+    // loads its sources through tsx.
+    const dist = path.join(__dirname, "pack-worker.js");
+    const compiled = existsSync(dist) ? dist : fastBundle("tools/policy/server/pack-worker.ts");
+    const source = compiled
       ? `require(${JSON.stringify(compiled)})`
       : `require("tsx/cjs/api").register(); require(${JSON.stringify(path.join(__dirname, "pack-worker.ts"))})`;
     this.worker = new Worker(source, { eval: true, workerData: { dir, ...(main ? { main } : {}) }, execArgv: [], stdout: true, stderr: false });
