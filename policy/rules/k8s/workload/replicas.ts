@@ -2,7 +2,7 @@ import { always, prodOnly, type ResourceRule, type StackRule } from "../../../li
 import { DEPLOYMENT } from "../../../lib/podspec";
 import { get, num, show, str } from "../../../lib/values";
 import { HPA_TYPES, REPLICATED_TYPES } from "./lib/kinds";
-import { declared, hpasByTarget, hpaTarget, nsOf, showObject } from "./lib/stack";
+import { declared, declaredReplicas, hpasByTarget, hpaTarget, nsOf, showObject } from "./lib/stack";
 
 const minConfig = {
   minReplicas: { type: "integer", default: 2, description: "Fewest replicas a serving workload may run." },
@@ -51,7 +51,9 @@ export const hpaNoStaticReplicas: StackRule = {
     for (const w of view.ofType(...REPLICATED_TYPES)) {
       const scalers = hpas.get(w.urn);
       if (!scalers) continue;
-      const replicas = get(declared(w), "spec.replicas");
+      // After deploy the live count is the HPA's, not a declaration (declaredReplicas): judged at the preview of
+      // the creation, when the outputs are the declared inputs.
+      const replicas = declaredReplicas(w);
       if (replicas !== undefined) report(`spec.replicas is ${show(replicas)} but HorizontalPodAutoscaler ${scalers[0] ? showObject(scalers[0]) : ""} owns the count; remove spec.replicas so pulumi up does not reset it.`, w.urn);
     }
   },

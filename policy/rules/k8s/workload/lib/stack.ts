@@ -21,6 +21,22 @@ export function declared(r: { props: Props }): Props {
   return isRecord(inputs) ? inputs : r.props;
 }
 
+/**
+ * spec.replicas as the program declared it, or undefined when unset or when it cannot be told. The CLI drops
+ * top-level internal keys, `__inputs` among them, from what it sends AnalyzeStack
+ * (pulumi/pulumi@v3.259.0:sdk/go/common/resource/plugin/rpc.go:104, analyzer_plugin.go:350-351), so after the first
+ * deploy a stack rule sees the live object, whose spec.replicas the API server defaults to 1 and an HPA rewrites
+ * (kubernetes-models@4.5.1 apps/v1/DeploymentSpec.d.ts:22-24 "Defaults to 1"). A live object is one with
+ * metadata.uid, which only the system populates (@kubernetes-models/apimachinery@2.2.0
+ * apis/meta/v1/ObjectMeta.d.ts:82-86); for it, spec.replicas says nothing about the program.
+ */
+export function declaredReplicas(r: { props: Props }): unknown {
+  const inputs = r.props["__inputs"];
+  if (isRecord(inputs)) return get(inputs, "spec.replicas");
+  if (str(get(r.props, "metadata.uid")) !== undefined) return undefined;
+  return get(r.props, "spec.replicas");
+}
+
 /** Namespace key for joins: `metadata.namespace`, or "" (the provider's default namespace) when unset. */
 export function nsOf(r: { props: Props }): string {
   return namespaceOf(declared(r)) ?? "";
