@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../../components/config";
 import { renderFindings } from "./findings";
-import { openGate, runGate } from "./gate";
+import { runGate } from "./gate";
 import { manifestsOf, reviewOnlySecretsOf, toReviewOnlyYaml, toYaml } from "./manifests";
 import { clearOutputs, OutDirError, prepareOutDir, writeOutFile } from "./out-dir";
 import { planStack } from "./plan-stack";
@@ -57,15 +57,6 @@ async function main(options: Options): Promise<number> {
   // The output folder is checked before the program runs: a bad --out fails in a moment, not after the plan.
   const outDir = prepareOutDir(path.resolve(options.out ?? path.join("out", stackName)), options.out === undefined ? "the default output folder" : "--out");
 
-  const session = openGate();
-  try {
-    return await planAndGate(options, outDir, width, session);
-  } finally {
-    await session.close();
-  }
-}
-
-async function planAndGate(options: Options, outDir: string, width: number, session: ReturnType<typeof openGate>): Promise<number> {
   const plan = await planStack({ stack: options.stack });
   const { captured, stackFile } = plan;
   clearOutputs(outDir);
@@ -83,7 +74,7 @@ async function planAndGate(options: Options, outDir: string, width: number, sess
   const wrote = `Wrote ${relative(path.join(outDir, "state.json"))} (${createdResources(captured).length} resources and ${defaults} default ${defaults === 1 ? "provider" : "providers"}), ${manifests.length} manifests in ${relative(path.join(outDir, "manifests"))}/ (kubectl apply -f), and ${secrets.length} Secrets for review only in ${relative(path.join(outDir, "review-only"))}/ (their values are placeholders: never apply them).`;
   console.log(["", ...wrap(wrote, width, "")].join("\n"));
 
-  const gate = await runGate(deployment, stackFile.config["agent-platform:environment"], session);
+  const gate = await runGate(deployment, stackFile.config["agent-platform:environment"]);
   console.log(["", ...renderFindings(gate, { verbose: options.verbose, width })].join("\n"));
 
   const advisory = gate.findings.filter((f) => f.level === "advisory").length;

@@ -3,7 +3,7 @@
 // result to what the plan prints, so a change of the runner's data shape stops here.
 import * as path from "node:path";
 import { rules } from "../../policy/rules";
-import { ownPackDir, PolicySession } from "../policy/analyze";
+import { analyze } from "../policy/analyze";
 import { policyDir } from "../policy/pack-config";
 import { readPackConfigFile } from "../policy/pack-config-file";
 import type { PackConfig } from "../policy/model";
@@ -38,23 +38,12 @@ export function packConfigFileFor(environment: string | undefined): string {
   return path.join(policyDir(), "config", `${environment === "dev" ? "dev" : "prod"}.json`);
 }
 
-/**
- * The pack's host, started before the program runs: a worker thread that loads @pulumi/policy and the pack on the
- * second core while this thread runs the program, then analyses while this thread runs tools/validate.
- */
-export function openGate(): PolicySession {
-  return PolicySession.open([ownPackDir()]);
-}
-
-export async function runGate(deployment: DeploymentV3, environment: string | undefined, session: PolicySession = openGate()): Promise<GateResult> {
+export async function runGate(deployment: DeploymentV3, environment: string | undefined): Promise<GateResult> {
   const configFile = packConfigFileFor(environment);
   const resources = resourcesOfExport(JSON.parse(JSON.stringify(deployment)) as unknown, "the plan");
-  // The pack runs through its own @pulumi/policy server, as the CLI runs it (tools/policy/analyze.ts), in the
-  // session's worker; the validation runs here meanwhile.
-  const analysis = session.run(resources, [{ doc: readPackConfigFile(configFile) as PackConfig, source: configFile }]);
-  analysis.catch(() => undefined); // awaited below; a rejection must not count as unhandled while validation runs
+  // The pack runs through its own @pulumi/policy server, as the CLI runs it (tools/policy/analyze.ts).
+  const result = await analyze(resources, readPackConfigFile(configFile) as PackConfig, configFile, { inProcess: true });
   const validation = await validatePlan(resources);
-  const result = await analysis;
   const types = new Map(resources.map((r) => [r.urn, r.type]));
   const findings = result.evaluation.findings.map((f): GateFinding => ({
     rule: f.policy,
