@@ -16,6 +16,8 @@ export interface InClusterRedisArgs {
   instance: string;
   /** Redis image, pinned. Required. */
   image: string;
+  /** PriorityClass of the pods (the platform's serving class). Default: none. */
+  priorityClassName?: pulumi.Input<string>;
   /** Provider of the target cluster. Required. */
   provider: k8s.Provider;
 }
@@ -50,6 +52,7 @@ export class InClusterRedis extends pulumi.ComponentResource {
           metadata: { labels },
           spec: {
             ...hardenedPodBasics(REDIS_UID, serviceAccount.metadata.name),
+            ...(args.priorityClassName === undefined ? {} : { priorityClassName: args.priorityClassName }),
             containers: [{
               name: "redis",
               image: args.image,

@@ -26,6 +26,8 @@ export interface PostgresStatefulSetArgs {
   storageSize: string;
   /** StorageClass of the data volume. Default: the cluster's default class. */
   storageClassName?: string;
+  /** PriorityClass of the pods (the platform's serving class). Default: none. */
+  priorityClassName?: pulumi.Input<string>;
   /** Provider of the target cluster. Required. */
   provider: k8s.Provider;
 }
@@ -133,6 +135,7 @@ export class PostgresStatefulSet extends pulumi.ComponentResource {
           metadata: { labels, annotations: { "agent-platform/tls-cert-sha256": certificate.certPem.apply(sha256), "agent-platform/hba-sha256": sha256(POSTGRES_HBA) } },
           spec: {
             ...hardenedPodBasics(POSTGRES_UID, serviceAccount.metadata.name),
+            ...(args.priorityClassName === undefined ? {} : { priorityClassName: args.priorityClassName }),
             terminationGracePeriodSeconds: 60,
             containers: [{
               name: "postgres",
