@@ -150,7 +150,7 @@ export class PostgresExporter extends pulumi.ComponentResource {
               securityContext: restrictedContainerSecurity(EXPORTER_UID),
               resources: { requests: { cpu: "20m", memory: "32Mi", "ephemeral-storage": "16Mi" }, limits: { cpu: "250m", memory: "128Mi", "ephemeral-storage": "64Mi" } },
               // The exporter answers /metrics even when the database is down (pg_up 0): probe the process, not the database.
-              livenessProbe: { httpGet: { path: "/", port: "metrics" }, periodSeconds: 20, timeoutSeconds: 5 },
+              livenessProbe: { tcpSocket: { port: "metrics" }, periodSeconds: 20, timeoutSeconds: 5 },
               readinessProbe: { httpGet: { path: "/", port: "metrics" }, periodSeconds: 10, timeoutSeconds: 5 },
             }],
           },

@@ -157,7 +157,9 @@ export class PostgresStatefulSet extends pulumi.ComponentResource {
               resources: { requests: { cpu: "250m", memory: "512Mi", "ephemeral-storage": "100Mi" }, limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "1Gi" } },
               startupProbe: { exec: { command: pgIsReady }, periodSeconds: 5, failureThreshold: 60 },
               readinessProbe: { exec: { command: pgIsReady }, periodSeconds: 10, timeoutSeconds: 5 },
-              livenessProbe: { exec: { command: pgIsReady }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
+              // pg_isready fails while Postgres replays WAL after a crash ("rejecting connections"): that is readiness.
+              // Liveness restarts only a postmaster that no longer listens, so a long recovery is not killed.
+              livenessProbe: { tcpSocket: { port: "postgres" }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
               volumeMounts: [
                 { name: "data", mountPath: "/var/lib/postgresql/data" },
                 { name: "run", mountPath: "/var/run/postgresql" },

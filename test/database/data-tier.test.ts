@@ -80,14 +80,16 @@ describe("RDS (database.mode=rds, prod)", () => {
 });
 
 describe("StatefulSet (database.mode=statefulset, dev)", () => {
-  it("runs pinned pgvector, non-root, read-only, with pg_isready probes and a volume", () => {
+  it("runs pinned pgvector, non-root, read-only, with pg_isready start-up and readiness, a TCP liveness, and a volume", () => {
     const sts = named<Workload>(dev, "kubernetes:apps/v1:StatefulSet", "agents-postgres");
     const container = sts.spec.template.spec.containers[0];
     expect(container?.image).toBe("pgvector/pgvector:0.8.1-pg17");
     expectRestricted(sts.spec.template.spec.securityContext, container?.securityContext, 999);
-    for (const probe of [container?.startupProbe, container?.readinessProbe, container?.livenessProbe]) {
+    for (const probe of [container?.startupProbe, container?.readinessProbe]) {
       expect((probe as { exec: { command: string[] } }).exec.command[0]).toBe("pg_isready");
     }
+    // Distinct from readiness: a Postgres replaying WAL is not ready, but must not be restarted.
+    expect(container?.livenessProbe).toMatchObject({ tcpSocket: { port: "postgres" } });
     expect(container?.resources?.limits).toMatchObject({ cpu: "1", memory: "1Gi" });
     expect(container?.args).toContain("max_connections=200");
     const claims = sts.spec.volumeClaimTemplates as { spec: { resources: { requests: { storage: string } } } }[];
