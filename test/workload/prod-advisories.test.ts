@@ -3,7 +3,7 @@
 // backup Jobs' rotation work changes (the admin password's delivery), plus the two reviewed Letta exceptions.
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { AnalyzedResource, Finding, PackConfig } from "../../tools/policy/model";
+import type { Finding, PackConfig } from "../../tools/policy/model";
 import { policyDir } from "../../tools/policy/pack-config";
 import { readPackConfigFile } from "../../tools/policy/pack-config-file";
 import { resourcesOfExport } from "../../tools/policy/state";
@@ -19,7 +19,7 @@ const findings = new Map<Env, Finding[]>();
 beforeAll(async () => {
   for (const env of ["dev", "prod"] as const) {
     const run = await runStack(env);
-    const resources = resourcesOfExport(JSON.parse(JSON.stringify(toDeployment(run.captured, "test"))) as unknown, env) as AnalyzedResource[];
+    const resources = resourcesOfExport(JSON.parse(JSON.stringify(toDeployment(run.captured, "test"))) as unknown, env);
     findings.set(env, (await runPack(resources, configOf(env))).evaluation.findings.filter((f) => f.kind === "violation"));
   }
 }, 180_000);
