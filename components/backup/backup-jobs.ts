@@ -24,6 +24,8 @@ export interface BackupJobsArgs {
   drillSchedule: string;
   /** Pod labels that admit the jobs to the database (its NetworkPolicy). Required. */
   clientLabels: Record<string, string>;
+  /** PriorityClass of the jobs' pods (the platform's batch class, which never preempts). Default: none. */
+  priorityClassName?: pulumi.Input<string>;
   provider: k8s.Provider;
 }
 
@@ -67,14 +69,17 @@ export class BackupJobs extends pulumi.ComponentResource {
       data: backupScripts(),
     }, k8sOpts);
 
+    // app.kubernetes.io/name is what the job runs (backup, restore-drill, restore); selectors use instance and component.
+    const named = (what: string) => ({ ...labels, "app.kubernetes.io/name": what });
     const pod = (script: string, extraEnv: k8s.types.input.core.v1.EnvVar[], deadlineSeconds: number): k8s.types.input.batch.v1.JobSpec => ({
       backoffLimit: 1,
       activeDeadlineSeconds: deadlineSeconds,
       template: {
-        metadata: { labels },
+        metadata: { labels: named(script.replace(/\.sh$/, "")) },
         spec: {
           restartPolicy: "Never",
           ...hardenedPodBasics(BACKUP_UID, serviceAccount.metadata.name),
+          ...(args.priorityClassName === undefined ? {} : { priorityClassName: args.priorityClassName }),
           containers: [{
             name: script.replace(/\.sh$/, ""),
             image: args.image,
@@ -102,7 +107,7 @@ export class BackupJobs extends pulumi.ComponentResource {
 
     const cronJob = (suffix: string, schedule: string, spec: k8s.types.input.batch.v1.JobSpec, suspend = false) =>
       new k8s.batch.v1.CronJob(`${name}-${suffix}`, {
-        metadata: { name: `${args.instance}-${suffix}`, namespace: args.namespace, labels: platformLabels(args.instance, "backup") },
+        metadata: { name: `${args.instance}-${suffix}`, namespace: args.namespace, labels: { ...platformLabels(args.instance, "backup"), "app.kubernetes.io/name": suffix } },
         spec: {
           schedule,
           timeZone: "Etc/UTC",
@@ -111,7 +116,7 @@ export class BackupJobs extends pulumi.ComponentResource {
           startingDeadlineSeconds: 3600,
           successfulJobsHistoryLimit: 3,
           failedJobsHistoryLimit: 5,
-          jobTemplate: { metadata: { labels }, spec },
+          jobTemplate: { metadata: { labels: named(suffix) }, spec },
         },
       }, k8sOpts);
 

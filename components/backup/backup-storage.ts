@@ -37,19 +37,7 @@ export class BackupStorage extends pulumi.ComponentResource {
     const child = { parent: this };
     const key = createKmsKey(`${name}-key`, `${args.physicalName}-backups`, `Encrypts the logical backups of ${args.physicalName}`, child);
 
-    const logs = new HardenedBucket(`${name}-logs`, {
-      namePrefix: `${args.physicalName}-backup-logs-`,
-      encryption: "sse-s3",
-      lifecycleRules: [{
-        id: "expire-access-logs", status: "Enabled", filter: {},
-        expiration: { days: 365 }, noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_DAYS },
-        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-      }],
-      extraStatements: (arn, accountId) => [{
-        Sid: "AllowServerAccessLogs", Effect: "Allow", Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject",
-        Resource: `${arn}/*`, Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-      }],
-    }, child);
+    const logs = accessLogBucket(`${name}-logs`, `${args.physicalName}-backup-logs-`, undefined, child);
 
     const backups = new HardenedBucket(`${name}-backups`, {
       namePrefix: `${args.physicalName}-backups-`,
@@ -80,12 +68,15 @@ export class BackupStorage extends pulumi.ComponentResource {
     const replicaKey = new aws.kms.Key(`${name}-replica-key`, {
       region, description: `Encrypts the replicated backups of ${physicalName}`, enableKeyRotation: true, deletionWindowInDays: 30,
     }, child);
+    // S3 server access logs go to a bucket of the same region: the replica gets its own log bucket there.
+    const replicaLogs = accessLogBucket(`${name}-replica-logs`, `${physicalName}-backup-replica-logs-`, region, child);
     const replica = new HardenedBucket(`${name}-replica`, {
       namePrefix: `${physicalName}-backups-replica-`, region, encryption: { kmsKeyArn: replicaKey.arn }, objectLock: args.objectLock,
       lifecycleRules: [{
         id: "expire-backups", status: "Enabled", filter: {}, expiration: { days: args.retentionDays },
         noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_DAYS }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
       }],
+      accessLogs: { bucket: replicaLogs.bucket, prefix: "backups/" },
     }, child);
     const role = new aws.iam.Role(`${name}-replication`, {
       // Only S3 acting for this account's source bucket may assume it (confused-deputy guard).
@@ -113,6 +104,23 @@ export class BackupStorage extends pulumi.ComponentResource {
     }, { ...child, dependsOn: [source, replica, policy] });
     return replica.bucket;
   }
+}
+
+/** A bucket receiving S3 server access logs (SSE-S3, as S3 server access logging requires), kept a year. */
+function accessLogBucket(name: string, namePrefix: string, region: string | undefined, opts: pulumi.ComponentResourceOptions): HardenedBucket {
+  return new HardenedBucket(name, {
+    namePrefix, ...(region ? { region } : {}),
+    encryption: "sse-s3",
+    lifecycleRules: [{
+      id: "expire-access-logs", status: "Enabled", filter: {},
+      expiration: { days: 365 }, noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_DAYS },
+      abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+    }],
+    extraStatements: (arn, accountId) => [{
+      Sid: "AllowServerAccessLogs", Effect: "Allow", Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject",
+      Resource: `${arn}/*`, Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    }],
+  }, opts);
 }
 
 /**

@@ -16,6 +16,8 @@ export interface InClusterRedisArgs {
   instance: string;
   /** Redis image, pinned. Required. */
   image: string;
+  /** PriorityClass of the pods (the platform's serving class). Default: none. */
+  priorityClassName?: pulumi.Input<string>;
   /** Provider of the target cluster. Required. */
   provider: k8s.Provider;
 }
@@ -50,6 +52,7 @@ export class InClusterRedis extends pulumi.ComponentResource {
           metadata: { labels },
           spec: {
             ...hardenedPodBasics(REDIS_UID, serviceAccount.metadata.name),
+            ...(args.priorityClassName === undefined ? {} : { priorityClassName: args.priorityClassName }),
             containers: [{
               name: "redis",
               image: args.image,
@@ -58,7 +61,9 @@ export class InClusterRedis extends pulumi.ComponentResource {
               securityContext: restrictedContainerSecurity(REDIS_UID),
               resources: { requests: { cpu: "50m", memory: "128Mi", "ephemeral-storage": "10Mi" }, limits: { cpu: "500m", memory: "256Mi", "ephemeral-storage": "256Mi" } },
               readinessProbe: { ...ping, periodSeconds: 5 },
-              livenessProbe: { ...ping, periodSeconds: 20, failureThreshold: 3 },
+              // Liveness only asks that the port is open: a Redis blocked by a long command answers PING late, and that
+              // takes it out of the Service (readiness) rather than restarting it.
+              livenessProbe: { tcpSocket: { port: "redis" }, periodSeconds: 20, failureThreshold: 3 },
               volumeMounts: [{ name: "data", mountPath: "/data" }],
             }],
             volumes: [{ name: "data", emptyDir: { sizeLimit: "256Mi" } }],

@@ -137,6 +137,7 @@ export const rawConfigSchema = z.strictObject({
     multiAz: doc(z.boolean().optional(), "RDS Multi-AZ standby. Default true; false when environment=dev."),
     deletionProtection: doc(z.boolean().optional(), "RDS deletion protection and a final snapshot. Default true; false when environment=dev."),
     backupRetentionDays: doc(int(1, 35).optional(), "RDS automated backup retention in days (1-35; prod at least 7). Default 14; 7 when environment=dev."),
+    port: doc(int(1150, 65535).default(5433), "RDS port (1150-65535, as RDS allows). Default 5433, not the engine's 5432: untargeted scans of the default port miss it. Changing it restarts the instance. The in-cluster StatefulSet always listens on 5432."),
     poolSize: doc(int(1, 200).default(10), "SQLAlchemy pool size per uvicorn worker (LETTA_PG_POOL_SIZE). Default 10."),
     maxOverflow: doc(int(0, 200).default(5), "SQLAlchemy pool overflow per uvicorn worker (LETTA_PG_MAX_OVERFLOW). Default 5."),
     maxConnections: doc(int(20, 10000).default(200), "statefulset mode: PostgreSQL max_connections. Default 200."),
@@ -402,7 +403,7 @@ const EFFECTIVE_WHEN: [string, (c: PlatformConfig) => boolean, (c: PlatformConfi
     (k): [string, (c: PlatformConfig) => boolean, (c: PlatformConfig) => string] => [`cluster.${k}`, (c) => c.cluster.mode === ClusterMode.Create, () => "cluster.mode=existing (the cluster is not created here)"]),
   ...["kubeconfig", "oidcProviderArn", "oidcIssuerUrl", "vpcId", "privateSubnetIds", "nodeSecurityGroupId"].map(
     (k): [string, (c: PlatformConfig) => boolean, (c: PlatformConfig) => string] => [`cluster.${k}`, (c) => c.cluster.mode === ClusterMode.Existing, () => "cluster.mode=create (the created cluster provides it)"]),
-  ...["instanceClass", "allocatedStorageGb", "maxAllocatedStorageGb", "multiAz", "deletionProtection", "backupRetentionDays"].map(
+  ...["instanceClass", "allocatedStorageGb", "maxAllocatedStorageGb", "multiAz", "deletionProtection", "backupRetentionDays", "port"].map(
     (k): [string, (c: PlatformConfig) => boolean, (c: PlatformConfig) => string] => [`database.${k}`, (c) => c.database.mode === DatabaseMode.Rds, () => "database.mode=statefulset (RDS only)"]),
   // Not database.image: the bootstrap and migration Jobs run it as their client in both modes.
   ...["maxConnections", "storageSize"].map(

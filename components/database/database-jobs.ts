@@ -7,6 +7,7 @@ import { LETTA_HOME, LETTA_MIGRATIONS_WORKING_DIR, filteredMigrationsCommand } f
 import { platformLabels } from "../workload/namespace";
 import { hardenedPodBasics, restrictedContainerSecurity } from "../workload/pod-security";
 import { adminConnectionEnv, APP_ROLE, APP_SCHEMA, type DatabaseEndpoint } from "./endpoint";
+import { createDatabaseJobServiceAccount, type DatabaseJobRole } from "./job-service-accounts";
 import { DATABASE_CLIENT_LABEL } from "./postgres-statefulset";
 import { bootstrapSqlFiles } from "./sql-files";
 
@@ -28,6 +29,8 @@ export interface DatabaseJobsArgs {
    * none, and those migrations leave the values in plaintext.
    */
   encryptionKeySecret?: { name: pulumi.Input<string>; key: string };
+  /** PriorityClass of the Jobs' pods (the platform's batch class, which never preempts). Default: none. */
+  priorityClassName?: pulumi.Input<string>;
   /** Provider of the target cluster. Required. */
   provider: k8s.Provider;
   /**
@@ -89,21 +92,30 @@ export class DatabaseJobs extends pulumi.ComponentResource {
       immutable: true,
     }, k8sOpts);
 
-    const podBasics = { restartPolicy: "Never", ...hardenedPodBasics(JOB_UID) };
+    // Each Job its own ServiceAccount (no token) and app.kubernetes.io/name; selectors use instance and component only.
+    const jobLabels = (role: DatabaseJobRole) => ({ ...labels, "app.kubernetes.io/name": `database-${role}` });
+    const accounts = {
+      bootstrap: createDatabaseJobServiceAccount(`${name}-bootstrap-sa`, { namespace: args.namespace, instance: args.instance, role: "bootstrap", provider: args.provider }, { parent: this }),
+      migrations: createDatabaseJobServiceAccount(`${name}-migrations-sa`, { namespace: args.namespace, instance: args.instance, role: "migrations", provider: args.provider }, { parent: this }),
+    };
+    const podBasics = (role: DatabaseJobRole) => ({
+      restartPolicy: "Never", ...hardenedPodBasics(JOB_UID, accounts[role].metadata.name),
+      ...(args.priorityClassName === undefined ? {} : { priorityClassName: args.priorityClassName }),
+    });
     const resources = { requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "50Mi" }, limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "512Mi" } };
 
     this.bootstrap = new k8s.batch.v1.Job(`${name}-bootstrap`, {
       metadata: {
         name: pulumi.interpolate`${args.instance}-db-bootstrap-${passwordRevision.hex}-${shortHash(...Object.values(sql), args.clientImage)}`,
-        namespace: args.namespace, labels,
+        namespace: args.namespace, labels: jobLabels("bootstrap"),
       },
       spec: {
         backoffLimit: 6,
         activeDeadlineSeconds: 900,
         template: {
-          metadata: { labels },
+          metadata: { labels: jobLabels("bootstrap") },
           spec: {
-            ...podBasics,
+            ...podBasics("bootstrap"),
             containers: [{
               name: "bootstrap",
               image: args.clientImage,
@@ -127,14 +139,14 @@ export class DatabaseJobs extends pulumi.ComponentResource {
 
     this.migrations = new k8s.batch.v1.Job(`${name}-migrations`, {
       // Named after the image and the command it runs: a Job's template is immutable, so either change means a new Job.
-      metadata: { name: pulumi.output(args.serverImage).apply((image) => `${args.instance}-db-migrate-${shortHash(image, ...filteredMigrationsCommand())}`), namespace: args.namespace, labels },
+      metadata: { name: pulumi.output(args.serverImage).apply((image) => `${args.instance}-db-migrate-${shortHash(image, ...filteredMigrationsCommand())}`), namespace: args.namespace, labels: jobLabels("migrations") },
       spec: {
         backoffLimit: 3,
         activeDeadlineSeconds: 1800,
         template: {
-          metadata: { labels },
+          metadata: { labels: jobLabels("migrations") },
           spec: {
-            ...podBasics,
+            ...podBasics("migrations"),
             containers: [{
               name: "migrate",
               image: args.serverImage,

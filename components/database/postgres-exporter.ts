@@ -30,6 +30,8 @@ export interface PostgresExporterArgs {
   scrapeAnnotations?: boolean;
   /** Resources that must exist first (the database bootstrap Job). Default: none. */
   dependsOn?: pulumi.Resource[];
+  /** PriorityClasses of the exporter's pods (observability) and of its role Job (batch). Default: none. */
+  priorityClasses?: { exporter: pulumi.Input<string>; job: pulumi.Input<string> };
   /** Provider of the target cluster. Required. */
   provider: k8s.Provider;
 }
@@ -89,6 +91,10 @@ export class PostgresExporter extends pulumi.ComponentResource {
     // A fresh Job name when the password, the SQL or the image changes, so the role is set again.
     const revision = new random.RandomId(`${name}-password-revision`, { byteLength: 4, keepers: { password: password.result } }, child);
 
+    // Its own ServiceAccount, not the namespace's default: it calls no API (no token) and has no IRSA role.
+    const roleServiceAccount = new k8s.core.v1.ServiceAccount(`${name}-role-sa`, {
+      metadata: { name: `${objectName}-role`, namespace: args.namespace, labels: jobLabels }, automountServiceAccountToken: false,
+    }, k8sOpts);
     const roleJob = new k8s.batch.v1.Job(`${name}-role`, {
       metadata: { name: pulumi.interpolate`${args.instance}-db-monitoring-role-${revision.hex}-${sqlHash}`, namespace: args.namespace, labels: jobLabels },
       spec: {
@@ -98,7 +104,8 @@ export class PostgresExporter extends pulumi.ComponentResource {
           metadata: { labels: jobLabels },
           spec: {
             restartPolicy: "Never",
-            ...hardenedPodBasics(JOB_UID),
+            ...hardenedPodBasics(JOB_UID, roleServiceAccount.metadata.name),
+            ...(args.priorityClasses ? { priorityClassName: args.priorityClasses.job } : {}),
             containers: [{
               name: "monitoring-role",
               image: args.clientImage,
@@ -132,6 +139,7 @@ export class PostgresExporter extends pulumi.ComponentResource {
           metadata: { labels, annotations: scrapeAnnotations(args.scrapeAnnotations === false ? undefined : { port: POSTGRES_EXPORTER_PORT, path: "/metrics" }) },
           spec: {
             ...hardenedPodBasics(EXPORTER_UID, serviceAccount.metadata.name),
+            ...(args.priorityClasses ? { priorityClassName: args.priorityClasses.exporter } : {}),
             containers: [{
               name: "postgres-exporter",
               image: args.image,
@@ -142,7 +150,7 @@ export class PostgresExporter extends pulumi.ComponentResource {
               securityContext: restrictedContainerSecurity(EXPORTER_UID),
               resources: { requests: { cpu: "20m", memory: "32Mi", "ephemeral-storage": "16Mi" }, limits: { cpu: "250m", memory: "128Mi", "ephemeral-storage": "64Mi" } },
               // The exporter answers /metrics even when the database is down (pg_up 0): probe the process, not the database.
-              livenessProbe: { httpGet: { path: "/", port: "metrics" }, periodSeconds: 20, timeoutSeconds: 5 },
+              livenessProbe: { tcpSocket: { port: "metrics" }, periodSeconds: 20, timeoutSeconds: 5 },
               readinessProbe: { httpGet: { path: "/", port: "metrics" }, periodSeconds: 10, timeoutSeconds: 5 },
             }],
           },
@@ -156,7 +164,7 @@ export class PostgresExporter extends pulumi.ComponentResource {
         podSelector: { matchLabels: selector },
         policyTypes: ["Ingress", "Egress"],
         ingress: [fromNamespace(args.scraperNamespace ?? "monitoring", [POSTGRES_EXPORTER_PORT])],
-        egress: [DNS_EGRESS, { to: [{ podSelector: { matchLabels: args.databaseSelector } }], ports: [{ port: 5432, protocol: "TCP" }] }],
+        egress: [DNS_EGRESS, { to: [{ podSelector: { matchLabels: args.databaseSelector } }], ports: [{ port: endpoint.port, protocol: "TCP" }] }],
       },
     }, k8sOpts);
 

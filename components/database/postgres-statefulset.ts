@@ -26,6 +26,8 @@ export interface PostgresStatefulSetArgs {
   storageSize: string;
   /** StorageClass of the data volume. Default: the cluster's default class. */
   storageClassName?: string;
+  /** PriorityClass of the pods (the platform's serving class). Default: none. */
+  priorityClassName?: pulumi.Input<string>;
   /** Provider of the target cluster. Required. */
   provider: k8s.Provider;
 }
@@ -133,6 +135,7 @@ export class PostgresStatefulSet extends pulumi.ComponentResource {
           metadata: { labels, annotations: { "agent-platform/tls-cert-sha256": certificate.certPem.apply(sha256), "agent-platform/hba-sha256": sha256(POSTGRES_HBA) } },
           spec: {
             ...hardenedPodBasics(POSTGRES_UID, serviceAccount.metadata.name),
+            ...(args.priorityClassName === undefined ? {} : { priorityClassName: args.priorityClassName }),
             terminationGracePeriodSeconds: 60,
             containers: [{
               name: "postgres",
@@ -154,7 +157,9 @@ export class PostgresStatefulSet extends pulumi.ComponentResource {
               resources: { requests: { cpu: "250m", memory: "512Mi", "ephemeral-storage": "100Mi" }, limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "1Gi" } },
               startupProbe: { exec: { command: pgIsReady }, periodSeconds: 5, failureThreshold: 60 },
               readinessProbe: { exec: { command: pgIsReady }, periodSeconds: 10, timeoutSeconds: 5 },
-              livenessProbe: { exec: { command: pgIsReady }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
+              // pg_isready fails while Postgres replays WAL after a crash ("rejecting connections"): that is readiness.
+              // Liveness restarts only a postmaster that no longer listens, so a long recovery is not killed.
+              livenessProbe: { tcpSocket: { port: "postgres" }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
               volumeMounts: [
                 { name: "data", mountPath: "/var/lib/postgresql/data" },
                 { name: "run", mountPath: "/var/run/postgresql" },

@@ -7,6 +7,9 @@ import { createClientOnlySecurityGroup } from "../cluster/security-groups";
 import { createKmsKey } from "../secrets/kms-key";
 import { ADMIN_USER, DATABASE_NAME, type DatabaseEndpoint } from "./endpoint";
 
+/** The platform's RDS port: not PostgreSQL's 5432 (defence in depth against scans of the default port only). */
+export const RDS_DEFAULT_PORT = 5433;
+
 export interface RdsPostgresArgs {
   /** Physical name prefix, unique in the account and region (instance identifier, KMS alias, secret name). Required. */
   physicalName: string;
@@ -30,7 +33,9 @@ export interface RdsPostgresArgs {
   protect?: boolean;
   /** Automated backup retention, days (1-35). Default 14. */
   backupRetentionDays?: number;
-  /** VPC, private subnets (two zones or more) and the one security group admitted on 5432. Required. */
+  /** Port the instance listens on (1150-65535). Default 5433, not the engine's 5432 (docs/decisions/0112-rds-port.md). */
+  port?: number;
+  /** VPC, private subnets (two zones or more) and the one security group admitted on the port. Required. */
   vpcId: pulumi.Input<string>;
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   clientSecurityGroupId: pulumi.Input<string>;
@@ -58,6 +63,8 @@ export class RdsPostgres extends pulumi.ComponentResource {
     super("agent-platform:database:RdsPostgres", name, {}, opts);
     const child = { parent: this };
     const deletionProtection = args.deletionProtection ?? true;
+    const port = args.port ?? RDS_DEFAULT_PORT;
+    if (!Number.isInteger(port) || port < 1150 || port > 65535) throw new Error(`RdsPostgres port ${port} must be a whole number from 1150 to 65535 (what RDS accepts)`);
 
     const stateful = { ...child, protect: args.protect ?? false };
     // A protected (prod) key is also kept when the stack is torn down on purpose: the final snapshot and the retained
@@ -67,7 +74,7 @@ export class RdsPostgres extends pulumi.ComponentResource {
     const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: `Private subnets of ${args.physicalName}` }, child);
 
     const sg = createClientOnlySecurityGroup(name, {
-      vpcId: args.vpcId, port: 5432, clientSecurityGroupId: args.clientSecurityGroupId, description: `PostgreSQL of ${args.physicalName}: 5432 from the cluster only`,
+      vpcId: args.vpcId, port, clientSecurityGroupId: args.clientSecurityGroupId, description: `PostgreSQL of ${args.physicalName}: ${port} from the cluster only`,
     }, child);
 
     const parameters = new aws.rds.ParameterGroup(`${name}-params`, {
@@ -132,7 +139,7 @@ export class RdsPostgres extends pulumi.ComponentResource {
       username: ADMIN_USER,
       passwordWo: pulumi.secret(password.result),
       passwordWoVersion: passwordVersion,
-      port: 5432,
+      port,
       dbSubnetGroupName: subnets.name,
       vpcSecurityGroupIds: [sg.id],
       publiclyAccessible: false,
@@ -169,7 +176,7 @@ export class RdsPostgres extends pulumi.ComponentResource {
     new aws.secretsmanager.SecretVersion(`${name}-admin`, {
       secretId: adminSecret.id,
       secretString: pulumi.secret(pulumi.jsonStringify({
-        username: ADMIN_USER, password: password.result, host: instance.address, port: 5432, dbname: DATABASE_NAME, engine: "postgres",
+        username: ADMIN_USER, password: password.result, host: instance.address, port, dbname: DATABASE_NAME, engine: "postgres",
       })),
     }, child);
 
@@ -184,7 +191,7 @@ export class RdsPostgres extends pulumi.ComponentResource {
     this.adminSecretArn = adminSecret.arn;
     this.securityGroupId = sg.id;
     this.endpoint = {
-      host: instance.address, port: pulumi.output(5432), database: DATABASE_NAME, adminUser: ADMIN_USER,
+      host: instance.address, port: pulumi.output(port), database: DATABASE_NAME, adminUser: ADMIN_USER,
       adminSecret: { name: k8sSecret.metadata.name, key: "PGPASSWORD" }, sslMode: "require",
     };
     this.registerOutputs({ address: this.address, instanceArn: this.instanceArn, adminSecretArn: this.adminSecretArn, securityGroupId: this.securityGroupId });

@@ -33,6 +33,8 @@ export interface OtelCollectorArgs {
   privateNetwork?: pulumi.Input<string>;
   /** Requests and limits; memory_limiter works in percent of the memory limit. Default 100m/256Mi, 1 CPU/512Mi. */
   resources?: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string };
+  /** PriorityClass of the collector's pods (the platform's observability class). Default: none. */
+  priorityClassName?: pulumi.Input<string>;
   /** Provider of the target cluster. Required. */
   provider: k8s.Provider;
 }
@@ -91,7 +93,14 @@ export class OtelCollector extends pulumi.ComponentResource {
     }
 
     const port = (portName: string, containerPort: number) => ({ name: portName, containerPort, protocol: "TCP" });
-    const healthProbe = { httpGet: { path: "/", port: "health" }, periodSeconds: 10, timeoutSeconds: 3 };
+    // The health_check extension serves one status on one path: 200 once every pipeline has started (Ready), 503
+    // before and while shutting down (open-telemetry/opentelemetry-collector-contrib, extension/healthcheckextension:
+    // healthcheckextension.go mounts only config.path; internal/healthcheck/handler.go maps Ready to 200 and
+    // Unavailable to 503; read at a stored commit of the extension, not at the v0.149.0 tag, which could not be
+    // fetched here). So readiness asks that status, and liveness only that the process still holds its health port
+    // open: a collector that is starting or draining is taken out of the Service, not restarted.
+    const readinessProbe = { httpGet: { path: "/", port: "health" }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 2 };
+    const livenessProbe = { tcpSocket: { port: "health" }, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 };
     new k8s.apps.v1.Deployment(`${name}-deployment`, {
       metadata: { name: objectName, namespace: args.namespace, labels },
       spec: {
@@ -106,6 +115,7 @@ export class OtelCollector extends pulumi.ComponentResource {
           },
           spec: {
             ...hardenedPodBasics(COLLECTOR_UID, serviceAccount.metadata.name),
+            ...(args.priorityClassName === undefined ? {} : { priorityClassName: args.priorityClassName }),
             terminationGracePeriodSeconds: 30,
             // Replicas on different zones and hosts, so one failure does not stop all telemetry.
             topologySpreadConstraints: spreadOverZonesAndHosts(selector),
@@ -129,8 +139,8 @@ export class OtelCollector extends pulumi.ComponentResource {
                 requests: { cpu: resources.cpuRequest, memory: resources.memoryRequest, "ephemeral-storage": "64Mi" },
                 limits: { cpu: resources.cpuLimit, memory: resources.memoryLimit, "ephemeral-storage": "1536Mi" },
               },
-              livenessProbe: { ...healthProbe, failureThreshold: 6 },
-              readinessProbe: { ...healthProbe, failureThreshold: 2 },
+              livenessProbe,
+              readinessProbe,
               volumeMounts: [{ name: "config", mountPath: CONFIG_DIR, readOnly: true }, { name: "data", mountPath: FILE_EXPORT_DIR }],
             }],
             volumes: [

@@ -6,7 +6,7 @@ import { InClusterRedis } from "../cache";
 import { PostgresStatefulSet, RdsPostgres } from "../database";
 import { PlatformSecrets, createKmsKey } from "../secrets";
 import { ImageBuild } from "../images";
-import { AgentServer, EdgeProtection, agentServerSelector, lettaEnvironment, createNamespace, createNetworkPolicies, createServerIngress, type Destination, type IngressSource } from "../workload";
+import { AgentServer, EdgeProtection, agentServerSelector, lettaEnvironment, createNamespace, createPriorityClasses, createNetworkPolicies, createServerIngress, type Destination, type IngressSource } from "../workload";
 import { COLLECTOR_PORTS } from "../observability";
 import { awsServicesUsed } from "./aws-usage";
 import { buildBackups, type Backups } from "./backups";
@@ -132,6 +132,8 @@ export class AgentPlatform extends pulumi.ComponentResource {
       // rolling update never removes the last registered target.
       ...(config.ingress.enabled && config.ingress.className === "alb" ? { extraLabels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } } : {}),
     }, { parent: this });
+    // Serving above telemetry above Jobs (docs/decisions/0110-priority-classes.md).
+    const priorityClasses = createPriorityClasses(`${name}-priority`, { namespace: config.namespace, instance: name, provider: k8sProvider }, { parent: this });
 
     const providerKeys: Record<string, pulumi.Input<string>> = {};
     for (const [field, envName] of Object.entries(providerKeyEnv)) {
@@ -173,7 +175,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
       ...(this.cluster instanceof EksCluster ? { storageClassName: "gp3-encrypted" } : {}),
       awsOpts: { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) },
       serverImage,
-      credentialsSecretName: secrets.secretName,
+      credentialsSecretName: secrets.secretName, priorityClasses,
       ...(secretsKey ? { secretsKmsKeyArn: secretsKey.arn } : {}),
     });
 
@@ -181,7 +183,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
     const vpcCidr = this.cluster instanceof EksCluster ? this.cluster.vpcCidr : config.cluster.vpcCidr;
     const observability = buildObservability(this, {
       privateNetwork: vpcCidr,
-      instance: name, physicalName: physical, config, namespace: namespace.metadata.name, provider: k8sProvider,
+      instance: name, physicalName: physical, config, namespace: namespace.metadata.name, provider: k8sProvider, priorityClasses,
       serverSelector: agentServerSelector(name),
       ...(data.database instanceof PostgresStatefulSet
         ? { inClusterDatabase: { endpoint: data.endpoint, selector: postgresPods, clientImage: config.database.image, dependsOn: [data.jobs.bootstrap] } }
@@ -204,6 +206,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
       // After the load balancer controller too: its webhook adds the ALB readiness gate to the server's pods only once
       // it runs (failurePolicy Ignore: aws-load-balancer-controller@v2.13.4:helm/aws-load-balancer-controller/values.yaml:444).
       dependsOn: [data.jobs.migrations, ...controllers],
+      priorityClassName: priorityClasses.serving,
       provider: k8sProvider,
     }, { parent: this });
 
@@ -216,6 +219,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
         instance: name, physicalName: physical, config, namespace: namespace.metadata.name, provider: k8sProvider, awsProvider, region: awsRegion,
         endpoint: data.endpoint, clientLabels: data.clientLabels, oidc: { providerArn: oidcArn, issuerUrl: oidcUrl },
         platform: amiTypeFor(config.cluster.nodeInstanceTypes).includes("ARM") ? "linux/arm64" : "linux/amd64",
+        priorityClassName: priorityClasses.batch,
       });
     }
     this.backupBucket = backups ? backups.bucket : pulumi.output(undefined);
@@ -230,7 +234,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
       namespace: namespace.metadata.name, instance: name, serverSelector: server.selector, jobSelector: data.jobs.selector, serverPort: server.port,
       ingressFrom, privateNetwork: vpcCidr,
       ...(backups ? { backupSelector: { "app.kubernetes.io/instance": name, "app.kubernetes.io/component": "backup" } } : {}),
-      database: inVpc(data.database instanceof PostgresStatefulSet, postgresPods),
+      database: inVpc(data.database instanceof PostgresStatefulSet, postgresPods), databasePort: data.endpoint.port,
       cache: inVpc(data.cache instanceof InClusterRedis, { "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "redis" }),
       collector: { podLabels: observability.collector.selector, ports: [COLLECTOR_PORTS.otlpGrpc, COLLECTOR_PORTS.otlpHttp] },
       provider: k8sProvider,

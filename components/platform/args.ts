@@ -176,6 +176,8 @@ export interface AgentPlatformDatabaseArgs {
   deletionProtection?: boolean;
   /** RDS automated backup retention in days (1-35; prod at least 7). Default 14; 7 when environment=dev. */
   backupRetentionDays?: number;
+  /** RDS port (1150-65535, as RDS allows). Default 5433, not the engine's 5432: untargeted scans of the default port miss it. Changing it restarts the instance. The in-cluster StatefulSet always listens on 5432. */
+  port?: number;
   /** SQLAlchemy pool size per uvicorn worker (LETTA_PG_POOL_SIZE). Default 10. */
   poolSize?: number;
   /** SQLAlchemy pool overflow per uvicorn worker (LETTA_PG_MAX_OVERFLOW). Default 5. */

@@ -26,6 +26,8 @@ export interface BackupsArgs {
   oidc: { providerArn: pulumi.Input<string>; issuerUrl: pulumi.Input<string> };
   /** linux/amd64 or linux/arm64, for the built image. */
   platform: string;
+  /** PriorityClass of the jobs' pods. Default: none. */
+  priorityClassName?: pulumi.Input<string>;
 }
 
 export interface Backups {
@@ -62,6 +64,7 @@ export function buildBackups(parent: pulumi.Resource, args: BackupsArgs): Backup
     namespace: args.namespace, instance, endpoint: args.endpoint, image,
     s3Uri: pulumi.interpolate`s3://${storage.bucket}/${BACKUP_PREFIX}`, region: args.region, roleArn: role.arn,
     schedule: config.backup.schedule, drillSchedule: config.backup.restoreDrillSchedule, clientLabels: args.clientLabels, provider: args.provider,
+    ...(args.priorityClassName ? { priorityClassName: args.priorityClassName } : {}),
   }, { parent });
 
   return { bucket: storage.bucket, jobs, roleArn: role.arn };

@@ -4,6 +4,7 @@ import { CACHE_CLIENT_LABEL, ElastiCacheRedis, InClusterRedis, SIDECAR_LISTEN, e
 import { CacheMode, DatabaseMode, Environment, type PlatformConfig } from "../config";
 import { DATABASE_CLIENT_LABEL, DatabaseJobs, PostgresStatefulSet, RdsPostgres, type DatabaseEndpoint } from "../database";
 import { platformLabels } from "../workload/namespace";
+import type { PlatformPriorityClasses } from "../workload/priority-classes";
 
 /** Where RDS and ElastiCache go: the cluster's VPC, its private subnets, and the security group they admit. */
 export interface AwsNetwork {
@@ -30,6 +31,8 @@ export interface DataTierArgs {
   credentialsSecretName?: pulumi.Input<string>;
   /** KMS key for application credentials in Secrets Manager; unset: kept in Kubernetes only. */
   secretsKmsKeyArn?: pulumi.Input<string>;
+  /** PriorityClasses: batch for the Jobs, serving for the in-cluster data stores. Default: none set. */
+  priorityClasses?: PlatformPriorityClasses;
 }
 
 export interface DataTier {
@@ -70,7 +73,7 @@ export function buildDataTier(parent: pulumi.Resource, args: DataTierArgs): Data
       deletionProtection: config.database.deletionProtection,
       allowMajorVersionUpgrade: config.database.allowMajorVersionUpgrade,
       protect: config.environment === Environment.Prod,
-      backupRetentionDays: config.database.backupRetentionDays,
+      backupRetentionDays: config.database.backupRetentionDays, port: config.database.port,
       vpcId: network.vpcId, subnetIds: network.privateSubnetIds, clientSecurityGroupId: network.clientSecurityGroupId,
       namespace: args.namespace, adminSecretName: `${instance}-database-admin`, kubernetesProvider: args.provider,
     }, args.awsOpts);
@@ -78,6 +81,7 @@ export function buildDataTier(parent: pulumi.Resource, args: DataTierArgs): Data
     database = new PostgresStatefulSet(`${instance}-database`, {
       namespace: args.namespace, instance, image: config.database.image, maxConnections: config.database.maxConnections,
       storageSize: config.database.storageSize, ...(args.storageClassName ? { storageClassName: args.storageClassName } : {}), provider: args.provider,
+      ...(args.priorityClasses ? { priorityClassName: args.priorityClasses.serving } : {}),
     }, child);
   }
 
@@ -85,6 +89,7 @@ export function buildDataTier(parent: pulumi.Resource, args: DataTierArgs): Data
     namespace: args.namespace, instance, endpoint: database.endpoint, clientImage: config.database.image, serverImage: args.serverImage, provider: args.provider,
     ...(args.credentialsSecretName ? { encryptionKeySecret: { name: args.credentialsSecretName, key: "LETTA_ENCRYPTION_KEY" } } : {}),
     ...(args.secretsKmsKeyArn ? { awsSecretsManager: { kmsKeyArn: args.secretsKmsKeyArn, namePrefix: args.physicalName } } : {}),
+    ...(args.priorityClasses ? { priorityClassName: args.priorityClasses.batch } : {}),
   }, { parent, dependsOn: [database], ...(args.awsOpts.providers ? { providers: args.awsOpts.providers } : {}) });
 
   const clientLabels: Record<string, string> = { [DATABASE_CLIENT_LABEL]: "true" };
@@ -107,7 +112,8 @@ export function buildDataTier(parent: pulumi.Resource, args: DataTierArgs): Data
       sidecars: { containers: [sidecar.container], volumes: [sidecar.volume] },
     };
   }
-  const cache = new InClusterRedis(`${instance}-cache`, { namespace: args.namespace, instance, image: config.cache.image, provider: args.provider }, child);
+  const cache = new InClusterRedis(`${instance}-cache`, { namespace: args.namespace, instance, image: config.cache.image, provider: args.provider,
+    ...(args.priorityClasses ? { priorityClassName: args.priorityClasses.serving } : {}) }, child);
   clientLabels[CACHE_CLIENT_LABEL] = "true";
   return { database, endpoint: database.endpoint, jobs, cache, clientLabels, redis: { host: cache.host, port: cache.port }, cacheEndpoint: cache.host };
 }

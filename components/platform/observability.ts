@@ -6,6 +6,7 @@ import {
   OtelCollector, alertRules, createAlertRulesConfigMap, createDashboardConfigMap, createPrometheusOperatorObjects,
   platformAlertRulesOptions, type TelemetryBackendSettings,
 } from "../observability";
+import type { PlatformPriorityClasses } from "../workload/priority-classes";
 
 export interface ObservabilityArgs {
   instance: string;
@@ -18,6 +19,8 @@ export interface ObservabilityArgs {
   /** The VPC's CIDR: the collector's egress to an external backend excepts it. */
   privateNetwork: pulumi.Input<string>;
   /** The in-cluster database (database.mode=statefulset), for postgres_exporter; undefined on RDS. */
+  /** PriorityClasses: observability for the collector and the exporter, batch for the exporter's role Job. Default: none set. */
+  priorityClasses?: PlatformPriorityClasses;
   inClusterDatabase?: { endpoint: DatabaseEndpoint; selector: Record<string, string>; clientImage: string; dependsOn: pulumi.Resource[] };
 }
 
@@ -69,12 +72,14 @@ export function buildObservability(parent: pulumi.Resource, args: ObservabilityA
     // With the operator, ServiceMonitors/PodMonitors say what to scrape; annotations too would collect every series twice
     // where Prometheus also runs an annotation-based job.
     scrapeAnnotations: !o.prometheusOperator, privateNetwork: args.privateNetwork, provider: args.provider,
+    ...(args.priorityClasses ? { priorityClassName: args.priorityClasses.observability } : {}),
   }, child);
 
   const db = args.inClusterDatabase;
   const postgresExporter = db === undefined ? undefined : new PostgresExporter(`${instance}-postgres-exporter`, {
     namespace: args.namespace, instance, endpoint: db.endpoint, databaseSelector: db.selector, image: o.postgresExporterImage,
     clientImage: db.clientImage, scraperNamespace: o.prometheusNamespace, scrapeAnnotations: !o.prometheusOperator, dependsOn: db.dependsOn, provider: args.provider,
+    ...(args.priorityClasses ? { priorityClasses: { exporter: args.priorityClasses.observability, job: args.priorityClasses.batch } } : {}),
   }, child);
 
   const rulesOptions = platformAlertRulesOptions(config, instance, args.physicalName);

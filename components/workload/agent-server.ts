@@ -69,6 +69,8 @@ export interface AgentServerArgs {
    * records for the alert rules, sending only counts to the collector at otlpEndpoint. Default: none.
    */
   logWatch?: { image: string; otlpEndpoint: pulumi.Input<string> };
+  /** PriorityClass of the server's pods (the platform's serving class). Default: none, the cluster's default priority. */
+  priorityClassName?: pulumi.Input<string>;
   /** Resources that must exist first: the migrations Job. Default: none. */
   dependsOn?: pulumi.Resource[];
   /** Provider of the target cluster. Required. */
@@ -190,6 +192,7 @@ export class AgentServer extends pulumi.ComponentResource {
           metadata: { labels: { ...labels, ...args.clientLabels }, annotations: scrapeAnnotations(args.prometheusScrape) },
           spec: {
             ...hardenedPodBasics(SERVER_UID, serviceAccount.metadata.name),
+            ...(args.priorityClassName === undefined ? {} : { priorityClassName: args.priorityClassName }),
             terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
             topologySpreadConstraints: spreadOverZonesAndHosts(selector),
             initContainers: [

@@ -30,6 +30,8 @@ export interface NetworkPoliciesArgs {
   /** Pod labels of the backup jobs, when backups are on. */
   backupSelector?: Record<string, string>;
   database: Destination;
+  /** Port of the database (database.port on RDS; 5432 in-cluster): the only port the clients may reach it on. Required. */
+  databasePort: pulumi.Input<number>;
   cache: Destination;
   /** The OpenTelemetry collector the server sends OTLP to: its pods and ports. Default: none (no such egress). */
   collector?: { podLabels: Record<string, string>; ports: number[] };
@@ -126,7 +128,7 @@ export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, o
       ingress,
       egress: [
         DNS_EGRESS,
-        { to: [peer(args.database)], ports: [{ port: 5432, protocol: "TCP" }] },
+        { to: [peer(args.database)], ports: [{ port: args.databasePort, protocol: "TCP" }] },
         { to: [peer(args.cache)], ports: [{ port: 6379, protocol: "TCP" }] },
         { to: [internet(args.privateNetwork)], ports: [{ port: 443, protocol: "TCP" }] },
         ...collector,
@@ -142,7 +144,7 @@ export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, o
         policyTypes: ["Ingress", "Egress"],
         ingress: [],
         // S3 and STS (IRSA) over HTTPS, and the database.
-        egress: [DNS_EGRESS, { to: [peer(args.database)], ports: [{ port: 5432, protocol: "TCP" }] }, { to: [internet(args.privateNetwork)], ports: [{ port: 443, protocol: "TCP" }] }],
+        egress: [DNS_EGRESS, { to: [peer(args.database)], ports: [{ port: args.databasePort, protocol: "TCP" }] }, { to: [internet(args.privateNetwork)], ports: [{ port: 443, protocol: "TCP" }] }],
       },
     }, k8sOpts);
   }
@@ -153,7 +155,7 @@ export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, o
       podSelector: { matchLabels: args.jobSelector },
       policyTypes: ["Ingress", "Egress"],
       ingress: [],
-      egress: [DNS_EGRESS, { to: [peer(args.database)], ports: [{ port: 5432, protocol: "TCP" }] }],
+      egress: [DNS_EGRESS, { to: [peer(args.database)], ports: [{ port: args.databasePort, protocol: "TCP" }] }],
     },
   }, k8sOpts);
 }

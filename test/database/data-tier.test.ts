@@ -46,7 +46,7 @@ describe("RDS (database.mode=rds, prod)", () => {
     expect(prod.inputs(prod.one("aws:rds/instance:Instance")).parameterGroupName).toBe(groupName);
   });
 
-  it("admits 5432 only from the cluster's security group, in private subnets", () => {
+  it("admits its port (database.port, default 5433) only from the cluster's security group, in private subnets", () => {
     const sgs = prod.ofType("aws:ec2/securityGroup:SecurityGroup").filter((s) => String(prod.inputs(s).description).startsWith("PostgreSQL"));
     expect(sgs).toHaveLength(1);
     const sg = sgs[0] as CapturedResource;
@@ -54,7 +54,7 @@ describe("RDS (database.mode=rds, prod)", () => {
     const rules = prod.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => prod.inputs(r).securityGroupId === sg.id);
     expect(rules).toHaveLength(1);
     const clusterSg = ((prod.one("aws:eks/cluster:Cluster").outputs as Json).vpcConfig as Json).clusterSecurityGroupId;
-    expect(prod.inputs(rules[0] as CapturedResource)).toMatchObject({ fromPort: 5432, toPort: 5432, ipProtocol: "tcp", referencedSecurityGroupId: clusterSg });
+    expect(prod.inputs(rules[0] as CapturedResource)).toMatchObject({ fromPort: 5433, toPort: 5433, ipProtocol: "tcp", referencedSecurityGroupId: clusterSg });
     expect(prod.inputs(rules[0] as CapturedResource).cidrIpv4).toBeUndefined();
     const privateIds = prod.ofType("aws:ec2/subnet:Subnet").filter((s) => s.name.includes("-private-")).map((s) => s.id);
     expect(prod.inputs(prod.one("aws:rds/subnetGroup:SubnetGroup")).subnetIds).toEqual(privateIds);
@@ -80,14 +80,16 @@ describe("RDS (database.mode=rds, prod)", () => {
 });
 
 describe("StatefulSet (database.mode=statefulset, dev)", () => {
-  it("runs pinned pgvector, non-root, read-only, with pg_isready probes and a volume", () => {
+  it("runs pinned pgvector, non-root, read-only, with pg_isready start-up and readiness, a TCP liveness, and a volume", () => {
     const sts = named<Workload>(dev, "kubernetes:apps/v1:StatefulSet", "agents-postgres");
     const container = sts.spec.template.spec.containers[0];
     expect(container?.image).toBe("pgvector/pgvector:0.8.1-pg17");
     expectRestricted(sts.spec.template.spec.securityContext, container?.securityContext, 999);
-    for (const probe of [container?.startupProbe, container?.readinessProbe, container?.livenessProbe]) {
+    for (const probe of [container?.startupProbe, container?.readinessProbe]) {
       expect((probe as { exec: { command: string[] } }).exec.command[0]).toBe("pg_isready");
     }
+    // Distinct from readiness: a Postgres replaying WAL is not ready, but must not be restarted.
+    expect(container?.livenessProbe).toMatchObject({ tcpSocket: { port: "postgres" } });
     expect(container?.resources?.limits).toMatchObject({ cpu: "1", memory: "1Gi" });
     expect(container?.args).toContain("max_connections=200");
     const claims = sts.spec.volumeClaimTemplates as { spec: { resources: { requests: { storage: string } } } }[];
@@ -117,7 +119,8 @@ describe("the server's database settings", () => {
     expect(isSecretValue(stringData) || isSecretValue(stringData.LETTA_PG_URI)).toBe(true);
     const uri = String((run.inputs(secret).stringData as Json).LETTA_PG_URI);
     const host = stack === "dev" ? "agents-postgres.agent-platform.svc.cluster.local" : "agents-database-instance.eu-west-1.rds.placeholder.invalid";
-    expect(uri).toMatch(new RegExp(`^postgresql://letta:[A-Za-z0-9]{40}@${host.replace(/\./g, "\\.")}:5432/letta$`));
+    // RDS listens on database.port (default 5433); the in-cluster StatefulSet on 5432.
+    expect(uri).toMatch(new RegExp(`^postgresql://letta:[A-Za-z0-9]{40}@${host.replace(/\./g, "\\.")}:${stack === "dev" ? 5432 : 5433}/letta$`));
     expect(uri).not.toMatch(/[?&](sslmode|ssl)=/);
     expect(env.get("LETTA_PG_POOL_SIZE")?.value).toBe("10");
     expect(env.get("LETTA_PG_MAX_OVERFLOW")?.value).toBe("5");

@@ -73,11 +73,14 @@ describe("collector Deployment", () => {
     expect(envOf(container).get("GOMEMLIMIT")?.value).toBe("358MiB");
   });
 
-  it("liveness and readiness probe the health_check extension's port, which the config serves", () => {
+  it("readiness asks the health_check extension's status, liveness only that its port is open (distinct checks)", () => {
     const container = collectorContainer(dev);
     const health = (container.ports ?? []).find((p) => p.name === "health");
     expect(health?.containerPort).toBe(13133);
-    for (const probe of [container.livenessProbe, container.readinessProbe] as unknown as HttpProbe[]) expect(probe.httpGet).toEqual({ path: "/", port: "health" });
+    expect((container.readinessProbe as unknown as HttpProbe).httpGet).toEqual({ path: "/", port: "health" });
+    // A starting or draining collector (503) leaves the Service; only a dead listener restarts it.
+    expect(container.livenessProbe).toMatchObject({ tcpSocket: { port: "health" } });
+    expect(container.livenessProbe?.httpGet).toBeUndefined();
     expect(collectorConfig(dev).extensions.health_check).toEqual({ endpoint: "${env:MY_POD_IP}:13133" });
     expect(envOf(container).get("MY_POD_IP")?.valueFrom).toEqual({ fieldRef: { fieldPath: "status.podIP" } });
   });

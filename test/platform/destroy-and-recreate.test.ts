@@ -59,7 +59,7 @@ describe("protect on prod data", () => {
       if (rule?.applyServerSideEncryptionByDefault?.kmsMasterKeyId) keyArns.add(rule.applyServerSideEncryptionByDefault.kmsMasterKeyId);
     }
     const keys = run.ofType("aws:kms/key:Key").filter((k) => keyArns.has(String((k.outputs as { arn: string }).arn)));
-    // The backup storage's buckets (backups, their access logs, the replica); the ALB's access-log bucket holds no
+    // The backup storage's buckets (backups, their access logs, the replica and its access logs); the ALB's access-log bucket holds no
     // data the platform restores from, and is kept out of protect so a deliberate teardown needs no extra step.
     const backupBuckets = run.ofType("aws:s3/bucket:Bucket").filter((b) => b.name.startsWith("agents-backup-storage"));
     return [...instance, ...backupBuckets, ...keys];
@@ -68,7 +68,8 @@ describe("protect on prod data", () => {
   it("the RDS instance, every backup bucket and the keys that encrypt them are protected in prod", () => {
     const data = dataResources(prodBuild);
     expect(data.map((r) => r.type).filter((t) => STATEFUL.has(t)).length).toBe(data.length);
-    expect(data.filter((r) => r.type === "aws:s3/bucket:Bucket")).toHaveLength(3);
+    // Backups and their access logs, in the stack's region and in the replica's.
+    expect(data.filter((r) => r.type === "aws:s3/bucket:Bucket")).toHaveLength(4);
     expect(data.filter((r) => r.type === "aws:kms/key:Key")).toHaveLength(3);
     expect(data.filter((r) => !r.protect).map((r) => r.name)).toEqual([]);
   });

@@ -129,7 +129,7 @@ describe("prod: switching a secure setting off in the state makes its rule fire"
     ["EKS secrets not envelope-encrypted", "eks-secrets-encryption",
       (rs) => ({ resources: rs, urn: edit(rs, "aws:eks/cluster:Cluster", /./, (p) => { delete p["encryptionConfig"]; }) })],
     ["KMS key rotation off", "kms-rotation",
-      (rs) => ({ resources: rs, urn: edit(rs, "aws:kms/key:Key", /-backups?-key$|backup/, (p) => { p["enableKeyRotation"] = false; }) })],
+      (rs) => ({ resources: rs, urn: edit(rs, "aws:kms/key:Key", /-backup-storage-key$/, (p) => { p["enableKeyRotation"] = false; }) })],
     ["backup bucket versioning suspended", "s3-versioning",
       (rs) => {
         edit(rs, "aws:s3/bucketVersioning:BucketVersioning", /-backups-versioning$/, (p) => { at(p, "versioningConfiguration")["status"] = "Suspended"; });

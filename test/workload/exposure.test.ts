@@ -175,12 +175,12 @@ describe("NetworkPolicies", () => {
     expect(named<Workload>(dev, T.deployment, "agents-otel-collector").spec.template.metadata.labels).toMatchObject(collectorPods);
   });
 
-  it.each(["prod", "nginx"])("%s: egress only to DNS, the VPC (RDS 5432, ElastiCache 6379), HTTPS and the collector's OTLP ports", (variant) => {
+  it.each(["prod", "nginx"])("%s: egress only to DNS, the VPC (RDS on database.port 5433, ElastiCache 6379), HTTPS and the collector's OTLP ports", (variant) => {
     const run = variant === "prod" ? prod : nginx;
     const cidr = vpcCidr(run);
     expect(networkPolicy(run, SERVER).spec.egress).toEqual([
       dns,
-      { to: [{ ipBlock: { cidr } }], ports: [{ port: 5432, protocol: "TCP" }] },
+      { to: [{ ipBlock: { cidr } }], ports: [{ port: 5433, protocol: "TCP" }] },
       { to: [{ ipBlock: { cidr } }], ports: [{ port: 6379, protocol: "TCP" }] },
       // "The internet" excepts the VPC: the HTTPS rule reaches no pod or in-VPC service.
       { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [cidr] } }], ports: [{ port: 443, protocol: "TCP" }] },
@@ -206,7 +206,7 @@ describe("NetworkPolicies", () => {
     expect([...(policy.spec.policyTypes ?? [])].sort()).toEqual(["Egress", "Ingress"]);
     expect(policy.spec.ingress ?? []).toEqual([]);
     const database = stack === "dev" ? { podSelector: { matchLabels: postgresPods } } : { ipBlock: { cidr: vpcCidr(run) } };
-    expect(policy.spec.egress).toEqual([dns, { to: [database], ports: [{ port: 5432, protocol: "TCP" }] }]);
+    expect(policy.spec.egress).toEqual([dns, { to: [database], ports: [{ port: stack === "dev" ? 5432 : 5433, protocol: "TCP" }] }]);
   });
 
   it.each(["dev", "prod", "nginx"])("%s: every pod selector of every policy matches a rendered pod in the namespace", (variant) => {

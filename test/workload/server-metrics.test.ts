@@ -23,7 +23,7 @@ describe("AgentServer with its own metrics endpoint", () => {
         });
         createNetworkPolicies("np", {
           namespace: "ns", instance: "agents", serverSelector: server.selector, jobSelector: { job: "x" }, serverPort: 8283, ingressFrom: undefined,
-          database: { cidr: "10.0.0.0/16" }, cache: { cidr: "10.0.0.0/16" }, serverScrape: { namespace: "monitoring", port: 9464 }, provider,
+          database: { cidr: "10.0.0.0/16" }, databasePort: 5433, cache: { cidr: "10.0.0.0/16" }, serverScrape: { namespace: "monitoring", port: 9464 }, provider,
         }, {});
         return {};
       },
