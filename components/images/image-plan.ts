@@ -53,6 +53,15 @@ export function ecrHost(accountId: string, region: string): string {
   return `${accountId}.dkr.ecr.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}`;
 }
 
+/**
+ * The account of the cache registry: image.awsAccountId, else the account of the Docker Hub credential's ARN (a rule
+ * only takes a secret of its own account and region, docs.aws.amazon.com/AmazonECR/latest/userguide/
+ * pull-through-cache-creating-rule.html, so that is the registry's account).
+ */
+export function registryAccount(c: ImageSettings): string | undefined {
+  return c.image.awsAccountId ?? c.image.dockerHubCredentialArn?.split(":")[4];
+}
+
 export type ImageSource =
   | { kind: "public" }
   | { kind: "pull-through"; host: string; namespace: string }
@@ -61,8 +70,9 @@ export type ImageSource =
 /** The source the settings choose; the pull-through host needs the stack's region. */
 export function imageSource(c: ImageSettings, physicalName: string, region: string | undefined): ImageSource {
   if (c.image.registry !== undefined) return { kind: "registry", registry: c.image.registry.replace(/\/+$/, "") };
-  if (c.image.pullThroughCache && c.image.awsAccountId !== undefined && region !== undefined) {
-    return { kind: "pull-through", host: ecrHost(c.image.awsAccountId, region), namespace: cacheNamespace(physicalName) };
+  const account = registryAccount(c);
+  if (c.image.pullThroughCache && account !== undefined && region !== undefined) {
+    return { kind: "pull-through", host: ecrHost(account, region), namespace: cacheNamespace(physicalName) };
   }
   return { kind: "public" };
 }
@@ -79,8 +89,10 @@ export function resolveImage(image: string, source: ImageSource): string {
   const ref = parseImageRef(image);
   if (PRIVATE_ECR_HOST.test(ref.registry)) return image;
   if (source.kind === "registry") return refUnder(source.registry, ref);
+  // A registry no rule covers (a private one, ghcr.io) is pulled as written: the user named it on purpose, and the
+  // policy pack's k8s-image-registry says so unless its allow-list names it.
   const upstream = PULL_THROUGH_UPSTREAMS[ref.registry];
-  if (!upstream) throw new Error(`image ${image} comes from ${ref.registry}, which no pull-through cache rule here covers`);
+  if (!upstream) return image;
   return refUnder(`${source.host}/${source.namespace}/${upstream.key}`, ref);
 }
 
@@ -95,8 +107,6 @@ export function neededUpstreams(c: ImageSettings): string[] {
 }
 
 type Issue = { path: string[]; message: string; input: unknown };
-
-const ALLOWED = Object.keys(PULL_THROUGH_UPSTREAMS).join(", ");
 
 /** The relations of the image.* keys, checked with the environment defaults applied. */
 export function imageSourceIssues(c: ImageSettings): Issue[] {
@@ -116,21 +126,16 @@ export function imageSourceIssues(c: ImageSettings): Issue[] {
   if (c.cluster.mode !== "create") {
     fail("image.pullThroughCache", true, "needs cluster.mode=create: the stack grants the node role the pull-through permissions, and an existing cluster's nodes are not the stack's (use image.registry, or set it false)");
   }
-  if (i.awsAccountId === undefined) {
-    fail("image.awsAccountId", undefined, "is required with image.pullThroughCache: the images are named <account>.dkr.ecr.<region>.amazonaws.com/…, and the account must be known before any resource exists (the deploy checks it is the AWS provider's)");
-  }
   const arnAccount = i.dockerHubCredentialArn?.split(":")[4];
   if (arnAccount !== undefined && i.awsAccountId !== undefined && arnAccount !== i.awsAccountId) {
     fail("image.dockerHubCredentialArn", i.dockerHubCredentialArn, `must be a secret of account ${i.awsAccountId} (image.awsAccountId): a pull-through cache rule only takes a secret of its own account and region (docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-rule.html)`);
   }
-  for (const { key, image } of usedImages(c)) {
-    const { registry } = parseImageRef(image);
-    if (PRIVATE_ECR_HOST.test(registry) || PULL_THROUGH_UPSTREAMS[registry]) continue;
-    fail(key, image, `comes from ${registry}, which the stack's pull-through cache does not cover (${ALLOWED}); copy it to a private registry and set image.registry, or set image.pullThroughCache=false`);
-  }
-  if (neededUpstreams(c).includes("docker.io") && i.dockerHubCredentialArn === undefined && i.dockerHubUsername === undefined) {
+  const dockerHubCredential = i.dockerHubCredentialArn !== undefined || i.dockerHubUsername !== undefined;
+  if (neededUpstreams(c).includes("docker.io") && !dockerHubCredential) {
     const from = usedImages(c).filter((u) => parseImageRef(u.image).registry === "docker.io").map((u) => u.key).join(", ");
-    fail("image.dockerHubCredentialArn", undefined, `is required with image.pullThroughCache: ${from} come from Docker Hub, and ECR's Docker Hub rule needs a credential (docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-secret.html); name an existing ecr-pullthroughcache/ secret, or set image.dockerHubUsername and, with --secret, image.dockerHubAccessToken`);
+    fail("image.dockerHubCredentialArn", undefined, `is required with image.pullThroughCache (on by default with cluster.mode=create): ${from} come from Docker Hub, and ECR's Docker Hub rule needs a credential (docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-secret.html); name an existing ecr-pullthroughcache/ secret of the stack's account and region (docs/configuration.md, Images), or set image.dockerHubUsername, image.dockerHubAccessToken (--secret) and image.awsAccountId; or set image.pullThroughCache=false to pull from the public registries`);
+  } else if (registryAccount(c) === undefined) {
+    fail("image.awsAccountId", undefined, "is required with image.pullThroughCache (unless image.dockerHubCredentialArn names the account): the images are named <account>.dkr.ecr.<region>.amazonaws.com/…, and the account must be known before any resource exists (the deploy checks it is the AWS provider's)");
   }
   return issues;
 }
@@ -153,9 +158,7 @@ export function imageRegionIssues(c: ImageSettings, awsRegion: string): Issue[] 
  * when image.build is on (it is then only the base of a build that runs where pulumi runs).
  */
 export function withResolvedImages<T extends ImageSettings>(c: T, source: ImageSource): T {
-  // Only the images the modes use are checked (imageSourceIssues); an unused one from an uncovered registry stays as written.
-  const covered = new Set(usedImages(c).map((u) => u.image));
-  const r = (image: string) => (covered.has(image) || source.kind !== "pull-through" || PULL_THROUGH_UPSTREAMS[parseImageRef(image).registry] ? resolveImage(image, source) : image);
+  const r = (image: string) => resolveImage(image, source);
   return {
     ...c,
     server: { ...c.server, image: c.image.build ? c.server.image : r(c.server.image) },

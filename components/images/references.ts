@@ -56,7 +56,7 @@ export const PRIVATE_ECR_HOST = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?
  * public.ecr.aws", "Kubernetes (k8s) – registry.k8s.io"). `credential`: the upstream needs a Secrets Manager
  * credential (docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-secret.html lists Docker Hub;
  * ECR Public, Kubernetes and Quay rules take none, pull-through-cache-creating-rule.html). GitHub, GitLab and Azure
- * also need credentials; the stack has no setting for them, so images there are refused with pull-through on.
+ * also need credentials; the stack has no setting for them, so images there are pulled as written.
  */
 export const PULL_THROUGH_UPSTREAMS: Readonly<Record<string, { key: string; url: string; credential: boolean }>> = {
   "docker.io": { key: "docker-hub", url: "registry-1.docker.io", credential: true },

@@ -5,7 +5,7 @@ import { EksCluster, ExistingCluster, amiTypeFor } from "../cluster";
 import { InClusterRedis } from "../cache";
 import { PostgresStatefulSet, RdsPostgres } from "../database";
 import { PlatformSecrets, createKmsKey } from "../secrets";
-import { ImageBuild, PullThroughCache, imageSource, neededUpstreams, withResolvedImages } from "../images";
+import { ImageBuild, PullThroughCache, imageSource, neededUpstreams, registryAccount, withResolvedImages } from "../images";
 import { AgentServer, EdgeProtection, agentServerSelector, lettaEnvironment, createNamespace, createNetworkPolicies, createServerIngress, type Destination, type IngressSource } from "../workload";
 import { COLLECTOR_PORTS } from "../observability";
 import { awsServicesUsed } from "./aws-usage";
@@ -101,9 +101,10 @@ export class AgentPlatform extends pulumi.ComponentResource {
     // keeps the upstream references (the base of a build).
     const source = imageSource(config, physical, awsRegion);
     const pulled = withResolvedImages(config, source);
-    const cache = source.kind === "pull-through" && awsProvider && config.image.awsAccountId
+    const registryAccountId = registryAccount(config);
+    const cache = source.kind === "pull-through" && awsProvider && registryAccountId
       ? new PullThroughCache(`${name}-image-cache`, {
-        namespace: source.namespace, upstreams: neededUpstreams(config), accountId: config.image.awsAccountId,
+        namespace: source.namespace, upstreams: neededUpstreams(config), accountId: registryAccountId,
         ...(config.image.dockerHubCredentialArn ? { dockerHub: { credentialArn: config.image.dockerHubCredentialArn } } : {}),
         ...(config.image.dockerHubUsername && config.image.dockerHubAccessToken
           ? { dockerHub: { username: config.image.dockerHubUsername, accessToken: pulumi.secret(config.image.dockerHubAccessToken) } } : {}),

@@ -134,7 +134,7 @@ export interface AgentPlatformImageArgs {
   pullThroughCache?: boolean;
   /** For clusters that cannot reach public registries: every image is pulled from <image.registry>/<upstream repository>:<tag>@<digest> (copy them there first, keeping the upstream path, e.g. with crane copy) and no cache rule is created. Default: none. */
   registry?: string;
-  /** image.pullThroughCache: the account of the stack's AWS provider, whose ECR registry the images are named in (the deploy fails if the provider's account differs). Required with image.pullThroughCache. */
+  /** image.pullThroughCache: the account of the stack's AWS provider, whose ECR registry the images are named in (the deploy fails if the provider's account differs). Default: the account of image.dockerHubCredentialArn; required without it. */
   awsAccountId?: string;
   /** image.pullThroughCache: an existing Secrets Manager secret, named ecr-pullthroughcache/…, in the stack's account and region, holding {"username": …, "accessToken": …} of a Docker Hub account: ECR's Docker Hub rule requires one. The token then never enters Pulumi state. Required with pull-through when an image comes from Docker Hub, unless image.dockerHubUsername and image.dockerHubAccessToken are set. */
   dockerHubCredentialArn?: string;
