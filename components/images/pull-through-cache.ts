@@ -3,6 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { PULL_THROUGH_UPSTREAMS } from "./references";
 import { dockerHubSecretName } from "./image-plan";
 
+/** The account the image names point to must be the one the rules are created in; else fail, naming the key. */
+export function checkRegistryAccount(expected: string, actual: string): string {
+  if (actual !== expected) {
+    throw new Error(`agent-platform:image.awsAccountId is ${expected} (or the account of image.dockerHubCredentialArn), but the AWS provider deploys to account ${actual}: the images would name a registry without the cache rules; set it to ${actual}`);
+  }
+  return actual;
+}
+
 export interface PullThroughCacheArgs {
   /** This stack's namespace of rules (cacheNamespace): each rule's prefix is `<namespace>/<upstream key>`. Required. */
   namespace: string;
@@ -31,12 +39,7 @@ export class PullThroughCache extends pulumi.ComponentResource {
     const child = { parent: this };
     // The image names were made from image.awsAccountId before any resource existed: fail the deploy, naming the key,
     // when the provider's account is another (the pods would pull from a registry that has no such rules).
-    const account = aws.getCallerIdentityOutput({}, child).accountId.apply((actual) => {
-      if (actual !== args.accountId) {
-        throw new Error(`agent-platform:image.awsAccountId is ${args.accountId}, but the AWS provider deploys to account ${actual}: set it to ${actual}`);
-      }
-      return actual;
-    });
+    const account = aws.getCallerIdentityOutput({}, child).accountId.apply((actual) => checkRegistryAccount(args.accountId, actual));
 
     let dockerHubArn: pulumi.Output<string> | undefined;
     if (args.upstreams.includes("docker.io")) {

@@ -130,7 +130,7 @@ export interface AgentPlatformServerArgs {
 export interface AgentPlatformImageArgs {
   /** Build a derived server image from image/server/Dockerfile (server.image as its base: non-root, no bundled database or Redis), push it to a private ECR repository (immutable tags, scan on push, KMS), and run its digest. Needs Docker where pulumi runs. Default false: run server.image as it is. */
   build?: boolean;
-  /** Pull every image through ECR pull-through cache rules the stack creates (one per upstream registry the images use: Docker Hub, Quay, ECR Public, registry.k8s.io), as <account>.dkr.ecr.<region>.amazonaws.com/<stack>/<upstream>/<repository>:<tag>@<digest>; the node role may import into those repositories only. Default true with cluster.mode=create unless image.registry is set; false otherwise (the public registries, by digest). */
+  /** Pull every image through ECR pull-through cache rules the stack creates (one per upstream registry the images use: Docker Hub, Quay, ECR Public, registry.k8s.io), as <account>.dkr.ecr.<region>.amazonaws.com/<stack>/<upstream>/<repository>:<tag>@<digest> (images of other registries are pulled as written); the node role may import into those repositories only. Default true with cluster.mode=create unless image.registry is set; false otherwise (the public registries, by digest). */
   pullThroughCache?: boolean;
   /** For clusters that cannot reach public registries: every image is pulled from <image.registry>/<upstream repository>:<tag>@<digest> (copy them there first, keeping the upstream path, e.g. with crane copy) and no cache rule is created. Default: none. */
   registry?: string;
