@@ -107,8 +107,8 @@ describe("the Docker Hub credential", () => {
     expect((run as ConfigError).issues.map((i) => i.key)).toEqual([`${NS}:image.dockerHubUsername`]);
   });
 
-  it("from a username and access token alone (with the account)", async () => {
-    const values = { ...stackConfig("prod"), [`${NS}:image.dockerHubUsername`]: "agentsbot", [`${NS}:image.dockerHubAccessToken`]: "dckr_pat_example", [`${NS}:image.awsAccountId`]: "123456789012" };
+  it("from a username and access token alone (with the account)", () => {
+    const values: Record<string, string> = { ...stackConfig("prod"), [`${NS}:image.dockerHubUsername`]: "agentsbot", [`${NS}:image.dockerHubAccessToken`]: "dckr_pat_example", [`${NS}:image.awsAccountId`]: "123456789012" };
     delete values[`${NS}:image.dockerHubCredentialArn`];
     const config = parseStackConfig(values, NS, (k) => k.endsWith("dockerHubAccessToken"));
     expect(config.image).toMatchObject({ pullThroughCache: true, dockerHubUsername: "agentsbot", awsAccountId: "123456789012" });
