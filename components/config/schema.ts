@@ -116,10 +116,7 @@ export const rawConfigSchema = z.strictObject({
     awsAccountId: doc(z.string().regex(/^\d{12}$/, { error: "expected a 12-digit AWS account id such as 123456789012" }).optional(),
       "image.pullThroughCache: the account of the stack's AWS provider, whose ECR registry the images are named in (the deploy fails if the provider's account differs). Default: the account of image.dockerHubCredentialArn; required without it."),
     dockerHubCredentialArn: doc(arn("secretsmanager", "secret:ecr-pullthroughcache/", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf").optional(),
-      "image.pullThroughCache: an existing Secrets Manager secret, named ecr-pullthroughcache/…, in the stack's account and region, holding {\"username\": …, \"accessToken\": …} of a Docker Hub account: ECR's Docker Hub rule requires one. The token then never enters Pulumi state. Required with pull-through when an image comes from Docker Hub, unless image.dockerHubUsername and image.dockerHubAccessToken are set."),
-    dockerHubUsername: doc(z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, { error: "expected a Docker Hub user or organisation name (lower-case letters, digits, . _ -)" }).optional(),
-      "image.pullThroughCache: Docker Hub user the stack stores in a new ecr-pullthroughcache/<stack>-docker-hub secret, with image.dockerHubAccessToken. Instead of image.dockerHubCredentialArn."),
-    dockerHubAccessToken: doc(secretString.optional(), "image.pullThroughCache: a Docker Hub access token (read-only public repositories is enough) for image.dockerHubUsername (set with --secret).", { secret: true }),
+      "image.pullThroughCache: an existing Secrets Manager secret, named ecr-pullthroughcache/…, in the stack's account and region, holding {\"username\": …, \"accessToken\": …} of a Docker Hub account: ECR's Docker Hub rule requires one. Create it once, outside the stack, so the token never enters Pulumi state. Required with pull-through when an image comes from Docker Hub."),
   }).prefault({}),
 
   ingress: z.strictObject({
@@ -438,7 +435,7 @@ const EFFECTIVE_WHEN: [string, (c: PlatformConfig) => boolean, (c: PlatformConfi
   ...["monitorLabel"].map(
     (k): [string, (c: PlatformConfig) => boolean, (c: PlatformConfig) => string] => [`observability.${k}`, (c) => c.observability.prometheusOperator, () => "observability.prometheusOperator=false (no ServiceMonitor or PrometheusRule to label)"]),
   ["observability.postgresExporterImage", (c) => c.database.mode === DatabaseMode.StatefulSet, () => "database.mode=rds (RDS metrics come through YACE)"],
-  ...["awsAccountId", "dockerHubCredentialArn", "dockerHubUsername", "dockerHubAccessToken"].map(
+  ...["awsAccountId", "dockerHubCredentialArn"].map(
     (k): [string, (c: PlatformConfig) => boolean, (c: PlatformConfig) => string] => [`image.${k}`, (c) => c.image.pullThroughCache, () => "image.pullThroughCache=false (no cache rule is created)"]),
 ];
 

@@ -14,7 +14,7 @@ export interface ImageSettings {
   observability: { collectorImage: string; postgresExporterImage: string };
   image: {
     build: boolean; pullThroughCache: boolean; registry?: string | undefined; awsAccountId?: string | undefined;
-    dockerHubCredentialArn?: string | undefined; dockerHubUsername?: string | undefined; dockerHubAccessToken?: string | undefined;
+    dockerHubCredentialArn?: string | undefined;
   };
 }
 
@@ -116,12 +116,6 @@ export function imageSourceIssues(c: ImageSettings): Issue[] {
   if (i.registry !== undefined && i.pullThroughCache) {
     fail("image.pullThroughCache", true, "must be false with image.registry: every image comes from that registry, so no cache rule is needed");
   }
-  if (i.dockerHubUsername !== undefined && i.dockerHubCredentialArn !== undefined) {
-    fail("image.dockerHubUsername", i.dockerHubUsername, "set image.dockerHubCredentialArn (an existing secret) or image.dockerHubUsername with image.dockerHubAccessToken, not both");
-  }
-  if ((i.dockerHubUsername === undefined) !== (i.dockerHubAccessToken === undefined)) {
-    fail(i.dockerHubUsername === undefined ? "image.dockerHubUsername" : "image.dockerHubAccessToken", undefined, "set image.dockerHubUsername and image.dockerHubAccessToken together, or neither");
-  }
   if (!i.pullThroughCache) return issues;
   if (c.cluster.mode !== "create") {
     fail("image.pullThroughCache", true, "needs cluster.mode=create: the stack grants the node role the pull-through permissions, and an existing cluster's nodes are not the stack's (use image.registry, or set it false)");
@@ -130,19 +124,13 @@ export function imageSourceIssues(c: ImageSettings): Issue[] {
   if (arnAccount !== undefined && i.awsAccountId !== undefined && arnAccount !== i.awsAccountId) {
     fail("image.dockerHubCredentialArn", i.dockerHubCredentialArn, `must be a secret of account ${i.awsAccountId} (image.awsAccountId): a pull-through cache rule only takes a secret of its own account and region (docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-rule.html)`);
   }
-  const dockerHubCredential = i.dockerHubCredentialArn !== undefined || i.dockerHubUsername !== undefined;
-  if (neededUpstreams(c).includes("docker.io") && !dockerHubCredential) {
+  if (neededUpstreams(c).includes("docker.io") && i.dockerHubCredentialArn === undefined) {
     const from = usedImages(c).filter((u) => parseImageRef(u.image).registry === "docker.io").map((u) => u.key).join(", ");
-    fail("image.dockerHubCredentialArn", undefined, `is required with image.pullThroughCache (on by default with cluster.mode=create): ${from} come from Docker Hub, and ECR's Docker Hub rule needs a credential (docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-secret.html); name an existing ecr-pullthroughcache/ secret of the stack's account and region (docs/decisions/0105-images-by-digest-through-pull-through-cache.md), or set image.dockerHubUsername, image.dockerHubAccessToken (--secret) and image.awsAccountId; or set image.pullThroughCache=false to pull from the public registries`);
+    fail("image.dockerHubCredentialArn", undefined, `is required with image.pullThroughCache (on by default with cluster.mode=create): ${from} come from Docker Hub, and ECR's Docker Hub rule needs a credential (docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-secret.html); create an ecr-pullthroughcache/ secret with {"username", "accessToken"} in the stack's account and region and name its ARN (docs/decisions/0105-images-by-digest-through-pull-through-cache.md), or set image.pullThroughCache=false to pull from the public registries`);
   } else if (registryAccount(c) === undefined) {
     fail("image.awsAccountId", undefined, "is required with image.pullThroughCache (unless image.dockerHubCredentialArn names the account): the images are named <account>.dkr.ecr.<region>.amazonaws.com/…, and the account must be known before any resource exists (the deploy checks it is the AWS provider's)");
   }
   return issues;
-}
-
-/** The secret name the stack gives a Docker Hub credential it creates (the prefix ECR requires). */
-export function dockerHubSecretName(namespace: string): string {
-  return `ecr-pullthroughcache/${namespace}-docker-hub`;
 }
 
 /** The Docker Hub credential must live in the stack's region (same source as the account rule). */

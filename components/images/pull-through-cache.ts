@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PULL_THROUGH_UPSTREAMS } from "./references";
-import { dockerHubSecretName } from "./image-plan";
 
 /** The account the image names point to must be the one the rules are created in; else fail, naming the key. */
 export function checkRegistryAccount(expected: string, actual: string): string {
@@ -18,13 +17,17 @@ export interface PullThroughCacheArgs {
   upstreams: string[];
   /** The account the rules must be created in (image.awsAccountId); the deploy fails if the provider's differs. Required. */
   accountId: string;
-  /** Docker Hub: an existing `ecr-pullthroughcache/…` secret, or a username and access token to store in a new one. */
-  dockerHub?: { credentialArn: string } | { username: string; accessToken: pulumi.Input<string> };
+  /**
+   * Docker Hub's credential: an existing Secrets Manager secret named `ecr-pullthroughcache/…` holding
+   * {"username", "accessToken"} (docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-secret.html).
+   * Required when upstreams include docker.io.
+   */
+  dockerHubCredentialArn?: string;
 }
 
 /**
- * ECR pull-through cache rules for the upstream registries the stack's images come from, and the Docker Hub
- * credential they need. The cluster then pulls `<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<repository>…`; ECR
+ * ECR pull-through cache rules for the upstream registries the stack's images come from (Docker Hub's with its
+ * credential). The cluster then pulls `<account>.dkr.ecr.<region>.amazonaws.com/<prefix>/<repository>…`; ECR
  * fetches an image from upstream on the first pull and serves its copy afterwards (the node role needs
  * ecr:BatchImportUpstreamImage and ecr:CreateRepository on the prefix: EksCluster's pullThroughCacheNamespace).
  */
@@ -41,28 +44,12 @@ export class PullThroughCache extends pulumi.ComponentResource {
     // when the provider's account is another (the pods would pull from a registry that has no such rules).
     const account = aws.getCallerIdentityOutput({}, child).accountId.apply((actual) => checkRegistryAccount(args.accountId, actual));
 
-    let dockerHubArn: pulumi.Output<string> | undefined;
-    if (args.upstreams.includes("docker.io")) {
-      if (!args.dockerHub) throw new Error("the Docker Hub pull-through cache rule needs a credential (image.dockerHubCredentialArn, or image.dockerHubUsername and image.dockerHubAccessToken)");
-      if ("credentialArn" in args.dockerHub) {
-        dockerHubArn = pulumi.output(args.dockerHub.credentialArn);
-      } else {
-        // The name must begin with ecr-pullthroughcache/ and the value is {"username", "accessToken"}
-        // (docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-creating-secret.html, Docker Hub). Encrypted
-        // with the account's aws/secretsmanager key: ECR's service-linked role reads it with secretsmanager:GetSecretValue
-        // only (slr-pullthroughcache.html), and whether it may decrypt with a customer-managed key is not verified here.
-        const secret = new aws.secretsmanager.Secret(`${name}-docker-hub`, {
-          name: dockerHubSecretName(args.namespace),
-          description: "Docker Hub credential of the ECR pull-through cache rule (username and access token)",
-          recoveryWindowInDays: 7,
-        }, child);
-        const { username, accessToken } = args.dockerHub;
-        new aws.secretsmanager.SecretVersion(`${name}-docker-hub`, {
-          secretId: secret.id,
-          secretString: pulumi.secret(pulumi.output(accessToken).apply((token) => JSON.stringify({ username, accessToken: token }))),
-        }, child);
-        dockerHubArn = secret.arn;
-      }
+    // The stack names the secret and never creates it: a Docker Hub token cannot rotate through Secrets Manager (it is
+    // made in Docker Hub), and ECR's service-linked role has no kms:Decrypt (AWSECRPullThroughCache_ServiceRolePolicy),
+    // so a stack-made secret could neither rotate nor use a customer-managed key (the pack's secret-rotation and
+    // secret-cmk). Kept outside, the token never enters Pulumi state (docs/decisions/0105).
+    if (args.upstreams.includes("docker.io") && !args.dockerHubCredentialArn) {
+      throw new Error("the Docker Hub pull-through cache rule needs a credential: set image.dockerHubCredentialArn");
     }
 
     this.rules = {};
@@ -76,7 +63,7 @@ export class PullThroughCache extends pulumi.ComponentResource {
         // Through the account check, so no rule is created in an account the image names do not point to.
         ecrRepositoryPrefix: account.apply(() => prefix),
         upstreamRegistryUrl: upstream.url,
-        ...(upstream.credential && dockerHubArn ? { credentialArn: dockerHubArn } : {}),
+        ...(upstream.credential && args.dockerHubCredentialArn ? { credentialArn: args.dockerHubCredentialArn } : {}),
       }, child);
     }
     this.registerOutputs({ prefixes: this.prefixes });

@@ -105,9 +105,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
     const cache = source.kind === "pull-through" && awsProvider && registryAccountId
       ? new PullThroughCache(`${name}-image-cache`, {
         namespace: source.namespace, upstreams: neededUpstreams(config), accountId: registryAccountId,
-        ...(config.image.dockerHubCredentialArn ? { dockerHub: { credentialArn: config.image.dockerHubCredentialArn } } : {}),
-        ...(config.image.dockerHubUsername && config.image.dockerHubAccessToken
-          ? { dockerHub: { username: config.image.dockerHubUsername, accessToken: pulumi.secret(config.image.dockerHubAccessToken) } } : {}),
+        ...(config.image.dockerHubCredentialArn ? { dockerHubCredentialArn: config.image.dockerHubCredentialArn } : {}),
       }, { parent: this, providers: [awsProvider] })
       : undefined;
 

@@ -136,12 +136,8 @@ export interface AgentPlatformImageArgs {
   registry?: string;
   /** image.pullThroughCache: the account of the stack's AWS provider, whose ECR registry the images are named in (the deploy fails if the provider's account differs). Default: the account of image.dockerHubCredentialArn; required without it. */
   awsAccountId?: string;
-  /** image.pullThroughCache: an existing Secrets Manager secret, named ecr-pullthroughcache/…, in the stack's account and region, holding {"username": …, "accessToken": …} of a Docker Hub account: ECR's Docker Hub rule requires one. The token then never enters Pulumi state. Required with pull-through when an image comes from Docker Hub, unless image.dockerHubUsername and image.dockerHubAccessToken are set. */
+  /** image.pullThroughCache: an existing Secrets Manager secret, named ecr-pullthroughcache/…, in the stack's account and region, holding {"username": …, "accessToken": …} of a Docker Hub account: ECR's Docker Hub rule requires one. Create it once, outside the stack, so the token never enters Pulumi state. Required with pull-through when an image comes from Docker Hub. */
   dockerHubCredentialArn?: string;
-  /** image.pullThroughCache: Docker Hub user the stack stores in a new ecr-pullthroughcache/<stack>-docker-hub secret, with image.dockerHubAccessToken. Instead of image.dockerHubCredentialArn. */
-  dockerHubUsername?: string;
-  /** image.pullThroughCache: a Docker Hub access token (read-only public repositories is enough) for image.dockerHubUsername (set with --secret). */
-  dockerHubAccessToken?: string;
 }
 
 /** The public HTTPS entry to the server (stack config keys ingress.*). */

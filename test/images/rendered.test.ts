@@ -1,15 +1,12 @@
 // What the plans render for images: the image of every container (init containers and native sidecars included) of
 // every workload, in dev (public registries, by digest) and prod (the stack's ECR pull-through cache, by digest); the
-// cache rules and their Docker Hub credential; the node role's right to fill the cache; image.registry.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
+// cache rules and their Docker Hub credential; the registry account; the node role's right to fill the cache;
+// image.registry.
 import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, parseStackConfig } from "../../components/config";
 import { LETTA_SERVER_IMAGE, POSTGRES_CLIENT_IMAGES } from "../../components/images/pins";
 import { checkRegistryAccount } from "../../components/images/pull-through-cache";
 import { evaluate } from "../../tools/validate/iam/simulate";
-import { isSecretValue } from "../../tools/plan/wire";
 import { readStackFile, resolveStackFile } from "../../tools/plan/stack-file";
 import { PROJECT_DIR, projectName } from "../../tools/plan/plan-stack";
 import { NS, runStack, type ProgramRun } from "../support/harness";
@@ -100,20 +97,6 @@ describe("prod: every image from the account's ECR, by digest", () => {
 });
 
 describe("the Docker Hub credential", () => {
-  it("refuses a username and access token beside a credential ARN", async () => {
-    const run = await runStack("prod", { "image.dockerHubUsername": "agentsbot" }, { "image.dockerHubAccessToken": "dckr_pat_example" }).catch((e: unknown) => e);
-    // Both forms at once are refused: the stack file already names a credential ARN.
-    expect(run).toBeInstanceOf(ConfigError);
-    expect((run as ConfigError).issues.map((i) => i.key)).toEqual([`${NS}:image.dockerHubUsername`]);
-  });
-
-  it("from a username and access token alone (with the account)", () => {
-    const values: Record<string, string> = { ...stackConfig("prod"), [`${NS}:image.dockerHubUsername`]: "agentsbot", [`${NS}:image.dockerHubAccessToken`]: "dckr_pat_example", [`${NS}:image.awsAccountId`]: "123456789012" };
-    delete values[`${NS}:image.dockerHubCredentialArn`];
-    const config = parseStackConfig(values, NS, (k) => k.endsWith("dockerHubAccessToken"));
-    expect(config.image).toMatchObject({ pullThroughCache: true, dockerHubUsername: "agentsbot", awsAccountId: "123456789012" });
-  });
-
   it("refuses pull-through without a credential, naming the key and what to set", () => {
     const values = { ...stackConfig("prod") };
     delete values[`${NS}:image.dockerHubCredentialArn`];
@@ -137,25 +120,27 @@ describe("the Docker Hub credential", () => {
   });
 });
 
-describe("a credential the stack stores, and the account check", () => {
-  let stored: ProgramRun;
-  beforeAll(async () => {
-    stored = await runStack(prodWithoutCredential(), { "image.dockerHubUsername": "agentsbot", "image.awsAccountId": "123456789012" }, { "image.dockerHubAccessToken": "dckr_pat_example" });
-  }, 60_000);
+describe("the registry account", () => {
+  it("is the credential's account, unless image.awsAccountId names it (then they must agree)", () => {
+    const values = { ...stackConfig("prod"), [`${NS}:image.awsAccountId`]: "123456789012" };
+    expect(parseStackConfig(values, NS, () => false).image).toMatchObject({ pullThroughCache: true, awsAccountId: "123456789012" });
+  });
 
-  it("stores {username, accessToken} in ecr-pullthroughcache/<stack>-docker-hub, as a secret, and the rule names it", () => {
-    const secret = stored.one("aws:secretsmanager/secret:Secret", "agents-image-cache-docker-hub");
-    expect(stored.inputs(secret).name).toBe("ecr-pullthroughcache/agents-prod-docker-hub");
-    const version = stored.one("aws:secretsmanager/secretVersion:SecretVersion", "agents-image-cache-docker-hub");
-    expect(isSecretValue(version.inputs.secretString)).toBe(true);
-    expect(JSON.parse(String(stored.inputs(version).secretString))).toEqual({ username: "agentsbot", accessToken: "dckr_pat_example" });
-    expect(stored.inputs(stored.one(RULE)).credentialArn).toBe(outputsOf(secret).arn);
+  it("is required without a Docker Hub image and credential (every image mirrored from Quay, say)", () => {
+    const values: Record<string, string> = { ...stackConfig("prod") };
+    delete values[`${NS}:image.dockerHubCredentialArn`];
+    for (const key of ["server.image", "database.image", "observability.collectorImage", "cache.tlsProxyImage"]) values[`${NS}:${key}`] = `quay.io/mirror/${key.replace(/\W/g, "").toLowerCase()}:1@sha256:${"b".repeat(64)}`;
+    expect(rejects(values).issues.map((i) => i.key)).toEqual([`${NS}:image.awsAccountId`]);
   });
 
   it("fails the deploy, naming image.awsAccountId, when the provider's account is another", () => {
     // The rules' prefixes pass through this check of getCallerIdentity (the plan's fake account passed above).
     expect(checkRegistryAccount("123456789012", "123456789012")).toBe("123456789012");
     expect(() => checkRegistryAccount("210987654321", "123456789012")).toThrow("agent-platform:image.awsAccountId is 210987654321 (or the account of image.dockerHubCredentialArn), but the AWS provider deploys to account 123456789012");
+  });
+
+  it("is not a stack-made secret: a username or token in config is an unknown key", () => {
+    expect(rejects({ ...stackConfig("prod"), [`${NS}:image.dockerHubAccessToken`]: "dckr_pat_example" }).issues.map((i) => i.key)).toEqual([`${NS}:image.dockerHubAccessToken`]);
   });
 });
 
@@ -179,14 +164,6 @@ describe("image.registry: a private mirror for clusters without public registrie
 });
 
 const project = projectName();
-
-/** Pulumi.prod.yaml without its Docker Hub credential ARN, as a stack file of the same name elsewhere. */
-function prodWithoutCredential(): string {
-  const text = readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8").split("\n").filter((l) => !l.includes("image.dockerHubCredentialArn")).join("\n");
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "images-")), "Pulumi.prod.yaml");
-  writeFileSync(file, text);
-  return file;
-}
 function stackConfig(stack: string): Record<string, string> {
   return readStackFile(resolveStackFile(stack, PROJECT_DIR), project).config;
 }
