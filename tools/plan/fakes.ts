@@ -1,5 +1,6 @@
 // What the cloud would answer, faked for the offline plan. Values only the cloud knows get recognisable
-// placeholders (the AWS documentation account 123456789012, hosts under .placeholder.invalid); random values are
+// placeholders (the AWS documentation account 123456789012, hosts under .placeholder.invalid, except ECR registry
+// hosts, whose real form the registry allow-list reads); random values are
 // derived from the resource name, so two plans of the same config are identical. Nothing real is ever called.
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
