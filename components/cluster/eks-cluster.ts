@@ -41,6 +41,25 @@ export interface EksClusterArgs {
   ciRunner?: { repositoryUrl: string; connectionArn: string };
   /** Days the control-plane and flow logs are kept. Default 90. */
   logRetentionDays?: number;
+  /** The stack's ECR pull-through cache namespace (`<ns>/<upstream>/…` repositories), which the nodes may import into. Default: none. */
+  pullThroughCacheNamespace?: string;
+}
+
+/**
+ * What a node needs to pull through a cache rule, beyond AmazonEC2ContainerRegistryReadOnly: ecr:BatchImportUpstreamImage
+ * ("retrieve the external image and import it to your private registry") and ecr:CreateRepository ("required if the
+ * repository storing the cached images doesn't already exist"), docs.aws.amazon.com/AmazonECR/latest/userguide/
+ * pull-through-cache-iam.html. Only on the stack's cache repositories: both act on the repository resource type
+ * (arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}, the Service Authorization Reference).
+ */
+export function nodePullThroughPolicy(partition: string, region: string, account: string, namespace: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{
+      Sid: "PullThroughCacheImport", Effect: "Allow", Action: ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
+      Resource: `arn:${partition}:ecr:${region}:${account}:repository/${namespace}/*`,
+    }],
+  });
 }
 
 // Graviton families carry a `g` after the generation digit (m7g, c7gn, t4g, r8g).
@@ -178,6 +197,14 @@ export class EksCluster extends pulumi.ComponentResource {
     }, child);
     const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"].map((p) =>
       new aws.iam.RolePolicyAttachment(`${name}-nodes-${p}`, { role: nodeRole.name, policyArn: policy(partition, p) }, child));
+    const ptcNamespace = args.pullThroughCacheNamespace;
+    if (ptcNamespace !== undefined) {
+      const account = aws.getCallerIdentityOutput({}, child).accountId;
+      new aws.iam.RolePolicy(`${name}-nodes-pull-through`, {
+        role: nodeRole.id,
+        policy: pulumi.all([partition, account]).apply(([p, a]) => nodePullThroughPolicy(p, args.region, a, ptcNamespace)),
+      }, child);
+    }
 
     const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-nodes`, {
       description: `Nodes of ${name}: IMDSv2 only, one hop (pods cannot borrow the node's role), encrypted gp3 root volume`,

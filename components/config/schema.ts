@@ -14,6 +14,8 @@ import {
 import { parseTelemetryEndpoint, withoutUserinfo, type EndpointKind } from "./telemetry-endpoint";
 // A leaf module of constants (it imports nothing), so the config does not depend on the observability components.
 import { OTEL_COLLECTOR_IMAGE, POSTGRES_EXPORTER_IMAGE } from "../observability/images";
+import { ENVOY_IMAGE, LETTA_SERVER_IMAGE, PGVECTOR_IMAGE, REDIS_IMAGE } from "../images/pins";
+import { imageRegionIssues, imageSourceIssues } from "../images/image-plan";
 
 /** Attach the description shown by `pulumi config` and the generated reference. */
 function doc<T extends z.ZodType>(schema: T, description: string, extra: { secret?: boolean } = {}): T {
@@ -85,7 +87,7 @@ export const rawConfigSchema = z.strictObject({
   }).prefault({}),
 
   server: z.strictObject({
-    image: doc(pinnedImage.default("letta/letta:0.16.8"), "Agent server image, pinned by tag (not latest) or digest. Default letta/letta:0.16.8."),
+    image: doc(pinnedImage.default(LETTA_SERVER_IMAGE), `Agent server image, pinned by tag (not latest) or digest. Default ${LETTA_SERVER_IMAGE}.`),
     minReplicas: doc(int(1, 100).default(2), "HPA minimum replicas. Default 2."),
     maxReplicas: doc(int(1, 100).default(10), "HPA maximum replicas. Default 10."),
     cpuTargetPercent: doc(int(1, 100).default(70), "HPA target CPU utilisation, percent of requests (1-100). Default 70."),
@@ -107,6 +109,14 @@ export const rawConfigSchema = z.strictObject({
   image: z.strictObject({
     build: doc(z.boolean().default(false),
       "Build a derived server image from image/server/Dockerfile (server.image as its base: non-root, no bundled database or Redis), push it to a private ECR repository (immutable tags, scan on push, KMS), and run its digest. Needs Docker where pulumi runs. Default false: run server.image as it is."),
+    pullThroughCache: doc(z.boolean().optional(),
+      "Pull every image through ECR pull-through cache rules the stack creates (one per upstream registry the images use: Docker Hub, Quay, ECR Public, registry.k8s.io), as <account>.dkr.ecr.<region>.amazonaws.com/<stack>/<upstream>/<repository>:<tag>@<digest> (images of other registries are pulled as written); the node role may import into those repositories only. Default true with cluster.mode=create unless image.registry is set; false otherwise (the public registries, by digest)."),
+    registry: doc(z.string().regex(/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+(?::\d{1,5})?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, { error: "expected a registry host and optional path such as registry.example.com/mirror or 123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror" }).optional(),
+      "For clusters that cannot reach public registries: every image is pulled from <image.registry>/<upstream repository>:<tag>@<digest> (copy them there first, keeping the upstream path, e.g. with crane copy) and no cache rule is created. Default: none."),
+    awsAccountId: doc(z.string().regex(/^\d{12}$/, { error: "expected a 12-digit AWS account id such as 123456789012" }).optional(),
+      "image.pullThroughCache: the account of the stack's AWS provider, whose ECR registry the images are named in (the deploy fails if the provider's account differs). Default: the account of image.dockerHubCredentialArn; required without it."),
+    dockerHubCredentialArn: doc(arn("secretsmanager", "secret:ecr-pullthroughcache/", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf").optional(),
+      "image.pullThroughCache: an existing Secrets Manager secret, named ecr-pullthroughcache/…, in the stack's account and region, holding {\"username\": …, \"accessToken\": …} of a Docker Hub account: ECR's Docker Hub rule requires one. Create it once, outside the stack, so the token never enters Pulumi state. Required with pull-through when an image comes from Docker Hub."),
   }).prefault({}),
 
   ingress: z.strictObject({
@@ -142,7 +152,7 @@ export const rawConfigSchema = z.strictObject({
     maxOverflow: doc(int(0, 200).default(5), "SQLAlchemy pool overflow per uvicorn worker (LETTA_PG_MAX_OVERFLOW). Default 5."),
     maxConnections: doc(int(20, 10000).default(200), "statefulset mode: PostgreSQL max_connections. Default 200."),
     storageSize: doc(storageQuantity.default("20Gi"), "statefulset mode: size of the data volume. Default 20Gi."),
-    image: doc(pinnedImage.default("pgvector/pgvector:0.8.1-pg17"), "statefulset mode: pgvector image, pinned. Default pgvector/pgvector:0.8.1-pg17."),
+    image: doc(pinnedImage.default(PGVECTOR_IMAGE), `pgvector image, pinned: the statefulset database, and psql of the bootstrap Job in both modes. Default ${PGVECTOR_IMAGE}.`),
     allowInClusterInProd: doc(z.boolean().default(false), "Override: let environment=prod run the in-cluster StatefulSet database. Default false."),
     allowMajorVersionUpgrade: doc(z.boolean().default(false),
       "RDS: allow a change of database.engineVersion to a new major version, applied at once (not in the maintenance window). Set it for the upgrade run only (see the major-upgrade runbook). Default false: RDS refuses a major change."),
@@ -156,8 +166,8 @@ export const rawConfigSchema = z.strictObject({
     numNodes: doc(int(1, 6).default(2), "ElastiCache nodes (primary plus replicas, 1-6; at least 2 with automatic failover). Default 2."),
     automaticFailover: doc(z.boolean().default(true), "ElastiCache automatic failover and Multi-AZ. Default true."),
     snapshotRetentionDays: doc(int(1, 35).default(7), "ElastiCache snapshot retention in days (1-35). Default 7."),
-    image: doc(pinnedImage.default("redis:7.4.6-alpine"), "in-cluster mode: Redis image, pinned. Default redis:7.4.6-alpine."),
-    tlsProxyImage: doc(pinnedImage.default("envoyproxy/envoy:v1.34.1"), "elasticache mode: image of the sidecar that carries the server's plaintext Redis to ElastiCache over TLS. Default envoyproxy/envoy:v1.34.1."),
+    image: doc(pinnedImage.default(REDIS_IMAGE), `in-cluster mode: Redis image, pinned. Default ${REDIS_IMAGE}.`),
+    tlsProxyImage: doc(pinnedImage.default(ENVOY_IMAGE), `elasticache mode: image of the sidecar that carries the server's plaintext Redis to ElastiCache over TLS. Default ${ENVOY_IMAGE}.`),
     allowInClusterInProd: doc(z.boolean().default(false), "Override: let environment=prod run the in-cluster Redis. Default false."),
   }).prefault({}),
 
@@ -242,6 +252,7 @@ function withEnvironmentDefaults(raw: RawConfig) {
       backupRetentionDays: raw.database.backupRetentionDays ?? (prodLike ? 14 : 7),
     },
     cache: { ...raw.cache, mode: raw.cache.mode ?? (prodLike ? CacheMode.ElastiCache : CacheMode.InCluster) },
+    image: { ...raw.image, pullThroughCache: raw.image.pullThroughCache ?? (clusterMode === ClusterMode.Create && raw.image.registry === undefined) },
     backup: { ...raw.backup, enabled: raw.backup.enabled ?? prodLike, objectLockDays: raw.backup.objectLockDays ?? (prodLike ? raw.backup.retentionDays : 0) },
     observability: { ...raw.observability, collectorReplicas: raw.observability.collectorReplicas ?? (prodLike ? 2 : 1) },
   };
@@ -330,6 +341,7 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
   }
   budgetIssues(c).forEach((issue) => issues.push(issue));
   toolSandboxIssues(c.server).forEach((issue) => issues.push(issue));
+  imageSourceIssues(c).forEach((issue) => issues.push(issue));
   telemetryBackendIssues(c).forEach((issue) => issues.push(issue));
   if (c.backup.objectLockDays > c.backup.retentionDays) {
     fail("backup.objectLockDays", c.backup.objectLockDays, `must not exceed backup.retentionDays (${c.backup.retentionDays}): a locked object cannot expire`);
@@ -387,6 +399,7 @@ export function regionIssues(c: PlatformConfig, awsRegion: string | undefined): 
   if (c.ingress.enabled && c.ingress.className === "alb" && certificateRegion !== undefined && certificateRegion !== awsRegion) {
     issues.push({ path: ["ingress", "certificateArn"], input: c.ingress.certificateArn, message: `is a certificate of ${certificateRegion}, but the stack runs in aws:region ${awsRegion}: the load balancer only takes a certificate of its own region; request or import it in ${awsRegion}` });
   }
+  issues.push(...imageRegionIssues(c, awsRegion));
   if (c.backup.replicationRegion !== undefined && c.backup.replicationRegion === awsRegion) {
     issues.push({ path: ["backup", "replicationRegion"], input: c.backup.replicationRegion, message: `must differ from aws:region (${awsRegion}): a replica in the same region survives no regional outage` });
   }
@@ -423,6 +436,8 @@ const EFFECTIVE_WHEN: [string, (c: PlatformConfig) => boolean, (c: PlatformConfi
   ...["monitorLabel"].map(
     (k): [string, (c: PlatformConfig) => boolean, (c: PlatformConfig) => string] => [`observability.${k}`, (c) => c.observability.prometheusOperator, () => "observability.prometheusOperator=false (no ServiceMonitor or PrometheusRule to label)"]),
   ["observability.postgresExporterImage", (c) => c.database.mode === DatabaseMode.StatefulSet, () => "database.mode=rds (RDS metrics come through YACE)"],
+  ...["awsAccountId", "dockerHubCredentialArn"].map(
+    (k): [string, (c: PlatformConfig) => boolean, (c: PlatformConfig) => string] => [`image.${k}`, (c) => c.image.pullThroughCache, () => "image.pullThroughCache=false (no cache rule is created)"]),
 ];
 
 /** One warning per key the user set that has no effect with the chosen modes, naming the key and the mode. */

@@ -5,7 +5,7 @@ import { EksCluster, ExistingCluster, amiTypeFor } from "../cluster";
 import { InClusterRedis } from "../cache";
 import { PostgresStatefulSet, RdsPostgres } from "../database";
 import { PlatformSecrets, createKmsKey } from "../secrets";
-import { ImageBuild } from "../images";
+import { ImageBuild, PullThroughCache, imageSource, neededUpstreams, registryAccount, withResolvedImages } from "../images";
 import { AgentServer, EdgeProtection, agentServerSelector, lettaEnvironment, createNamespace, createPriorityClasses, createNetworkPolicies, createServerIngress, type Destination, type IngressSource } from "../workload";
 import { COLLECTOR_PORTS } from "../observability";
 import { awsServicesUsed } from "./aws-usage";
@@ -97,6 +97,18 @@ export class AgentPlatform extends pulumi.ComponentResource {
     }
     const awsOpts: pulumi.CustomResourceOptions = { parent: this, ...(awsProvider ? { provider: awsProvider } : {}) };
 
+    // Where the cluster pulls images from (image.*): `pulled` names every image as that source serves it; `config`
+    // keeps the upstream references (the base of a build).
+    const source = imageSource(config, physical, awsRegion);
+    const pulled = withResolvedImages(config, source);
+    const registryAccountId = registryAccount(config);
+    const cache = source.kind === "pull-through" && awsProvider && registryAccountId
+      ? new PullThroughCache(`${name}-image-cache`, {
+        namespace: source.namespace, upstreams: neededUpstreams(config), accountId: registryAccountId,
+        ...(config.image.dockerHubCredentialArn ? { dockerHubCredentialArn: config.image.dockerHubCredentialArn } : {}),
+      }, { parent: this, providers: [awsProvider] })
+      : undefined;
+
     this.cluster = config.cluster.mode === ClusterMode.Create
       ? new EksCluster(`${name}-cluster`, {
         clusterName: physical,
@@ -112,6 +124,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
         deletionProtection: config.cluster.deletionProtection,
         adminPrincipalArns: config.cluster.adminPrincipalArns,
         viewerPrincipalArns: config.cluster.viewerPrincipalArns,
+        ...(source.kind === "pull-through" ? { pullThroughCacheNamespace: source.namespace } : {}),
         ...(config.cluster.ciRunnerConnectionArn && config.cluster.ciRunnerRepository
           ? { ciRunner: { connectionArn: config.cluster.ciRunnerConnectionArn, repositoryUrl: config.cluster.ciRunnerRepository } } : {}),
       }, { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) })
@@ -131,7 +144,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
       // With the ALB (target type ip), a new pod counts as ready only once the load balancer sees it healthy, so a
       // rolling update never removes the last registered target.
       ...(config.ingress.enabled && config.ingress.className === "alb" ? { extraLabels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } } : {}),
-    }, { parent: this });
+    }, { parent: this, dependsOn: cache ? Object.values(cache.rules) : [] });
     // Serving above telemetry above Jobs (docs/decisions/0110-priority-classes.md).
     const priorityClasses = createPriorityClasses(`${name}-priority`, { namespace: config.namespace, instance: name, provider: k8sProvider }, { parent: this });
 
@@ -154,7 +167,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
     }, { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) });
 
     // With image.build, the server and its migrations run the digest of the image built from server.image.
-    let serverImage: pulumi.Input<string> = config.server.image;
+    let serverImage: pulumi.Input<string> = pulled.server.image;
     if (config.image.build && secretsKey) {
       const build = new ImageBuild(`${name}-image`, {
         repositoryName: `${physical}-server`, dockerfileDir: "server", buildArgs: { BASE_IMAGE: config.server.image }, kmsKeyArn: secretsKey.arn,
@@ -170,7 +183,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
       network = { vpcId: config.cluster.vpcId, privateSubnetIds: config.cluster.privateSubnetIds, clientSecurityGroupId: config.cluster.nodeSecurityGroupId };
     }
     const data = buildDataTier(this, {
-      instance: name, physicalName: physical, config, namespace: namespace.metadata.name, provider: k8sProvider,
+      instance: name, physicalName: physical, config: pulled, namespace: namespace.metadata.name, provider: k8sProvider,
       ...(network ? { network } : {}),
       ...(this.cluster instanceof EksCluster ? { storageClassName: "gp3-encrypted" } : {}),
       awsOpts: { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) },
@@ -183,10 +196,10 @@ export class AgentPlatform extends pulumi.ComponentResource {
     const vpcCidr = this.cluster instanceof EksCluster ? this.cluster.vpcCidr : config.cluster.vpcCidr;
     const observability = buildObservability(this, {
       privateNetwork: vpcCidr,
-      instance: name, physicalName: physical, config, namespace: namespace.metadata.name, provider: k8sProvider, priorityClasses,
+      instance: name, physicalName: physical, config: pulled, namespace: namespace.metadata.name, provider: k8sProvider, priorityClasses,
       serverSelector: agentServerSelector(name),
       ...(data.database instanceof PostgresStatefulSet
-        ? { inClusterDatabase: { endpoint: data.endpoint, selector: postgresPods, clientImage: config.database.image, dependsOn: [data.jobs.bootstrap] } }
+        ? { inClusterDatabase: { endpoint: data.endpoint, selector: postgresPods, clientImage: pulled.database.image, dependsOn: [data.jobs.bootstrap] } }
         : {}),
     });
 
@@ -202,7 +215,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
       clientLabels: data.clientLabels,
       telemetry: { otlpEndpoint: observability.collector.otlpGrpcEndpoint, environmentName: config.environment },
       environmentLabel: lettaEnvironment(config.environment),
-      logWatch: { image: config.observability.collectorImage, otlpEndpoint: observability.collector.otlpGrpcEndpoint },
+      logWatch: { image: pulled.observability.collectorImage, otlpEndpoint: observability.collector.otlpGrpcEndpoint },
       // After the load balancer controller too: its webhook adds the ALB readiness gate to the server's pods only once
       // it runs (failurePolicy Ignore: aws-load-balancer-controller@v2.13.4:helm/aws-load-balancer-controller/values.yaml:444).
       dependsOn: [data.jobs.migrations, ...controllers],
@@ -216,7 +229,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
       const oidcUrl = this.cluster instanceof EksCluster ? this.cluster.oidcIssuerUrl : config.cluster.oidcIssuerUrl;
       if (oidcArn === undefined || oidcUrl === undefined) throw new Error("backups need the cluster's OIDC provider (IRSA)");
       backups = buildBackups(this, {
-        instance: name, physicalName: physical, config, namespace: namespace.metadata.name, provider: k8sProvider, awsProvider, region: awsRegion,
+        instance: name, physicalName: physical, config: pulled, namespace: namespace.metadata.name, provider: k8sProvider, awsProvider, region: awsRegion,
         endpoint: data.endpoint, clientLabels: data.clientLabels, oidc: { providerArn: oidcArn, issuerUrl: oidcUrl },
         platform: amiTypeFor(config.cluster.nodeInstanceTypes).includes("ARM") ? "linux/arm64" : "linux/amd64",
         priorityClassName: priorityClasses.batch,

@@ -21,7 +21,7 @@ export interface AgentPlatformSettings {
   cluster?: AgentPlatformClusterArgs;
   /** The agent server Deployment: image, replicas and resources. Default: every key at its default. */
   server?: AgentPlatformServerArgs;
-  /** Whether to build a derived server image. Default: every key at its default. */
+  /** Where the images come from, and whether to build a derived server image. Default: every key at its default. */
   image?: AgentPlatformImageArgs;
   /** The public HTTPS entry to the server. Default: every key at its default. */
   ingress?: AgentPlatformIngressArgs;
@@ -94,7 +94,7 @@ export interface AgentPlatformClusterArgs {
 
 /** The agent server Deployment: image, replicas and resources (stack config keys server.*). */
 export interface AgentPlatformServerArgs {
-  /** Agent server image, pinned by tag (not latest) or digest. Default letta/letta:0.16.8. */
+  /** Agent server image, pinned by tag (not latest) or digest. Default letta/letta:0.16.8@sha256:aa66c3eeee13d2dfc40c650d709b550237ee31bfc91942a52fa488a13fa8c102. */
   image?: string;
   /** HPA minimum replicas. Default 2. */
   minReplicas?: number;
@@ -126,10 +126,18 @@ export interface AgentPlatformServerArgs {
   modalTokenSecret?: string;
 }
 
-/** Whether to build a derived server image (stack config keys image.*). */
+/** Where the images come from, and whether to build a derived server image (stack config keys image.*). */
 export interface AgentPlatformImageArgs {
   /** Build a derived server image from image/server/Dockerfile (server.image as its base: non-root, no bundled database or Redis), push it to a private ECR repository (immutable tags, scan on push, KMS), and run its digest. Needs Docker where pulumi runs. Default false: run server.image as it is. */
   build?: boolean;
+  /** Pull every image through ECR pull-through cache rules the stack creates (one per upstream registry the images use: Docker Hub, Quay, ECR Public, registry.k8s.io), as <account>.dkr.ecr.<region>.amazonaws.com/<stack>/<upstream>/<repository>:<tag>@<digest> (images of other registries are pulled as written); the node role may import into those repositories only. Default true with cluster.mode=create unless image.registry is set; false otherwise (the public registries, by digest). */
+  pullThroughCache?: boolean;
+  /** For clusters that cannot reach public registries: every image is pulled from <image.registry>/<upstream repository>:<tag>@<digest> (copy them there first, keeping the upstream path, e.g. with crane copy) and no cache rule is created. Default: none. */
+  registry?: string;
+  /** image.pullThroughCache: the account of the stack's AWS provider, whose ECR registry the images are named in (the deploy fails if the provider's account differs). Default: the account of image.dockerHubCredentialArn; required without it. */
+  awsAccountId?: string;
+  /** image.pullThroughCache: an existing Secrets Manager secret, named ecr-pullthroughcache/…, in the stack's account and region, holding {"username": …, "accessToken": …} of a Docker Hub account: ECR's Docker Hub rule requires one. Create it once, outside the stack, so the token never enters Pulumi state. Required with pull-through when an image comes from Docker Hub. */
+  dockerHubCredentialArn?: string;
 }
 
 /** The public HTTPS entry to the server (stack config keys ingress.*). */
@@ -186,7 +194,7 @@ export interface AgentPlatformDatabaseArgs {
   maxConnections?: number;
   /** statefulset mode: size of the data volume. Default 20Gi. */
   storageSize?: string;
-  /** statefulset mode: pgvector image, pinned. Default pgvector/pgvector:0.8.1-pg17. */
+  /** pgvector image, pinned: the statefulset database, and psql of the bootstrap Job in both modes. Default pgvector/pgvector:0.8.1-pg17@sha256:3e8b3adfd27b5707128f60956f62a793c3c9326ea8cfaf0eab7adccb5d700b21. */
   image?: string;
   /** Override: let environment=prod run the in-cluster StatefulSet database. Default false. */
   allowInClusterInProd?: boolean;
@@ -210,9 +218,9 @@ export interface AgentPlatformCacheArgs {
   automaticFailover?: boolean;
   /** ElastiCache snapshot retention in days (1-35). Default 7. */
   snapshotRetentionDays?: number;
-  /** in-cluster mode: Redis image, pinned. Default redis:7.4.6-alpine. */
+  /** in-cluster mode: Redis image, pinned. Default redis:7.4.6-alpine@sha256:3b73847e72874be07e6657b129a94761662b79bc0f679273757d4218573b2a98. */
   image?: string;
-  /** elasticache mode: image of the sidecar that carries the server's plaintext Redis to ElastiCache over TLS. Default envoyproxy/envoy:v1.34.1. */
+  /** elasticache mode: image of the sidecar that carries the server's plaintext Redis to ElastiCache over TLS. Default envoyproxy/envoy:v1.34.10@sha256:3343a698c1bdfdbb174f1bd907dea789d728692f4f99a943e3e6f0bc5ef6513f. */
   tlsProxyImage?: string;
   /** Override: let environment=prod run the in-cluster Redis. Default false. */
   allowInClusterInProd?: boolean;
@@ -242,7 +250,7 @@ export interface AgentPlatformBackupArgs {
 export interface AgentPlatformObservabilityArgs {
   /** Where the OpenTelemetry collector sends the server's traces, metrics and logs: debug (the collector's own log), file (a JSON-lines file on an emptyDir of the collector pod, rotated; lost with the pod), clickhouse, signoz (OTLP to Signoz) or otlp (any OTLP/gRPC endpoint). Default file. */
   backend?: TelemetryBackend;
-  /** OpenTelemetry Collector image (contrib distribution), pinned. Default otel/opentelemetry-collector-contrib:0.149.0. */
+  /** OpenTelemetry Collector image (contrib distribution), pinned. Default otel/opentelemetry-collector-contrib:0.148.0@sha256:8164eab2e6bca9c9b0837a8d2f118a6618489008a839db7f9d6510e66be3923c. */
   collectorImage?: string;
   /** Collector replicas. Default 2; 1 when environment=dev. */
   collectorReplicas?: number;
@@ -272,7 +280,7 @@ export interface AgentPlatformObservabilityArgs {
   prometheusNamespace?: string;
   /** A label key=value put on the ServiceMonitors, PodMonitors and the PrometheusRule so the operator's Prometheus selects them, such as release=kube-prometheus-stack. Default: none. */
   monitorLabel?: string;
-  /** database.mode=statefulset: postgres_exporter image, pinned. Default prometheuscommunity/postgres-exporter:v0.17.1. */
+  /** database.mode=statefulset: postgres_exporter image, pinned. Default quay.io/prometheuscommunity/postgres-exporter:v0.17.1@sha256:38606faa38c54787525fb0ff2fd6b41b4cfb75d455c1df294927c5f611699b17. */
   postgresExporterImage?: string;
 }
 

@@ -8,6 +8,6 @@ export function awsServicesUsed(config: PlatformConfig): string[] {
   if (config.cache.mode === CacheMode.ElastiCache) used.push("elasticache");
   if (config.backup.enabled || config.ingress.accessLogs) used.push("s3");
   if (config.ingress.waf) used.push("wafv2");
-  if (config.image.build) used.push("ecr");
+  if (config.image.build || config.image.pullThroughCache) used.push("ecr");
   return used;
 }

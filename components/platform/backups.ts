@@ -6,12 +6,13 @@ import { createIrsaRole } from "../cluster/irsa-role";
 import { Environment, type PlatformConfig } from "../config";
 import type { DatabaseEndpoint } from "../database";
 import { ImageBuild } from "../images";
+import { POSTGRES_CLIENT_IMAGES } from "../images/pins";
 
 /** Key prefix of the logical backups in the bucket. */
 export const BACKUP_PREFIX = "postgres";
 
-/** The pinned PostgreSQL image the backup image is built from, per server major version (pg_dump ≥ server). */
-export const POSTGRES_CLIENT_IMAGES: Record<string, string> = { "16": "postgres:16.10-bookworm", "17": "postgres:17.6-bookworm" };
+// The pinned PostgreSQL image the backup image is built from, per server major version (pg_dump ≥ server), by digest.
+export { POSTGRES_CLIENT_IMAGES };
 
 export interface BackupsArgs {
   instance: string;
@@ -56,7 +57,7 @@ export function buildBackups(parent: pulumi.Resource, args: BackupsArgs): Backup
 
   const image: pulumi.Input<string> = config.backup.image ?? new ImageBuild(`${instance}-backup-image`, {
     repositoryName: `${args.physicalName}-backup`, dockerfileDir: "backup",
-    buildArgs: { POSTGRES_IMAGE: POSTGRES_CLIENT_IMAGES[config.database.engineVersion] ?? "postgres:17.6-bookworm" },
+    buildArgs: { POSTGRES_IMAGE: POSTGRES_CLIENT_IMAGES[config.database.engineVersion] ?? POSTGRES_CLIENT_IMAGES["17"] ?? "" },
     kmsKeyArn: storage.kmsKeyArn, platform: args.platform,
   }, awsOpts).imageDigestRef;
 

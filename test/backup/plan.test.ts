@@ -240,7 +240,7 @@ describe("the backup CronJobs", () => {
 
   it("builds its image from the server's PostgreSQL major version, or runs a prebuilt one", async () => {
     const builds = prod.ofType("docker:index/image:Image").map((i) => prod.inputs(i)).filter((i) => String(i.imageName).includes("-backup:"));
-    expect((builds[0]?.build as Json).args).toEqual({ POSTGRES_IMAGE: "postgres:17.6-bookworm" });
+    expect((builds[0]?.build as Json).args).toEqual({ POSTGRES_IMAGE: "postgres:17.6-bookworm@sha256:f3bd19c606e442c3d7bdfa8002e03fe260a1023351e0ea4598032022b68dd6e3" });
     const v16 = await runStack("prod", { "database.engineVersion": "16", "backup.image": "registry.example.com/pg-backup:16.10-1" });
     expect(v16.ofType("docker:index/image:Image")).toEqual([]);
     expect(named<CronJob>(v16, "kubernetes:batch/v1:CronJob", "agents-backup").spec.jobTemplate.spec.template.spec.containers[0]?.image).toBe("registry.example.com/pg-backup:16.10-1");

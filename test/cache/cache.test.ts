@@ -41,7 +41,7 @@ describe("ElastiCache (cache.mode=elasticache, prod)", () => {
     const pod = serverPod(prod).spec;
     const sidecar = pod.initContainers?.find((c) => c.name === "redis-tls");
     expect(sidecar?.restartPolicy).toBe("Always");
-    expect(sidecar?.image).toBe("envoyproxy/envoy:v1.34.1");
+    expect(sidecar?.image).toBe("123456789012.dkr.ecr.eu-west-1.amazonaws.com/agents-prod/docker-hub/envoyproxy/envoy:v1.34.10@sha256:3343a698c1bdfdbb174f1bd907dea789d728692f4f99a943e3e6f0bc5ef6513f"); // through the prod pull-through cache
     expect(sidecar?.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
     const env = envOf(pod.containers[0] ?? { name: "", image: "" });
     expect(env.get("LETTA_REDIS_HOST")?.value).toBe("127.0.0.1");
@@ -74,7 +74,7 @@ describe("in-cluster Redis (cache.mode=in-cluster, dev)", () => {
     const redis = named<Workload>(dev, "kubernetes:apps/v1:Deployment", "agents-redis");
     expect(redis.spec.replicas).toBe(1);
     const container = redis.spec.template.spec.containers[0];
-    expect(container?.image).toBe("redis:7.4.6-alpine");
+    expect(container?.image).toBe("redis:7.4.6-alpine@sha256:3b73847e72874be07e6657b129a94761662b79bc0f679273757d4218573b2a98");
     expectRestricted(redis.spec.template.spec.securityContext, container?.securityContext, 999);
     expect(container?.readinessProbe).toMatchObject({ exec: { command: ["redis-cli", "-h", "127.0.0.1", "ping"] } });
     expect(container?.resources?.limits).toMatchObject({ memory: "256Mi" });

@@ -11,7 +11,7 @@ const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-
 /** A valid dev stack and a valid prod stack; each row changes a few keys of one of them. */
 const BASES = {
   dev: { environment: "dev" },
-  prod: { environment: "prod", "ingress.host": "agents.example.com", "ingress.certificateArn": CERT, "cluster.adminPrincipalArns": '["arn:aws:iam::123456789012:role/deploy"]' },
+  prod: { environment: "prod", "ingress.host": "agents.example.com", "ingress.certificateArn": CERT, "cluster.adminPrincipalArns": '["arn:aws:iam::123456789012:role/deploy"]', "image.dockerHubCredentialArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf" },
 } as const satisfies Record<string, Record<string, string>>;
 
 interface BadRow {
@@ -108,7 +108,7 @@ const rows: BadRow[] = [
   { why: "a value set with --secret on a plain key is masked", base: "dev", set: { "database.instanceClass": "hunter2-secret" }, secretKeys: ["database.instanceClass"], key: "database.instanceClass", shown: "[secret]", leaks: "hunter2-secret" },
   { why: "prod RDS retention under 7 days", base: "prod", set: { "database.backupRetentionDays": "5" }, key: "database.backupRetentionDays", shown: "5", says: "at least 7 when environment=prod" },
   // Rules across keys.
-  { why: "one cache node with automatic failover", base: "dev", set: { "cluster.mode": "create", "cluster.adminPrincipalArns": '["arn:aws:iam::123456789012:role/deploy"]', "cache.mode": "elasticache", "cache.numNodes": "1", "cache.automaticFailover": "true" }, key: "cache.numNodes", shown: "1", says: "failover needs a replica" },
+  { why: "one cache node with automatic failover", base: "dev", set: { "cluster.mode": "create", "cluster.adminPrincipalArns": '["arn:aws:iam::123456789012:role/deploy"]', "image.pullThroughCache": "false", "cache.mode": "elasticache", "cache.numNodes": "1", "cache.automaticFailover": "true" }, key: "cache.numNodes", shown: "1", says: "failover needs a replica" },
   { why: "RDS storage ceiling below initial size", base: "prod", set: { "database.allocatedStorageGb": "100", "database.maxAllocatedStorageGb": "50" }, key: "database.maxAllocatedStorageGb", shown: "50" },
   { why: "OIDC provider ARN without issuer URL", base: "dev", set: { "cluster.oidcProviderArn": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC" }, key: "cluster.oidcIssuerUrl", shown: null, says: "together, or neither" },
   { why: "ingress enabled without host", base: "dev", set: { "ingress.enabled": "true", "ingress.clusterIssuer": "letsencrypt" }, key: "ingress.host", shown: null, says: "is required when the ingress is enabled" },
@@ -251,9 +251,9 @@ describe("valid stack configuration", () => {
     expect(config.server.minReplicas).toBe(2);
   });
 
-  it("environment defaults to prod: a stack that sets nothing must name its ingress host and certificate, and its cluster admins", () => {
+  it("environment defaults to prod: a stack that sets nothing must name its ingress host and certificate, its cluster admins and the image cache's Docker Hub credential", () => {
     const error = configErrorOf(() => parse({}));
-    expect(error.issues.map((i) => i.key).sort()).toEqual([`${NS}:cluster.adminPrincipalArns`, `${NS}:ingress.certificateArn`, `${NS}:ingress.host`]);
+    expect(error.issues.map((i) => i.key).sort()).toEqual([`${NS}:cluster.adminPrincipalArns`, `${NS}:image.dockerHubCredentialArn`, `${NS}:ingress.certificateArn`, `${NS}:ingress.host`]);
   });
 
   it("the prod overrides are honoured when set explicitly", () => {

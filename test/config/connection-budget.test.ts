@@ -5,6 +5,8 @@ const prod = {
   environment: "prod" as const, ingress: { host: "agents.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x" },
   // A cluster this stack creates needs its admins (cluster.adminPrincipalArns).
   cluster: { adminPrincipalArns: ["arn:aws:iam::123456789012:role/deploy"] },
+  // Images come through the pull-through cache by default with cluster.mode=create: Docker Hub's credential.
+  image: { dockerHubCredentialArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf" },
 };
 const dev = { environment: "dev" } as const;
 

@@ -153,7 +153,7 @@ describe("renderers", () => {
     }
     const headings = doc.split("\n").filter((l) => l.startsWith("## ")).map((l) => l.slice(3));
     expect(headings).toEqual([
-      "Setting keys", "General", "Cluster (`cluster.*`)", "Agent server (`server.*`)", "Server image build (`image.*`)", "Ingress (`ingress.*`)",
+      "Setting keys", "General", "Cluster (`cluster.*`)", "Agent server (`server.*`)", "Images (`image.*`)", "Ingress (`ingress.*`)",
       "Database (`database.*`)", "Cache (`cache.*`)", "Backups (`backup.*`)",
       // tools/config/pulumi-yaml.ts has no title for this section yet, so it is headed by its key pattern.
       "Observability (`observability.*`)", "LLM providers (`llm.*`)",

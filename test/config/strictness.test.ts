@@ -23,7 +23,7 @@ function stackFile(name: string, lines: string[]): string {
 const problemsOf = (name: string, lines: string[]): ConfigIssue[] => readStackFile(stackFile(name, lines), NS).problems;
 
 const dev = { [`${NS}:environment`]: "dev" };
-const prod = { [`${NS}:environment`]: "prod", [`${NS}:ingress.host`]: "agents.example.com", "aws:region": "eu-west-1", [`${NS}:ingress.certificateArn`]: CERT("eu-west-1"), [`${NS}:cluster.adminPrincipalArns`]: '["arn:aws:iam::123456789012:role/deploy"]' };
+const prod = { [`${NS}:environment`]: "prod", [`${NS}:ingress.host`]: "agents.example.com", "aws:region": "eu-west-1", [`${NS}:ingress.certificateArn`]: CERT("eu-west-1"), [`${NS}:cluster.adminPrincipalArns`]: '["arn:aws:iam::123456789012:role/deploy"]', [`${NS}:image.dockerHubCredentialArn`]: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf" };
 const existingWithRds = { ...dev, [`${NS}:database.mode`]: "rds", [`${NS}:cache.mode`]: "in-cluster", "aws:region": "eu-west-1", [`${NS}:cluster.vpcId`]: "vpc-0123456789abcdef0", [`${NS}:cluster.nodeSecurityGroupId`]: "sg-0123456789abcdef0" };
 
 function issuesOf(values: Record<string, string>): ConfigIssue[] {

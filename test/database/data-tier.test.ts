@@ -83,7 +83,7 @@ describe("StatefulSet (database.mode=statefulset, dev)", () => {
   it("runs pinned pgvector, non-root, read-only, with pg_isready start-up and readiness, a TCP liveness, and a volume", () => {
     const sts = named<Workload>(dev, "kubernetes:apps/v1:StatefulSet", "agents-postgres");
     const container = sts.spec.template.spec.containers[0];
-    expect(container?.image).toBe("pgvector/pgvector:0.8.1-pg17");
+    expect(container?.image).toBe("pgvector/pgvector:0.8.1-pg17@sha256:3e8b3adfd27b5707128f60956f62a793c3c9326ea8cfaf0eab7adccb5d700b21");
     expectRestricted(sts.spec.template.spec.securityContext, container?.securityContext, 999);
     for (const probe of [container?.startupProbe, container?.readinessProbe]) {
       expect((probe as { exec: { command: string[] } }).exec.command[0]).toBe("pg_isready");
@@ -160,7 +160,7 @@ describe("the server's database settings", () => {
     const names = [...env.keys()];
     expect(names.indexOf("APP_PASSWORD")).toBeLessThan(names.indexOf("PGOPTIONS"));
     const migrate = (prod.inputs(migrations) as unknown as Workload).spec.template.spec.containers[0];
-    expect(migrate).toMatchObject({ image: "letta/letta:0.16.8", workingDir: "/app" });
+    expect(migrate).toMatchObject({ image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/agents-prod/docker-hub/letta/letta:0.16.8@sha256:aa66c3eeee13d2dfc40c650d709b550237ee31bfc91942a52fa488a13fa8c102", workingDir: "/app" });
     // alembic upgrade head, through the filter that drops the URI line (test/database/migrations-filter.test.ts runs it).
     expect(migrate?.command?.slice(0, 2)).toEqual(["bash", "-c"]);
     expect(migrate?.command?.[2]).toMatch(/^'alembic' 'upgrade' 'head' 2>&1 \| /);

@@ -27,7 +27,7 @@ describe("postgres_exporter in the dev plan", () => {
     const pod = deployment().spec.template.spec;
     const container = pod.containers[0];
     expect(pod.containers).toHaveLength(1);
-    expect(container?.image).toBe("prometheuscommunity/postgres-exporter:v0.17.1");
+    expect(container?.image).toBe("quay.io/prometheuscommunity/postgres-exporter:v0.17.1@sha256:38606faa38c54787525fb0ff2fd6b41b4cfb75d455c1df294927c5f611699b17");
     expectRestricted(pod.securityContext, container?.securityContext, 65534);
     expect(container?.resources?.limits).toMatchObject({ cpu: "250m", memory: "128Mi" });
     expect(pod.automountServiceAccountToken).toBe(false);

@@ -44,7 +44,7 @@ describe("collector Deployment", () => {
     const run = runs().find(([v]) => v === variant)?.[1] as ProgramRun;
     const pod = collectorDeployment(run).spec.template.spec;
     const container = collectorContainer(run);
-    expect(container.image).toMatch(/^otel\/opentelemetry-collector-contrib:0\.\d+\.\d+$/);
+    expect(container.image).toMatch(/^(?:\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/[a-z0-9-]+\/docker-hub\/)?otel\/opentelemetry-collector-contrib:0\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
     expectRestricted(pod.securityContext, container.securityContext, 10001);
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.enableServiceLinks).toBe(false);

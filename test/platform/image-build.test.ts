@@ -33,7 +33,7 @@ describe("image.build", () => {
     // (The backup jobs' image is built in prod all the same; only the server's is at stake here.)
     expect(prod.ofType("aws:ecr/repository:Repository").filter((r) => String(prod.inputs(r).name).endsWith("-server"))).toEqual([]);
     expect(prod.ofType("docker:index/image:Image").filter((i) => String(prod.inputs(i).imageName).includes("-server:"))).toEqual([]);
-    expect(serverImage(prod)).toBe("letta/letta:0.16.8");
+    expect(serverImage(prod)).toBe("123456789012.dkr.ecr.eu-west-1.amazonaws.com/agents-prod/docker-hub/letta/letta:0.16.8@sha256:aa66c3eeee13d2dfc40c650d709b550237ee31bfc91942a52fa488a13fa8c102");
   });
 
   it("pushes to a private ECR repository with immutable tags, scan on push and KMS", () => {
@@ -49,7 +49,7 @@ describe("image.build", () => {
   it("builds image/Dockerfile from server.image for the nodes' architecture, with the registry password kept secret", () => {
     const image = serverImageBuild(built);
     const inputs = built.inputs(image) as { imageName: string; build: { context: string; dockerfile: string; platform: string; args: Json } };
-    expect(inputs.build.args).toEqual({ BASE_IMAGE: "letta/letta:0.16.8" });
+    expect(inputs.build.args).toEqual({ BASE_IMAGE: "letta/letta:0.16.8@sha256:aa66c3eeee13d2dfc40c650d709b550237ee31bfc91942a52fa488a13fa8c102" });
     expect(inputs.build.platform).toBe("linux/amd64");
     expect(path.relative(process.cwd(), inputs.build.dockerfile)).toBe(path.join("image", "server", "Dockerfile"));
     expect(inputs.imageName).toMatch(/\/agents-prod-server:build-[0-9a-f]{12}$/);

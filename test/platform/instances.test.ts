@@ -9,7 +9,8 @@ describe("AgentPlatform instances", () => {
     const captured = await captureProgram({
       project: "agent-platform", stack: "prod", config: { "aws:region": "eu-west-1" }, secretKeys: [],
       program: () => {
-        const common = { environment: "prod", ingress: { host: "agents.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x" } } as const;
+        const common = { environment: "prod", ingress: { host: "agents.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x" },
+          image: { dockerHubCredentialArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf" } } as const;
         const cluster = { adminPrincipalArns: ["arn:aws:iam::123456789012:role/deploy"] };
         const blue = new AgentPlatform("blue", { ...common, cluster, namespace: "blue" });
         const green = new AgentPlatform("green", { ...common, cluster, namespace: "green" });

@@ -32,7 +32,7 @@ function expectOnlyKey(error: ConfigError, key: string): void {
 
 describe("issue 4: server configuration that is refused", () => {
   it("the stack files themselves are valid", () => {
-    expect(parseStackConfig(stackConfig("dev"), NS, () => false).server.image).toBe("letta/letta:0.16.8");
+    expect(parseStackConfig(stackConfig("dev"), NS, () => false).server.image).toBe("letta/letta:0.16.8@sha256:aa66c3eeee13d2dfc40c650d709b550237ee31bfc91942a52fa488a13fa8c102");
     expect(parseStackConfig(stackConfig("prod"), NS, () => false).ingress.className).toBe("alb");
   });
 

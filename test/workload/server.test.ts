@@ -55,7 +55,7 @@ describe("ServiceAccount", () => {
 describe("Deployment", () => {
   it.each(["dev", "prod"])("%s: runs the pinned image, never latest", (stack) => {
     const image = serverContainer(stack === "dev" ? dev : prod).image;
-    expect(image).toBe("letta/letta:0.16.8");
+    expect(image).toBe(`${stack === "dev" ? "" : "123456789012.dkr.ecr.eu-west-1.amazonaws.com/agents-prod/docker-hub/"}letta/letta:0.16.8@sha256:aa66c3eeee13d2dfc40c650d709b550237ee31bfc91942a52fa488a13fa8c102`);
     expect(image).not.toMatch(/:latest$/);
   });
 

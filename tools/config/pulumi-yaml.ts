@@ -114,6 +114,8 @@ export const REQUIRED_OUTSIDE_DEV = {
   "ingress.host": "agents.example.com",
   "ingress.certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000000",
   "cluster.adminPrincipalArns": ["arn:aws:iam::123456789012:role/deploy"],
+  // image.pullThroughCache is on with cluster.mode=create: Docker Hub's credential (its ARN names the registry's account).
+  "image.dockerHubCredentialArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf",
 } as const;
 
 /** Read a dotted key out of the nested config. */
@@ -159,7 +161,7 @@ const SECTION_TITLES: Record<string, string> = {
   "": "General",
   cluster: "Cluster (`cluster.*`)",
   server: "Agent server (`server.*`)",
-  image: "Server image build (`image.*`)",
+  image: "Images (`image.*`)",
   ingress: "Ingress (`ingress.*`)",
   database: "Database (`database.*`)",
   cache: "Cache (`cache.*`)",

@@ -1,5 +1,6 @@
 // What the cloud would answer, faked for the offline plan. Values only the cloud knows get recognisable
-// placeholders (the AWS documentation account 123456789012, hosts under .placeholder.invalid); random values are
+// placeholders (the AWS documentation account 123456789012, hosts under .placeholder.invalid, except ECR registry
+// hosts, whose real form the registry allow-list reads); random values are
 // derived from the resource name, so two plans of the same config are identical. Nothing real is ever called.
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
@@ -124,6 +125,9 @@ export function fakeId(type: string, name: string, inputs: Inputs, region = "us-
     case "aws:ecr/lifecyclePolicy:LifecyclePolicy":
     case "aws:ecr/repositoryPolicy:RepositoryPolicy":
       return str(inputs.repository, autoName(name));
+    case "aws:ecr/pullThroughCacheRule:PullThroughCacheRule":
+      // The provider's id is the rule's prefix (its import takes `ecrRepositoryPrefix`).
+      return str(inputs.ecrRepositoryPrefix, autoName(name));
     default:
       // Bucket configurations take the bucket's name as their id; most other resources their name.
       if (type.startsWith("aws:s3/bucket")) return str(inputs.bucket, autoName(name));
@@ -244,8 +248,12 @@ export function fakeOutputs(type: string, name: string, inputs: Inputs, region: 
       return { arn: `arn:aws:iam::${FAKE_ACCOUNT}:oidc-provider/${str(inputs.url, name).replace(/^https:\/\//, "")}` };
     case "aws:ecr/repository:Repository": {
       const repo = str(inputs.name, autoName(name));
-      return { arn: arnOf("ecr", `repository/${repo}`), registryId: FAKE_ACCOUNT, repositoryUrl: `${FAKE_ACCOUNT}.dkr.ecr.${region}.${PLACEHOLDER_DOMAIN}/${repo}` };
+      // ECR's own form, <account>.dkr.ecr.<region>.amazonaws.com/<name>: the registry allow-list of the policy pack
+      // (k8s-image-registry) and the image tests read it; the documentation account keeps it a placeholder.
+      return { arn: arnOf("ecr", `repository/${repo}`), registryId: FAKE_ACCOUNT, repositoryUrl: `${FAKE_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/${repo}` };
     }
+    case "aws:ecr/pullThroughCacheRule:PullThroughCacheRule":
+      return { registryId: FAKE_ACCOUNT, upstreamRepositoryPrefix: "ROOT" };
     case "docker:index/image:Image": {
       const imageName = str(inputs.imageName, name);
       return { repoDigest: `${imageName.replace(/:[^:/]+$/, "")}@sha256:${digest(imageName, 32).toString("hex")}`, baseImageName: imageName };
@@ -268,7 +276,7 @@ export function fakeCall(args: pulumi.runtime.MockCallArgs, region: string): Rec
     case "aws:index/getCallerIdentity:getCallerIdentity":
       return { accountId: FAKE_ACCOUNT, arn: `arn:aws:iam::${FAKE_ACCOUNT}:user/placeholder`, userId: "PLACEHOLDER", id: FAKE_ACCOUNT };
     case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
-      return { userName: "AWS", password: "offline-plan-placeholder", authorizationToken: "placeholder", proxyEndpoint: `https://${FAKE_ACCOUNT}.dkr.ecr.${region}.${PLACEHOLDER_DOMAIN}`, expiresAt: "2099-01-01T00:00:00Z", id: region };
+      return { userName: "AWS", password: "offline-plan-placeholder", authorizationToken: "placeholder", proxyEndpoint: `https://${FAKE_ACCOUNT}.dkr.ecr.${region}.amazonaws.com`, expiresAt: "2099-01-01T00:00:00Z", id: region };
     case "aws:index/getPartition:getPartition":
       return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
     case "aws:index/getRegion:getRegion":
