@@ -95,7 +95,9 @@ export class DatabaseJobs extends pulumi.ComponentResource {
     const { endpoint } = args;
     const labels = { ...platformLabels(args.instance, "database-jobs"), [DATABASE_CLIENT_LABEL]: "true" };
 
-    // Version 1 has no keepers, so stacks made before the key keep their password; any other version replaces it.
+    // Version 1 has no keepers, so stacks made before the key keep their password; any other version replaces it
+    // ("keepers: Arbitrary map of values that, when changed, will trigger recreation of resource",
+    // @pulumi/random@4.21.2 randomPassword.d.ts:55). The version also names the bootstrap Job below, so it re-runs.
     const version = args.appPasswordVersion ?? 1;
     const appPassword = new random.RandomPassword(`${name}-app-password`, {
       length: 40, special: false, ...(version === 1 ? {} : { keepers: { version: String(version) } }),
@@ -160,7 +162,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
 
     this.bootstrap = new k8s.batch.v1.Job(`${name}-bootstrap`, {
       metadata: {
-        name: pulumi.interpolate`${args.instance}-db-bootstrap-${passwordRevision.hex}-${shortHash(...Object.values(sql), ...Object.values(readerScripts), args.clientImage)}`,
+        name: pulumi.interpolate`${args.instance}-db-bootstrap-${passwordRevision.hex}-${shortHash(...Object.values(sql), ...Object.values(readerScripts), args.clientImage, ...(version === 1 ? [] : [`app-password-${version}`]))}`,
         namespace: args.namespace, labels,
       },
       spec: {

@@ -46,6 +46,7 @@ export class PlatformSecrets extends pulumi.ComponentResource {
     const child = { parent: this };
 
     // Alphanumeric only: the password travels in HTTP headers and shell commands without quoting trouble.
+    // keepers: "when changed, will trigger recreation of resource" (@pulumi/random@4.21.2 randomPassword.d.ts:55).
     const version = args.passwordVersion ?? 1;
     const password = new random.RandomPassword(`${name}-server-password`, {
       length: 40, special: false, ...(version === 1 ? {} : { keepers: { version: String(version) } }),
