@@ -35,7 +35,7 @@ export const BACKUP_SERVICE_ACCOUNT_SUFFIX = "backup";
 /** The shipped scripts, as the ConfigMap carries them: components/backup/scripts (copied next to dist by the build). */
 export function backupScripts(): Record<string, string> {
   const dir = path.join(__dirname, "scripts");
-  return Object.fromEntries(["common.sh", "backup.sh", "restore.sh", "restore-drill.sh", "hand-over.sql", "fetch-admin-password.sh"].map((f) => [f, readFileSync(path.join(dir, f), "utf8")]));
+  return Object.fromEntries(["common.sh", "backup.sh", "restore.sh", "restore-drill.sh", "hand-over.sql", "fetch-admin-credentials.sh"].map((f) => [f, readFileSync(path.join(dir, f), "utf8")]));
 }
 
 /**
@@ -59,7 +59,7 @@ export class BackupJobs extends pulumi.ComponentResource {
     // scripts/common.sh), with this ServiceAccount's IRSA role, into a password file on an in-memory emptyDir.
     const admin = endpoint.adminSecretsManager;
     const adminEnv: k8s.types.input.core.v1.EnvVar[] = admin
-      ? [{ name: "ADMIN_SECRET_ID", value: admin.secretArn }, { name: "ADMIN_PASSFILE_DIR", value: ADMIN_PASSFILE_DIR }]
+      ? [{ name: "ADMIN_CREDENTIALS_ID", value: admin.secretArn }, { name: "ADMIN_PASSFILE_DIR", value: ADMIN_PASSFILE_DIR }]
       : [];
 
     const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {

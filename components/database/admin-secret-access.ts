@@ -34,7 +34,7 @@ export function adminSecretReadStatements(secretArn: string, kmsKeyArn: string, 
 /** The scripts the init container runs: the backup scripts' common.sh (load_admin_password) and its wrapper. */
 export function adminPasswordScripts(): Record<string, string> {
   const dir = path.join(__dirname, "..", "backup", "scripts");
-  return Object.fromEntries(["common.sh", "fetch-admin-password.sh"].map((f) => [f, readFileSync(path.join(dir, f), "utf8")]));
+  return Object.fromEntries(["common.sh", "fetch-admin-credentials.sh"].map((f) => [f, readFileSync(path.join(dir, f), "utf8")]));
 }
 
 export interface AdminSecretAccessArgs {

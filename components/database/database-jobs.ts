@@ -131,7 +131,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
     if (admin && !reader) throw new Error("DatabaseJobs: the admin password is in Secrets Manager, so adminSecretReader (image and ServiceAccount) is required");
     const readerScripts = admin ? adminPasswordScripts() : {};
     const scriptsConfig = admin && new k8s.core.v1.ConfigMap(`${name}-admin-password`, {
-      metadata: { name: `${args.instance}-db-admin-password-${shortHash(...Object.values(readerScripts))}`, namespace: args.namespace, labels },
+      metadata: { name: `${args.instance}-db-admin-credentials-${shortHash(...Object.values(readerScripts))}`, namespace: args.namespace, labels },
       data: readerScripts,
       immutable: true,
     }, k8sOpts);
@@ -139,9 +139,9 @@ export class DatabaseJobs extends pulumi.ComponentResource {
       initContainers: [{
         name: "admin-password",
         image: reader.image,
-        command: ["bash", "/scripts/fetch-admin-password.sh"],
+        command: ["bash", "/scripts/fetch-admin-credentials.sh"],
         env: [
-          { name: "ADMIN_SECRET_ID", value: admin.secretArn },
+          { name: "ADMIN_CREDENTIALS_ID", value: admin.secretArn },
           { name: "ADMIN_PASSFILE_DIR", value: ADMIN_PASSFILE_DIR },
           { name: "AWS_REGION", value: reader.region },
           { name: "AWS_DEFAULT_REGION", value: reader.region },

@@ -59,7 +59,7 @@ describe("the scripts read the admin password from Secrets Manager", () => {
       PATH: `/usr/bin:/bin:${findPostgresBinDir() ?? "/usr/bin"}`, HOME: dir("home"), TMPDIR: dir("tmp"), LANG: "C.UTF-8", LC_ALL: "C.UTF-8",
       PGCONNECT_TIMEOUT: "10", ...connection, ...S3RVER_AWS_ENV,
       S3_ENDPOINT_URL: s3?.endpoint ?? "", BACKUP_S3_URI: `s3://${s3?.bucket ?? ""}/source`,
-      ADMIN_SECRET_ID: SECRET_ARN, ADMIN_PASSFILE_DIR: dir("pgpass"), SECRETS_ENDPOINT_URL: secrets().endpoint,
+      ADMIN_CREDENTIALS_ID: SECRET_ARN, ADMIN_PASSFILE_DIR: dir("pgpass"), SECRETS_ENDPOINT_URL: secrets().endpoint,
       ...extra,
     };
   };
@@ -123,18 +123,18 @@ describe("the scripts read the admin password from Secrets Manager", () => {
   });
 
   it("another secret's ARN (not readable) or a secret without a password fails before any connection", async () => {
-    const denied = await runScript("backup.sh", env({ ADMIN_SECRET_ID: `${SECRET_ARN}-other` }));
+    const denied = await runScript("backup.sh", env({ ADMIN_CREDENTIALS_ID: `${SECRET_ARN}-other` }));
     expect(denied.status).not.toBe(0);
     expect(denied.stderr).toMatch(/backup\.sh: FAILED: could not read the admin password from Secrets Manager secret .*-other/);
     secrets().put(`${SECRET_ARN}-nopassword`, JSON.stringify({ username: ADMIN }));
-    const empty = await runScript("restore.sh", env({ ADMIN_SECRET_ID: `${SECRET_ARN}-nopassword`, BACKUP_KEY: "latest" }));
+    const empty = await runScript("restore.sh", env({ ADMIN_CREDENTIALS_ID: `${SECRET_ARN}-nopassword`, BACKUP_KEY: "latest" }));
     expect(empty.status).not.toBe(0);
     expect(empty.stderr).toMatch(/the secret is not JSON with a "password" field/);
     expect(readdirSync(dir("pgpass"))).toEqual([]);
   });
 
-  it("fetch-admin-password.sh (the bootstrap's init container) leaves a 0600 password file psql logs in with", async () => {
-    const run = await runScript("fetch-admin-password.sh", env());
+  it("fetch-admin-credentials.sh (the bootstrap's init container) leaves a 0600 password file psql logs in with", async () => {
+    const run = await runScript("fetch-admin-credentials.sh", env());
     expect(run.status, run.stderr).toBe(0);
     const file = path.join(dir("pgpass"), "pgpass");
     expect(readdirSync(dir("pgpass"))).toEqual(["pgpass"]);
@@ -144,8 +144,8 @@ describe("the scripts read the admin password from Secrets Manager", () => {
     expect(login.stderr).toBe("");
     expect(login.stdout.trim()).toBe(ADMIN);
     rmSync(file);
-    const missing = await runScript("fetch-admin-password.sh", env({ ADMIN_SECRET_ID: "" }));
-    expect(missing.stderr).toMatch(/ADMIN_SECRET_ID is not set/);
+    const missing = await runScript("fetch-admin-credentials.sh", env({ ADMIN_CREDENTIALS_ID: "" }));
+    expect(missing.stderr).toMatch(/ADMIN_CREDENTIALS_ID is not set/);
   });
 });
 
@@ -162,7 +162,7 @@ describe("the rendered Jobs and their roles (prod)", () => {
     const pod = named<{ spec: { jobTemplate: { spec: { template: { spec: Pod } } } } }>(prod, "kubernetes:batch/v1:CronJob", name).spec.jobTemplate.spec.template.spec;
     const [container] = pod.containers;
     const env = new Map(container?.env.map((e) => [e.name, e]));
-    expect(env.get("ADMIN_SECRET_ID")?.value).toBe(rdsSecretArn());
+    expect(env.get("ADMIN_CREDENTIALS_ID")?.value).toBe(rdsSecretArn());
     expect(env.get("ADMIN_PASSFILE_DIR")?.value).toBe("/run/pgpass");
     expect(env.has("PGPASSWORD")).toBe(false);
     expect(container?.env.filter((e) => e.valueFrom)).toEqual([]);

@@ -224,7 +224,7 @@ describe("the backup CronJobs", () => {
     const data = named<{ data: Record<string, string> }>(prod, "kubernetes:core/v1:ConfigMap", "agents-backup-scripts").data;
     const shipped = (await import("node:fs")).readdirSync("components/backup/scripts").sort();
     expect(Object.keys(data).sort()).toEqual(shipped);
-    expect(shipped).toEqual(["backup.sh", "common.sh", "fetch-admin-password.sh", "hand-over.sql", "restore-drill.sh", "restore.sh"]);
+    expect(shipped).toEqual(["backup.sh", "common.sh", "fetch-admin-credentials.sh", "hand-over.sql", "restore-drill.sh", "restore.sh"]);
     for (const script of shipped) {
       expect(data[script]).toBe(readFileSync(`components/backup/scripts/${script}`, "utf8"));
     }

@@ -55,9 +55,9 @@ describe("the bootstrap Job on RDS (prod, rendered)", () => {
     const [init] = pod.initContainers ?? [];
     const backupImage = named<{ spec: { jobTemplate: { spec: { template: { spec: { containers: Container[] } } } } } }>(prod, "kubernetes:batch/v1:CronJob", "agents-backup")
       .spec.jobTemplate.spec.template.spec.containers[0]?.image;
-    expect(init).toMatchObject({ name: "admin-password", image: backupImage, command: ["bash", "/scripts/fetch-admin-password.sh"] });
+    expect(init).toMatchObject({ name: "admin-password", image: backupImage, command: ["bash", "/scripts/fetch-admin-credentials.sh"] });
     const initEnv = envOf(init as Container);
-    expect(initEnv.get("ADMIN_SECRET_ID")?.value).toBe(rdsSecretArn());
+    expect(initEnv.get("ADMIN_CREDENTIALS_ID")?.value).toBe(rdsSecretArn());
     expect(initEnv.get("ADMIN_PASSFILE_DIR")?.value).toBe("/run/pgpass");
     expect(initEnv.get("AWS_REGION")?.value).toBe("eu-west-1");
     expectRestricted(pod.securityContext, init?.securityContext, 10001);
@@ -70,7 +70,7 @@ describe("the bootstrap Job on RDS (prod, rendered)", () => {
     const scripts = pod.volumes.find((v) => v.name === "admin-password-scripts")?.configMap?.name;
     const data = named<{ data: Record<string, string>; immutable: boolean }>(prod, "kubernetes:core/v1:ConfigMap", String(scripts));
     expect(data.immutable).toBe(true);
-    for (const file of ["common.sh", "fetch-admin-password.sh"]) expect(data.data[file]).toBe(spawnSync("cat", [path.join(REPO, "components/backup/scripts", file)], { encoding: "utf8" }).stdout);
+    for (const file of ["common.sh", "fetch-admin-credentials.sh"]) expect(data.data[file]).toBe(spawnSync("cat", [path.join(REPO, "components/backup/scripts", file)], { encoding: "utf8" }).stdout);
   });
 
   it("dev (in-cluster database) keeps its Kubernetes Secret: no init container, no ServiceAccount of its own", () => {
@@ -124,12 +124,12 @@ describe("the rendered bootstrap, run against a real PostgreSQL", () => {
     const pod = podOf(prod);
     const init = (pod.initContainers ?? [])[0] as Container;
     const main = pod.containers[0] as Container;
-    const arn = String(envOf(init).get("ADMIN_SECRET_ID")?.value);
+    const arn = String(envOf(init).get("ADMIN_CREDENTIALS_ID")?.value);
     sm?.put(arn, JSON.stringify({ username: "platform_admin", password: ADMIN_PASSWORD }));
     const base = { PATH: `/usr/bin:/bin:${findPostgresBinDir() ?? "/usr/bin"}`, LANG: "C.UTF-8", HOME: path.join(root, "home") };
     const rendered = (c: Container): Record<string, string> => Object.fromEntries([...envOf(c).values()].filter((e) => e.value !== undefined).map((e) => [e.name, String(e.value)]));
 
-    const fetch = await run("bash", [path.join(REPO, "components/backup/scripts/fetch-admin-password.sh")],
+    const fetch = await run("bash", [path.join(REPO, "components/backup/scripts/fetch-admin-credentials.sh")],
       { ...base, ...rendered(init), ...S3RVER_AWS_ENV, AWS_REGION: "eu-west-1", ADMIN_PASSFILE_DIR: path.join(root, "pgpass"), SECRETS_ENDPOINT_URL: sm?.endpoint ?? "" });
     expect(fetch.status, fetch.stderr).toBe(0);
     expect(sm?.calls.map((c) => c.secretId)).toEqual([arn]);

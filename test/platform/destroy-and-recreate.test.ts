@@ -2,7 +2,6 @@
 // rendered state; each check runs over every resource of its kind, so a new one of that kind is covered too.
 import { beforeAll, describe, expect, it } from "vitest";
 import { toDeployment } from "../../tools/plan/state-export";
-import { isSecretValue } from "../../tools/plan/wire";
 import { runStack, type ProgramRun } from "../support/harness";
 
 let prod: ProgramRun;

@@ -15,7 +15,7 @@
 #   S3_ENDPOINT_URL        optional. An S3-compatible endpoint: passed to every aws call as --endpoint-url.
 #   AWS_REGION, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE,
 #   AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE (IRSA), AWS_EC2_METADATA_DISABLED, HOME  read by the AWS CLI itself.
-#   ADMIN_SECRET_ID        optional. A Secrets Manager secret (ARN or name) holding the password as JSON "password"
+#   ADMIN_CREDENTIALS_ID   optional. A Secrets Manager secret (ARN or name) holding the password as JSON "password"
 #                          (RDS's managed master user secret): read at the start of every run with the AWS identity
 #                          (IRSA), written as a password file that PGPASSFILE then names; PGPASSWORD is then ignored.
 #   ADMIN_PASSFILE_DIR     optional, default TMPDIR. Where that password file goes (the Jobs mount an in-memory
