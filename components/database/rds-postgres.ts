@@ -162,7 +162,7 @@ export class RdsPostgres extends pulumi.ComponentResource {
     // Job reads the secret meanwhile.
     const adminSecretArn = instance.masterUserSecrets.apply((secrets) => {
       const arn = secrets[0]?.secretArn;
-      if (arn === undefined) throw new Error(`RDS instance ${args.physicalName} reports no master user secret although manageMasterUserPassword is true`);
+      if (arn === undefined) throw new Error(`RDS instance ${args.physicalName} reports no master user secret although manageMasterUserPassword is true (an existing stack: docs/runbooks.md, "Existing stacks: turning on the RDS-managed password")`);
       return arn;
     });
     const rotation = args.masterPasswordRotation ?? DEFAULT_MASTER_PASSWORD_ROTATION;
