@@ -165,7 +165,7 @@ export const rawConfigSchema = z.strictObject({
   }).prefault({}),
 
   backup: z.strictObject({
-    enabled: doc(z.boolean().optional(), "Logical backups of the database to S3. Default true; false when environment=dev."),
+    enabled: doc(z.boolean().optional(), "Logical backups of the database to S3. Default true; false when environment=dev with the in-cluster database. Required with database.mode=rds (its bootstrap Job reads the RDS-managed admin password with the backup image)."),
     schedule: doc(cronSchedule.default("0 3 * * *"), "Backup CronJob schedule (five-field cron or @daily). Default 0 3 * * *."),
     retentionDays: doc(int(1, 3650).default(30), "Days a backup object is kept in S3 (1-3650). Default 30."),
     objectLockDays: doc(int(0, 3650).optional(),
@@ -245,7 +245,8 @@ function withEnvironmentDefaults(raw: RawConfig) {
       backupRetentionDays: raw.database.backupRetentionDays ?? (prodLike ? 14 : 7),
     },
     cache: { ...raw.cache, mode: raw.cache.mode ?? (prodLike ? CacheMode.ElastiCache : CacheMode.InCluster) },
-    backup: { ...raw.backup, enabled: raw.backup.enabled ?? prodLike, objectLockDays: raw.backup.objectLockDays ?? (prodLike ? raw.backup.retentionDays : 0) },
+    // RDS needs the backup image (and its IRSA) for the bootstrap Job, so RDS turns backups on by default in dev too.
+    backup: { ...raw.backup, enabled: raw.backup.enabled ?? (prodLike || (raw.database.mode ?? (prodLike ? DatabaseMode.Rds : DatabaseMode.StatefulSet)) === DatabaseMode.Rds), objectLockDays: raw.backup.objectLockDays ?? (prodLike ? raw.backup.retentionDays : 0) },
     observability: { ...raw.observability, collectorReplicas: raw.observability.collectorReplicas ?? (prodLike ? 2 : 1) },
   };
 }
@@ -354,6 +355,10 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
     if (c.ingress[key] && !(c.ingress.enabled && c.ingress.className === "alb")) {
       fail(`ingress.${key}`, true, `needs an enabled ingress of class alb (it is ${c.ingress.enabled ? c.ingress.className : "disabled"}): only the AWS Load Balancer Controller applies it`);
     }
+  }
+
+  if (c.database.mode === DatabaseMode.Rds && !c.backup.enabled) {
+    fail("backup.enabled", false, "must be true with database.mode=rds: the bootstrap Job reads the RDS-managed admin password with the backup image's AWS CLI and IRSA (docs/decisions/0116)");
   }
 
   if (prod) {

@@ -176,9 +176,8 @@ export class AgentPlatform extends pulumi.ComponentResource {
     const backupBase: BackupBase | undefined = config.backup.enabled && awsProvider && awsRegion
       ? prepareBackups(this, { instance: name, physicalName: physical, config, awsProvider, platform })
       : undefined;
-    if (config.database.mode === DatabaseMode.Rds && !backupBase) {
-      throw new ConfigError([{ key: "agent-platform:backup.enabled", value: "false", message: "must be true with database.mode=rds: the bootstrap Job reads the RDS-managed admin password with the backup image's AWS CLI" }]);
-    }
+    // The schema refuses database.mode=rds without backup.enabled; this guards programmatic use.
+    if (config.database.mode === DatabaseMode.Rds && !backupBase) throw new Error("database.mode=rds needs the backup image: backup.enabled and the AWS provider");
     if (backupBase && (oidcArn === undefined || oidcUrl === undefined)) throw new Error("backups and the RDS admin secret need the cluster's OIDC provider (IRSA)");
     const oidc = oidcArn !== undefined && oidcUrl !== undefined ? { providerArn: oidcArn, issuerUrl: oidcUrl } : undefined;
 

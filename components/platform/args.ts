@@ -222,7 +222,7 @@ export interface AgentPlatformCacheArgs {
 
 /** Logical database backups to S3 and the restore drill (stack config keys backup.*). */
 export interface AgentPlatformBackupArgs {
-  /** Logical backups of the database to S3. Default true; false when environment=dev. */
+  /** Logical backups of the database to S3. Default true; false when environment=dev with the in-cluster database. Required with database.mode=rds (its bootstrap Job reads the RDS-managed admin password with the backup image). */
   enabled?: boolean;
   /** Backup CronJob schedule (five-field cron or `@daily`). Default 0 3 * * *. */
   schedule?: string;

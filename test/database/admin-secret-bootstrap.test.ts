@@ -12,6 +12,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseStackConfig } from "../../components/config";
 import type { CapturedResource } from "../../tools/plan/capture";
 import { runStack, type ProgramRun } from "../support/harness";
 import { envOf, named, type Container, type Workload } from "../support/k8s";
@@ -71,6 +72,20 @@ describe("the bootstrap Job on RDS (prod, rendered)", () => {
     const data = named<{ data: Record<string, string>; immutable: boolean }>(prod, "kubernetes:core/v1:ConfigMap", String(scripts));
     expect(data.immutable).toBe(true);
     for (const file of ["common.sh", "fetch-admin-credentials.sh"]) expect(data.data[file]).toBe(spawnSync("cat", [path.join(REPO, "components/backup/scripts", file)], { encoding: "utf8" }).stdout);
+  });
+
+  it("database.mode=rds turns backups on by default, in dev too, and refuses backup.enabled=false, naming the key", () => {
+    const parse = (flat: Record<string, string>) => parseStackConfig(Object.fromEntries(Object.entries(flat).map(([k, v]) => [`agent-platform:${k}`, v])), "agent-platform", () => false);
+    // An existing cluster with RDS needs its network and OIDC provider named.
+    const existing = {
+      environment: "dev", "database.mode": "rds", "cluster.vpcId": "vpc-0123456789abcdef0", "cluster.privateSubnetIds": '["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]',
+      "cluster.nodeSecurityGroupId": "sg-0123456789abcdef0", "cluster.oidcProviderArn": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
+      "cluster.oidcIssuerUrl": "https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
+    };
+    expect(parse(existing).backup.enabled).toBe(true);
+    expect(parse({ environment: "dev" }).backup.enabled).toBe(false);
+    expect(() => parse({ ...existing, "backup.enabled": "false" }))
+      .toThrow(/agent-platform:backup\.enabled = false: must be true with database\.mode=rds/);
   });
 
   it("dev (in-cluster database) keeps its Kubernetes Secret: no init container, no ServiceAccount of its own", () => {
