@@ -9,6 +9,12 @@ import { platformLabels } from "../workload/namespace";
 export const ADMIN_PASSFILE_DIR = "/run/pgpass";
 export const ADMIN_PASSFILE = `${ADMIN_PASSFILE_DIR}/pgpass`;
 
+/**
+ * Pod label of the pods that call AWS APIs themselves (STS for IRSA, Secrets Manager) over HTTPS: the bootstrap Job on
+ * RDS. The namespace's database-jobs NetworkPolicy allows only DNS and Postgres; a policy selecting this label adds 443.
+ */
+export const AWS_API_CLIENT_LABEL = "agent-platform/aws-api-client";
+
 /** The RDS-managed master user secret a Job reads at run time (never a copy in Kubernetes). */
 export interface AdminSecret {
   secretArn: pulumi.Output<string>;

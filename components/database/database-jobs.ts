@@ -6,7 +6,7 @@ import * as random from "@pulumi/random";
 import { LETTA_HOME, LETTA_MIGRATIONS_WORKING_DIR, filteredMigrationsCommand } from "../workload/letta-preset";
 import { platformLabels } from "../workload/namespace";
 import { hardenedPodBasics, restrictedContainerSecurity } from "../workload/pod-security";
-import { ADMIN_PASSFILE, ADMIN_PASSFILE_DIR, adminPasswordScripts } from "./admin-secret-access";
+import { ADMIN_PASSFILE, ADMIN_PASSFILE_DIR, AWS_API_CLIENT_LABEL, adminPasswordScripts } from "./admin-secret-access";
 import { adminConnectionEnv, APP_ROLE, APP_SCHEMA, type DatabaseEndpoint } from "./endpoint";
 import { DATABASE_CLIENT_LABEL } from "./postgres-statefulset";
 import { bootstrapSqlFiles } from "./sql-files";
@@ -85,6 +85,8 @@ export class DatabaseJobs extends pulumi.ComponentResource {
   public readonly bootstrap: k8s.batch.v1.Job;
   /** Labels selecting the jobs' pods. */
   public readonly selector: Record<string, string>;
+  /** Labels of the Job pods that reach AWS APIs over HTTPS (the bootstrap on RDS), for their NetworkPolicy; else undefined. */
+  public readonly awsApiSelector: Record<string, string> | undefined;
   /** Secrets Manager secret with the application credentials, when stored in AWS. */
   public readonly appSecretArn: pulumi.Output<string | undefined>;
 
@@ -169,7 +171,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
         backoffLimit: 6,
         activeDeadlineSeconds: 900,
         template: {
-          metadata: { labels },
+          metadata: { labels: passwordReader ? { ...labels, [AWS_API_CLIENT_LABEL]: "true" } : labels },
           spec: {
             ...podBasics,
             ...(reader && passwordReader ? { serviceAccountName: reader.serviceAccountName, initContainers: passwordReader.initContainers } : {}),
@@ -260,6 +262,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
       this.appSecretArn = pulumi.output(undefined);
     }
     this.selector = { "app.kubernetes.io/instance": args.instance, "app.kubernetes.io/component": "database-jobs" };
+    this.awsApiSelector = passwordReader ? { ...this.selector, [AWS_API_CLIENT_LABEL]: "true" } : undefined;
     this.appSecretName = appSecret.metadata.name;
     this.registerOutputs({ appSecretName: this.appSecretName });
   }

@@ -243,6 +243,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
       namespace: namespace.metadata.name, instance: name, serverSelector: server.selector, jobSelector: data.jobs.selector, serverPort: server.port,
       ingressFrom, privateNetwork: vpcCidr,
       ...(backups ? { backupSelector: { "app.kubernetes.io/instance": name, "app.kubernetes.io/component": "backup" } } : {}),
+      ...(data.jobs.awsApiSelector ? { awsApiSelector: data.jobs.awsApiSelector } : {}),
       database: inVpc(data.database instanceof PostgresStatefulSet, postgresPods),
       cache: inVpc(data.cache instanceof InClusterRedis, { "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "redis" }),
       collector: { podLabels: observability.collector.selector, ports: [COLLECTOR_PORTS.otlpGrpc, COLLECTOR_PORTS.otlpHttp] },

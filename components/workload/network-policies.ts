@@ -29,6 +29,8 @@ export interface NetworkPoliciesArgs {
   privateNetwork?: pulumi.Input<string>;
   /** Pod labels of the backup jobs, when backups are on. */
   backupSelector?: Record<string, string>;
+  /** Pod labels of database jobs that call AWS APIs with IRSA (the bootstrap Job on RDS): HTTPS egress too. */
+  awsApiSelector?: Record<string, string>;
   database: Destination;
   cache: Destination;
   /** The OpenTelemetry collector the server sends OTLP to: its pods and ports. Default: none (no such egress). */
@@ -143,6 +145,18 @@ export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, o
         ingress: [],
         // S3 and STS (IRSA) over HTTPS, and the database.
         egress: [DNS_EGRESS, { to: [peer(args.database)], ports: [{ port: 5432, protocol: "TCP" }] }, { to: [internet(args.privateNetwork)], ports: [{ port: 443, protocol: "TCP" }] }],
+      },
+    }, k8sOpts);
+  }
+
+  if (args.awsApiSelector) {
+    // Added to the database-jobs policy below (policies are additive): STS (IRSA) and Secrets Manager over HTTPS.
+    new k8s.networking.v1.NetworkPolicy(`${name}-aws-api`, {
+      metadata: meta("aws-api"),
+      spec: {
+        podSelector: { matchLabels: args.awsApiSelector },
+        policyTypes: ["Egress"],
+        egress: [DNS_EGRESS, { to: [internet(args.privateNetwork)], ports: [{ port: 443, protocol: "TCP" }] }],
       },
     }, k8sOpts);
   }

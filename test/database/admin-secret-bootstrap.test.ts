@@ -88,6 +88,20 @@ describe("the bootstrap Job on RDS (prod, rendered)", () => {
       .toThrow(/agent-platform:backup\.enabled = false: must be true with database\.mode=rds/);
   });
 
+  it("may reach STS and Secrets Manager over HTTPS (its own NetworkPolicy), where the migrations Job may not", () => {
+    const labelsOf = (job: CapturedResource): Json => ((prod.inputs(job) as unknown as { spec: { template: { metadata: { labels: Json } } } }).spec.template.metadata.labels);
+    const migrations = prod.ofType("kubernetes:batch/v1:Job").find((j) => String((prod.inputs(j).metadata as Json).name).startsWith("agents-db-migrate-")) as CapturedResource;
+    expect(labelsOf(bootstrapOf(prod))["agent-platform/aws-api-client"]).toBe("true");
+    expect(labelsOf(migrations)["agent-platform/aws-api-client"]).toBeUndefined();
+    const policy = named<{ spec: { podSelector: { matchLabels: Json }; policyTypes: string[]; egress: { to?: { ipBlock?: { cidr: string; except?: string[] } }[]; ports: { port: number }[] }[] } }>(prod, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "agents-aws-api");
+    expect(policy.spec.podSelector.matchLabels).toEqual({ "app.kubernetes.io/instance": "agents", "app.kubernetes.io/component": "database-jobs", "agent-platform/aws-api-client": "true" });
+    expect(policy.spec.policyTypes).toEqual(["Egress"]);
+    const https = policy.spec.egress.find((e) => e.ports.some((p) => p.port === 443));
+    expect(https?.to?.[0]?.ipBlock?.cidr).toBe("0.0.0.0/0");
+    expect(https?.to?.[0]?.ipBlock?.except).toHaveLength(1);
+    expect(dev.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => (dev.inputs(p).metadata as Json).name)).not.toContain("agents-aws-api");
+  });
+
   it("dev (in-cluster database) keeps its Kubernetes Secret: no init container, no ServiceAccount of its own", () => {
     const pod = podOf(dev);
     expect(pod.initContainers).toBeUndefined();
