@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ADMIN_PASSFILE_DIR } from "../database/admin-secret-access";
 import { adminConnectionEnv, APP_ROLE, type DatabaseEndpoint } from "../database/endpoint";
 import { platformLabels } from "../workload/namespace";
 import { hardenedPodBasics, restrictedContainerSecurity } from "../workload/pod-security";
@@ -36,7 +37,7 @@ export const BACKUP_SERVICE_ACCOUNT_SUFFIX = "backup";
 /** The shipped scripts, as the ConfigMap carries them: components/backup/scripts (copied next to dist by the build). */
 export function backupScripts(): Record<string, string> {
   const dir = path.join(__dirname, "scripts");
-  return Object.fromEntries(["common.sh", "backup.sh", "restore.sh", "restore-drill.sh", "hand-over.sql"].map((f) => [f, readFileSync(path.join(dir, f), "utf8")]));
+  return Object.fromEntries(["common.sh", "backup.sh", "restore.sh", "restore-drill.sh", "hand-over.sql", "fetch-admin-credentials.sh"].map((f) => [f, readFileSync(path.join(dir, f), "utf8")]));
 }
 
 /**
@@ -56,6 +57,12 @@ export class BackupJobs extends pulumi.ComponentResource {
     const k8sOpts = { parent: this, provider: args.provider };
     const labels = { ...platformLabels(args.instance, "backup"), ...args.clientLabels };
     const { endpoint } = args;
+    // On RDS the scripts read the RDS-managed admin secret themselves at the start of each run (load_admin_password in
+    // scripts/common.sh), with this ServiceAccount's IRSA role, into a password file on an in-memory emptyDir.
+    const admin = endpoint.adminSecretsManager;
+    const adminEnv: k8s.types.input.core.v1.EnvVar[] = admin
+      ? [{ name: "ADMIN_CREDENTIALS_ID", value: admin.secretArn }, { name: "ADMIN_PASSFILE_DIR", value: ADMIN_PASSFILE_DIR }]
+      : [];
 
     const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
       metadata: {
@@ -86,6 +93,7 @@ export class BackupJobs extends pulumi.ComponentResource {
             command: ["bash", `/scripts/${script}`],
             env: [
               ...adminConnectionEnv(endpoint),
+              ...adminEnv,
               { name: "BACKUP_S3_URI", value: args.s3Uri },
               { name: "AWS_REGION", value: args.region },
               { name: "AWS_DEFAULT_REGION", value: args.region },
@@ -94,12 +102,17 @@ export class BackupJobs extends pulumi.ComponentResource {
             ],
             securityContext: restrictedContainerSecurity(BACKUP_UID),
             resources: { requests: { cpu: "250m", memory: "256Mi", "ephemeral-storage": "1Gi" }, limits: { cpu: "2", memory: "1Gi", "ephemeral-storage": "20Gi" } },
-            volumeMounts: [{ name: "scripts", mountPath: "/scripts", readOnly: true }, { name: "tmp", mountPath: "/tmp" }],
+            volumeMounts: [
+              { name: "scripts", mountPath: "/scripts", readOnly: true }, { name: "tmp", mountPath: "/tmp" },
+              ...(admin ? [{ name: "pgpass", mountPath: ADMIN_PASSFILE_DIR }] : []),
+            ],
           }],
           volumes: [
             { name: "scripts", configMap: { name: scripts.metadata.name, defaultMode: 0o555 } },
             // The restore downloads the dump here before verifying it: size it for the largest backup.
             { name: "tmp", emptyDir: { sizeLimit: "20Gi" } },
+            // The admin password file: in memory (tmpfs), never on the node's disk.
+            ...(admin ? [{ name: "pgpass", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }] : []),
           ],
         },
       },

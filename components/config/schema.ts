@@ -97,6 +97,8 @@ export const rawConfigSchema = z.strictObject({
     cpuLimit: doc(cpuQuantity.default("500m"), "CPU limit of the server container. Default 500m."),
     memoryLimit: doc(memoryQuantity.default("1Gi"), "Memory limit of the server container. Default 1Gi."),
     uvicornWorkers: doc(int(1, 64).default(1), "Uvicorn worker processes per pod (LETTA_UVICORN_WORKERS). Default 1."),
+    passwordVersion: doc(int(1, 1000000).default(1),
+      "Generation of the server password (LETTA_SERVER_PASSWORD): raise it by one to rotate the password; the server pods restart with the new one (docs/runbooks.md, rotating the server password). Default 1."),
     toolSandbox: doc(z.enum(values(ToolSandbox)).default(ToolSandbox.Local),
       "Where tool code runs. local: inside the server container, with its whole environment (database URI, encryption key, provider keys) and network reach; anyone holding the server password can run code there. e2b: in E2B's remote sandboxes (server.e2bApiKey). modal: tools that ask for Modal run there (server.modalTokenId, server.modalTokenSecret), every other tool still runs locally unless server.e2bApiKey is set too. Default local."),
     e2bApiKey: doc(secretString.optional(), "E2B_API_KEY (set with --secret): with it the server runs tools in E2B, whatever server.toolSandbox says; so it is required with server.toolSandbox=e2b and refused with local.", { secret: true }),
@@ -150,6 +152,8 @@ export const rawConfigSchema = z.strictObject({
     port: doc(int(1150, 65535).default(5433), "RDS port (1150-65535, as RDS allows). Default 5433, not the engine's 5432: untargeted scans of the default port miss it. Changing it restarts the instance. The in-cluster StatefulSet always listens on 5432."),
     poolSize: doc(int(1, 200).default(10), "SQLAlchemy pool size per uvicorn worker (LETTA_PG_POOL_SIZE). Default 10."),
     maxOverflow: doc(int(0, 200).default(5), "SQLAlchemy pool overflow per uvicorn worker (LETTA_PG_MAX_OVERFLOW). Default 5."),
+    appPasswordVersion: doc(int(1, 1000000).default(1),
+      "Generation of the application role's database password: raise it by one to rotate it; the bootstrap Job sets the new password and the server pods restart with it (docs/runbooks.md, rotating the app role's password). Default 1."),
     maxConnections: doc(int(20, 10000).default(200), "statefulset mode: PostgreSQL max_connections. Default 200."),
     storageSize: doc(storageQuantity.default("20Gi"), "statefulset mode: size of the data volume. Default 20Gi."),
     image: doc(pinnedImage.default(PGVECTOR_IMAGE), `pgvector image, pinned: the statefulset database, and psql of the bootstrap Job in both modes. Default ${PGVECTOR_IMAGE}.`),
@@ -172,7 +176,7 @@ export const rawConfigSchema = z.strictObject({
   }).prefault({}),
 
   backup: z.strictObject({
-    enabled: doc(z.boolean().optional(), "Logical backups of the database to S3. Default true; false when environment=dev."),
+    enabled: doc(z.boolean().optional(), "Logical backups of the database to S3. Default true; false when environment=dev with the in-cluster database. Required with database.mode=rds (its bootstrap Job reads the RDS-managed admin password with the backup image)."),
     schedule: doc(cronSchedule.default("0 3 * * *"), "Backup CronJob schedule (five-field cron or @daily). Default 0 3 * * *."),
     retentionDays: doc(int(1, 3650).default(30), "Days a backup object is kept in S3 (1-3650). Default 30."),
     objectLockDays: doc(int(0, 3650).optional(),
@@ -253,7 +257,8 @@ function withEnvironmentDefaults(raw: RawConfig) {
     },
     cache: { ...raw.cache, mode: raw.cache.mode ?? (prodLike ? CacheMode.ElastiCache : CacheMode.InCluster) },
     image: { ...raw.image, pullThroughCache: raw.image.pullThroughCache ?? (clusterMode === ClusterMode.Create && raw.image.registry === undefined) },
-    backup: { ...raw.backup, enabled: raw.backup.enabled ?? prodLike, objectLockDays: raw.backup.objectLockDays ?? (prodLike ? raw.backup.retentionDays : 0) },
+    // RDS needs the backup image (and its IRSA) for the bootstrap Job, so RDS turns backups on by default in dev too.
+    backup: { ...raw.backup, enabled: raw.backup.enabled ?? (prodLike || (raw.database.mode ?? (prodLike ? DatabaseMode.Rds : DatabaseMode.StatefulSet)) === DatabaseMode.Rds), objectLockDays: raw.backup.objectLockDays ?? (prodLike ? raw.backup.retentionDays : 0) },
     observability: { ...raw.observability, collectorReplicas: raw.observability.collectorReplicas ?? (prodLike ? 2 : 1) },
   };
 }
@@ -363,6 +368,10 @@ export function crossFieldIssues(c: PlatformConfig): Issue[] {
     if (c.ingress[key] && !(c.ingress.enabled && c.ingress.className === "alb")) {
       fail(`ingress.${key}`, true, `needs an enabled ingress of class alb (it is ${c.ingress.enabled ? c.ingress.className : "disabled"}): only the AWS Load Balancer Controller applies it`);
     }
+  }
+
+  if (c.database.mode === DatabaseMode.Rds && !c.backup.enabled) {
+    fail("backup.enabled", false, "must be true with database.mode=rds: the bootstrap Job reads the RDS-managed admin password with the backup image's AWS CLI and IRSA (docs/decisions/0116)");
   }
 
   if (prod) {

@@ -6,6 +6,7 @@ import * as random from "@pulumi/random";
 import { LETTA_HOME, LETTA_MIGRATIONS_WORKING_DIR, filteredMigrationsCommand } from "../workload/letta-preset";
 import { platformLabels } from "../workload/namespace";
 import { hardenedPodBasics, restrictedContainerSecurity } from "../workload/pod-security";
+import { ADMIN_PASSFILE, ADMIN_PASSFILE_DIR, AWS_API_CLIENT_LABEL, adminPasswordScripts } from "./admin-secret-access";
 import { adminConnectionEnv, APP_ROLE, APP_SCHEMA, type DatabaseEndpoint } from "./endpoint";
 import { createDatabaseJobServiceAccount, type DatabaseJobRole } from "./job-service-accounts";
 import { DATABASE_CLIENT_LABEL } from "./postgres-statefulset";
@@ -38,10 +39,35 @@ export interface DatabaseJobsArgs {
    * component's `providers` option). Default: not stored in AWS.
    */
   awsSecretsManager?: { kmsKeyArn: pulumi.Input<string>; namePrefix: string };
+  /**
+   * The application role's password generation, an integer ≥ 1: changing it makes a new password, which the bootstrap
+   * Job sets (ALTER ROLE) and the server receives. Default 1 (the password Pulumi generated first).
+   */
+  appPasswordVersion?: number;
+  /**
+   * Required when the endpoint's admin password is in Secrets Manager (RDS): the image with the AWS CLI (the backup
+   * image) that an init container runs to read it, and the ServiceAccount whose IRSA role may read it.
+   */
+  adminSecretReader?: { image: pulumi.Input<string>; serviceAccountName: pulumi.Input<string>; region: string };
 }
 
 const JOB_UID = 10001;
 const shortHash = (...parts: string[]): string => createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 8);
+
+const APP_PASSWORD_DIR = "/run/app-password";
+
+/**
+ * The bootstrap container's command: the app role's password comes from the mounted Secret file, not from the pod's
+ * env (k8s-secrets-not-in-env), and reaches the SQL as a session setting in PGOPTIONS, for psql alone. The password is
+ * alphanumeric, so it needs no escaping there.
+ */
+export function bootstrapCommand(passwordFile = `${APP_PASSWORD_DIR}/APP_PASSWORD`, sqlDir = "/bootstrap"): string[] {
+  return ["sh", "-c", [
+    "set -eu",
+    `app_password=$(cat '${passwordFile}')`,
+    `PGOPTIONS="\${PGOPTIONS} -c bootstrap.app_password=\${app_password}" exec psql -X -v ON_ERROR_STOP=1 -f '${sqlDir}/bootstrap.sql' -f '${sqlDir}/extensions.sql'`,
+  ].join("; ")];
+}
 
 /** The connection URI the server reads: no sslmode or ssl parameter, which would crash its pg8000 migrations. */
 export function lettaPgUri(password: string, host: string, port: number, database: string): string {
@@ -62,6 +88,8 @@ export class DatabaseJobs extends pulumi.ComponentResource {
   public readonly bootstrap: k8s.batch.v1.Job;
   /** Labels selecting the jobs' pods. */
   public readonly selector: Record<string, string>;
+  /** Labels of the Job pods that reach AWS APIs over HTTPS (the bootstrap on RDS), for their NetworkPolicy; else undefined. */
+  public readonly awsApiSelector: Record<string, string> | undefined;
   /** Secrets Manager secret with the application credentials, when stored in AWS. */
   public readonly appSecretArn: pulumi.Output<string | undefined>;
 
@@ -72,7 +100,13 @@ export class DatabaseJobs extends pulumi.ComponentResource {
     const { endpoint } = args;
     const labels = { ...platformLabels(args.instance, "database-jobs"), [DATABASE_CLIENT_LABEL]: "true" };
 
-    const appPassword = new random.RandomPassword(`${name}-app-password`, { length: 40, special: false }, child);
+    // Version 1 has no keepers, so stacks made before the key keep their password; any other version replaces it
+    // ("keepers: Arbitrary map of values that, when changed, will trigger recreation of resource",
+    // @pulumi/random@4.21.2 randomPassword.d.ts:55). The version also names the bootstrap Job below, so it re-runs.
+    const version = args.appPasswordVersion ?? 1;
+    const appPassword = new random.RandomPassword(`${name}-app-password`, {
+      length: 40, special: false, ...(version === 1 ? {} : { keepers: { version: String(version) } }),
+    }, child);
     // A fresh id whenever the password changes, so the bootstrap Job re-runs and sets it; not derived from the secret.
     const passwordRevision = new random.RandomId(`${name}-app-password-revision`, { byteLength: 4, keepers: { password: appPassword.result } }, child);
 
@@ -92,46 +126,95 @@ export class DatabaseJobs extends pulumi.ComponentResource {
       immutable: true,
     }, k8sOpts);
 
+    // On RDS the admin password is the secret RDS manages: an init container reads it with the Job's IRSA identity into
+    // an in-memory emptyDir, and psql finds it there (PGPASSFILE). No Kubernetes Secret holds it.
+    const admin = endpoint.adminSecretsManager;
+    const reader = args.adminSecretReader;
+    if (admin && !reader) throw new Error("DatabaseJobs: the admin password is in Secrets Manager, so adminSecretReader (image and ServiceAccount) is required");
+
     // Each Job its own ServiceAccount (no token) and app.kubernetes.io/name; selectors use instance and component only.
+    // On RDS the bootstrap runs as the reader's IRSA ServiceAccount (admin-secret-access.ts), so it gets no other.
     const jobLabels = (role: DatabaseJobRole) => ({ ...labels, "app.kubernetes.io/name": `database-${role}` });
-    const accounts = {
-      bootstrap: createDatabaseJobServiceAccount(`${name}-bootstrap-sa`, { namespace: args.namespace, instance: args.instance, role: "bootstrap", provider: args.provider }, { parent: this }),
-      migrations: createDatabaseJobServiceAccount(`${name}-migrations-sa`, { namespace: args.namespace, instance: args.instance, role: "migrations", provider: args.provider }, { parent: this }),
+    const accountName = {
+      bootstrap: reader ? pulumi.output(reader.serviceAccountName) : createDatabaseJobServiceAccount(`${name}-bootstrap-sa`, { namespace: args.namespace, instance: args.instance, role: "bootstrap", provider: args.provider }, { parent: this }).metadata.name,
+      migrations: createDatabaseJobServiceAccount(`${name}-migrations-sa`, { namespace: args.namespace, instance: args.instance, role: "migrations", provider: args.provider }, { parent: this }).metadata.name,
     };
     const podBasics = (role: DatabaseJobRole) => ({
-      restartPolicy: "Never", ...hardenedPodBasics(JOB_UID, accounts[role].metadata.name),
+      restartPolicy: "Never", ...hardenedPodBasics(JOB_UID, accountName[role]),
       ...(args.priorityClassName === undefined ? {} : { priorityClassName: args.priorityClassName }),
     });
     const resources = { requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "50Mi" }, limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "512Mi" } };
 
+    const readerScripts = admin ? adminPasswordScripts() : {};
+    const scriptsConfig = admin && new k8s.core.v1.ConfigMap(`${name}-admin-password`, {
+      metadata: { name: `${args.instance}-db-admin-credentials-${shortHash(...Object.values(readerScripts))}`, namespace: args.namespace, labels },
+      data: readerScripts,
+      immutable: true,
+    }, k8sOpts);
+    const passwordReader = admin && reader && scriptsConfig ? {
+      initContainers: [{
+        name: "admin-password",
+        image: reader.image,
+        command: ["bash", "/scripts/fetch-admin-credentials.sh"],
+        env: [
+          { name: "ADMIN_CREDENTIALS_ID", value: admin.secretArn },
+          { name: "ADMIN_PASSFILE_DIR", value: ADMIN_PASSFILE_DIR },
+          { name: "AWS_REGION", value: reader.region },
+          { name: "AWS_DEFAULT_REGION", value: reader.region },
+          { name: "HOME", value: "/tmp" },
+        ],
+        securityContext: restrictedContainerSecurity(JOB_UID),
+        resources: { requests: { cpu: "50m", memory: "128Mi", "ephemeral-storage": "16Mi" }, limits: { cpu: "500m", memory: "256Mi", "ephemeral-storage": "64Mi" } },
+        volumeMounts: [
+          { name: "admin-password-scripts", mountPath: "/scripts", readOnly: true }, { name: "pgpass", mountPath: ADMIN_PASSFILE_DIR }, { name: "tmp", mountPath: "/tmp" },
+        ],
+      }],
+      volumes: [
+        { name: "admin-password-scripts", configMap: { name: scriptsConfig.metadata.name, defaultMode: 0o555 } },
+        // In memory (tmpfs), never on the node's disk; gone with the pod.
+        { name: "pgpass", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+      ],
+    } : undefined;
+
     this.bootstrap = new k8s.batch.v1.Job(`${name}-bootstrap`, {
       metadata: {
-        name: pulumi.interpolate`${args.instance}-db-bootstrap-${passwordRevision.hex}-${shortHash(...Object.values(sql), args.clientImage)}`,
+        name: pulumi.interpolate`${args.instance}-db-bootstrap-${passwordRevision.hex}-${shortHash(...Object.values(sql), ...Object.values(readerScripts), args.clientImage, ...(version === 1 ? [] : [`app-password-${version}`]))}`,
         namespace: args.namespace, labels: jobLabels("bootstrap"),
       },
       spec: {
         backoffLimit: 6,
         activeDeadlineSeconds: 900,
         template: {
-          metadata: { labels: jobLabels("bootstrap") },
+          metadata: { labels: passwordReader ? { ...jobLabels("bootstrap"), [AWS_API_CLIENT_LABEL]: "true" } : jobLabels("bootstrap") },
           spec: {
             ...podBasics("bootstrap"),
+            ...(passwordReader ? { initContainers: passwordReader.initContainers } : {}),
             containers: [{
               name: "bootstrap",
               image: args.clientImage,
-              command: ["psql", "-X", "-v", "ON_ERROR_STOP=1", "-f", "/bootstrap/bootstrap.sql", "-f", "/bootstrap/extensions.sql"],
+              command: bootstrapCommand(),
               env: [
                 ...adminConnectionEnv(endpoint),
+                ...(passwordReader ? [{ name: "PGPASSFILE", value: ADMIN_PASSFILE }] : []),
                 { name: "PGCONNECT_TIMEOUT", value: "10" },
-                { name: "APP_PASSWORD", valueFrom: { secretKeyRef: { name: appSecret.metadata.name, key: "APP_PASSWORD" } } },
-                // Plain SQL reads its parameters from session settings, so the same files run under psql and in tests.
-                { name: "PGOPTIONS", value: `-c bootstrap.app_role=${APP_ROLE} -c bootstrap.schema=${APP_SCHEMA} -c bootstrap.app_password=$(APP_PASSWORD)` },
+                // Plain SQL reads its parameters from session settings, so the same files run under psql and in tests;
+                // bootstrapCommand() adds the app password from its file.
+                { name: "PGOPTIONS", value: `-c bootstrap.app_role=${APP_ROLE} -c bootstrap.schema=${APP_SCHEMA}` },
               ],
               securityContext: restrictedContainerSecurity(JOB_UID),
               resources,
-              volumeMounts: [{ name: "sql", mountPath: "/bootstrap", readOnly: true }, { name: "tmp", mountPath: "/tmp" }],
+              volumeMounts: [
+                { name: "sql", mountPath: "/bootstrap", readOnly: true }, { name: "tmp", mountPath: "/tmp" },
+                { name: "app-password", mountPath: APP_PASSWORD_DIR, readOnly: true },
+                ...(passwordReader ? [{ name: "pgpass", mountPath: ADMIN_PASSFILE_DIR, readOnly: true }] : []),
+              ],
             }],
-            volumes: [{ name: "sql", configMap: { name: sqlConfig.metadata.name } }, { name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+            volumes: [
+              { name: "sql", configMap: { name: sqlConfig.metadata.name } }, { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+              // A Secret volume is a tmpfs; group-readable for the pod's fsGroup only.
+              { name: "app-password", secret: { secretName: appSecret.metadata.name, items: [{ key: "APP_PASSWORD", path: "APP_PASSWORD" }], defaultMode: 0o440 } },
+              ...(passwordReader?.volumes ?? []),
+            ],
           },
         },
       },
@@ -193,6 +276,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
       this.appSecretArn = pulumi.output(undefined);
     }
     this.selector = { "app.kubernetes.io/instance": args.instance, "app.kubernetes.io/component": "database-jobs" };
+    this.awsApiSelector = passwordReader ? { ...this.selector, [AWS_API_CLIENT_LABEL]: "true" } : undefined;
     this.appSecretName = appSecret.metadata.name;
     this.registerOutputs({ appSecretName: this.appSecretName });
   }

@@ -1,6 +1,4 @@
-import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { createClientOnlySecurityGroup } from "../cluster/security-groups";
@@ -39,11 +37,15 @@ export interface RdsPostgresArgs {
   vpcId: pulumi.Input<string>;
   subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   clientSecurityGroupId: pulumi.Input<string>;
-  /** Namespace and provider for the Kubernetes Secret that hands the admin password to the bootstrap Job. Required. */
-  namespace: pulumi.Input<string>;
-  adminSecretName: string;
-  kubernetesProvider: k8s.Provider;
+  /**
+   * When Secrets Manager rotates the master password RDS manages: a rotation schedule (cron or rate expression) and
+   * its window. Default weekly, Tuesday 10:00-12:00 UTC, away from the backup (03:00), the restore drill (Sunday
+   * 05:00) and RDS's own backup and maintenance windows (docs/decisions/0115-rds-managed-master-password.md).
+   */
+  masterPasswordRotation?: { scheduleExpression: string; duration: string };
 }
+
+export const DEFAULT_MASTER_PASSWORD_ROTATION = { scheduleExpression: "cron(0 10 ? * TUE *)", duration: "2h" };
 
 /**
  * RDS for PostgreSQL with terraform-aws-rds's secure defaults and the ones it leaves off: private subnets only,
@@ -55,8 +57,10 @@ export class RdsPostgres extends pulumi.ComponentResource {
   public readonly endpoint: DatabaseEndpoint;
   public readonly instanceArn: pulumi.Output<string>;
   public readonly address: pulumi.Output<string>;
-  /** Secrets Manager secret with the master credentials (JSON: username, password, host, port, dbname). */
+  /** The master user secret RDS manages in Secrets Manager (JSON: username, password), rotated on a schedule. */
   public readonly adminSecretArn: pulumi.Output<string>;
+  /** The KMS key that encrypts it (the instance's own key). */
+  public readonly adminSecretKmsKeyArn: pulumi.Output<string>;
   public readonly securityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: RdsPostgresArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -108,17 +112,6 @@ export class RdsPostgres extends pulumi.ComponentResource {
       role: monitoringRole.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
     }, child);
 
-    // Generated here, not managed by RDS: RDS-managed master passwords rotate on their own, which would break the
-    // bootstrap Job's copy (see docs/decisions/0007-rds-master-password.md).
-    const password = new random.RandomPassword(`${name}-admin-password`, { length: 40, special: false }, child);
-    // passwordWo is write-only for the provider (terraform-provider-aws does not read it back nor keep it in its own
-    // state), but Pulumi records every input it sends: the value stays in the stack's state as a secret input,
-    // encrypted by the stack's secrets provider like any other secret (the offline plan's state.json shows it marked
-    // secret). So it is no safer than a secret `password`; it is kept because RDS then applies a new value only when
-    // passwordWoVersion changes, which the version derived from the password itself makes exact: replacing the random
-    // password (the rotation runbook) changes it. 31 bits of a SHA-256 reveal nothing usable of a 238-bit password.
-    const passwordVersion = password.result.apply((p) => Number.parseInt(createHash("sha256").update(p).digest("hex").slice(0, 8), 16) & 0x7fffffff);
-
     const snapshotSuffix = new random.RandomId(`${name}-final-snapshot`, { byteLength: 4 }, child);
     const instance = new aws.rds.Instance(`${name}-instance`, {
       identifier: args.physicalName,
@@ -137,8 +130,12 @@ export class RdsPostgres extends pulumi.ComponentResource {
       kmsKeyId: key.arn,
       dbName: DATABASE_NAME,
       username: ADMIN_USER,
-      passwordWo: pulumi.secret(password.result),
-      passwordWoVersion: passwordVersion,
+      // RDS keeps the master password in Secrets Manager and rotates it (docs/decisions/0115): Pulumi never sees it, so
+      // it is in no state file and no Kubernetes Secret; the Jobs read it at run time with their IRSA identity.
+      // Conflicts with password and passwordWo (@pulumi/aws@7.48.0 rds/instance.d.ts:540). The secret is encrypted
+      // with this instance's key, not the AWS managed aws/secretsmanager key.
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: key.arn,
       port,
       dbSubnetGroupName: subnets.name,
       vpcSecurityGroupIds: [sg.id],
@@ -165,34 +162,31 @@ export class RdsPostgres extends pulumi.ComponentResource {
       caCertIdentifier: "rds-ca-rsa2048-g1",
     }, { ...stateful, dependsOn: [monitoringPolicy] });
 
-    const adminSecret = new aws.secretsmanager.Secret(`${name}-admin`, {
-      // A name prefix (the provider appends a unique suffix): a destroyed secret waits out its recovery window under
-      // its name, so a fixed name would make the next `up` fail with "scheduled for deletion".
-      namePrefix: `${args.physicalName}/database-admin-`,
-      description: `Master credentials of RDS instance ${args.physicalName}`,
-      kmsKeyId: key.arn,
-      recoveryWindowInDays: 30,
+    // The managed secret is created by RDS, so it is not an aws.secretsmanager.Secret of this program; its rotation is.
+    // Referencing masterUserSecrets[0].secretArn orders it after the instance (@pulumi/aws@7.48.0
+    // rds/instance.d.ts:273-296). RDS-managed rotation needs no Lambda: rotationLambdaArn stays unset (line 239 there:
+    // "Must be supplied if the secret is not managed by AWS"). Not at once on creation: the first deploy's bootstrap
+    // Job reads the secret meanwhile.
+    const adminSecretArn = instance.masterUserSecrets.apply((secrets) => {
+      const arn = secrets[0]?.secretArn;
+      if (arn === undefined) throw new Error(`RDS instance ${args.physicalName} reports no master user secret although manageMasterUserPassword is true (an existing stack: docs/runbooks.md, "Existing stacks: turning on the RDS-managed password")`);
+      return arn;
+    });
+    const rotation = args.masterPasswordRotation ?? DEFAULT_MASTER_PASSWORD_ROTATION;
+    new aws.secretsmanager.SecretRotation(`${name}-admin-rotation`, {
+      secretId: adminSecretArn,
+      rotateImmediately: false,
+      rotationRules: { scheduleExpression: rotation.scheduleExpression, duration: rotation.duration },
     }, child);
-    new aws.secretsmanager.SecretVersion(`${name}-admin`, {
-      secretId: adminSecret.id,
-      secretString: pulumi.secret(pulumi.jsonStringify({
-        username: ADMIN_USER, password: password.result, host: instance.address, port, dbname: DATABASE_NAME, engine: "postgres",
-      })),
-    }, child);
-
-    const k8sSecret = new k8s.core.v1.Secret(`${name}-admin`, {
-      metadata: { name: args.adminSecretName, namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "agent-platform", "app.kubernetes.io/component": "database" } },
-      type: "Opaque",
-      stringData: { PGPASSWORD: pulumi.secret(password.result) },
-    }, { ...child, provider: args.kubernetesProvider });
 
     this.address = instance.address;
     this.instanceArn = instance.arn;
-    this.adminSecretArn = adminSecret.arn;
+    this.adminSecretArn = adminSecretArn;
+    this.adminSecretKmsKeyArn = key.arn;
     this.securityGroupId = sg.id;
     this.endpoint = {
       host: instance.address, port: pulumi.output(port), database: DATABASE_NAME, adminUser: ADMIN_USER,
-      adminSecret: { name: k8sSecret.metadata.name, key: "PGPASSWORD" }, sslMode: "require",
+      adminSecretsManager: { secretArn: adminSecretArn, kmsKeyArn: key.arn }, sslMode: "require",
     };
     this.registerOutputs({ address: this.address, instanceArn: this.instanceArn, adminSecretArn: this.adminSecretArn, securityGroupId: this.securityGroupId });
   }

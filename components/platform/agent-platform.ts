@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterMode, ConfigError, toolSandboxEnv } from "../config";
+import { ClusterMode, ConfigError, DatabaseMode, toolSandboxEnv } from "../config";
 import { EksCluster, ExistingCluster, amiTypeFor } from "../cluster";
 import { InClusterRedis } from "../cache";
 import { PostgresStatefulSet, RdsPostgres } from "../database";
@@ -9,7 +9,7 @@ import { ImageBuild, PullThroughCache, imageSource, neededUpstreams, registryAcc
 import { AgentServer, EdgeProtection, agentServerSelector, lettaEnvironment, createNamespace, createPriorityClasses, createNetworkPolicies, createServerIngress, type Destination, type IngressSource } from "../workload";
 import { COLLECTOR_PORTS } from "../observability";
 import { awsServicesUsed } from "./aws-usage";
-import { buildBackups, type Backups } from "./backups";
+import { buildBackups, prepareBackups, type BackupBase, type Backups } from "./backups";
 import { buildDataTier, type AwsNetwork } from "./data-tier";
 import { buildObservability } from "./observability";
 import type { AgentPlatformArgs } from "./args";
@@ -162,6 +162,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
       namespace: namespace.metadata.name,
       secretName: `${name}-server-credentials`,
       providerKeys,
+      passwordVersion: config.server.passwordVersion,
       ...(secretsKey ? { awsSecretsManager: { kmsKeyArn: secretsKey.arn, namePrefix: physical } } : {}),
       kubernetesProvider: k8sProvider,
     }, { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) });
@@ -182,6 +183,19 @@ export class AgentPlatform extends pulumi.ComponentResource {
     } else if (config.cluster.vpcId && config.cluster.privateSubnetIds && config.cluster.nodeSecurityGroupId) {
       network = { vpcId: config.cluster.vpcId, privateSubnetIds: config.cluster.privateSubnetIds, clientSecurityGroupId: config.cluster.nodeSecurityGroupId };
     }
+    // IRSA for the backup jobs and, on RDS, for the bootstrap Job that reads the RDS-managed admin secret; the backup
+    // image (its AWS CLI) runs in both, so the bucket and the image come before the data tier.
+    const oidcArn = this.cluster instanceof EksCluster ? this.cluster.oidcProviderArn : config.cluster.oidcProviderArn;
+    const oidcUrl = this.cluster instanceof EksCluster ? this.cluster.oidcIssuerUrl : config.cluster.oidcIssuerUrl;
+    const platform = amiTypeFor(config.cluster.nodeInstanceTypes).includes("ARM") ? "linux/arm64" : "linux/amd64";
+    const backupBase: BackupBase | undefined = config.backup.enabled && awsProvider && awsRegion
+      ? prepareBackups(this, { instance: name, physicalName: physical, config, awsProvider, platform })
+      : undefined;
+    // The schema refuses database.mode=rds without backup.enabled; this guards programmatic use.
+    if (config.database.mode === DatabaseMode.Rds && !backupBase) throw new Error("database.mode=rds needs the backup image: backup.enabled and the AWS provider");
+    if (backupBase && (oidcArn === undefined || oidcUrl === undefined)) throw new Error("backups and the RDS admin secret need the cluster's OIDC provider (IRSA)");
+    const oidc = oidcArn !== undefined && oidcUrl !== undefined ? { providerArn: oidcArn, issuerUrl: oidcUrl } : undefined;
+
     const data = buildDataTier(this, {
       instance: name, physicalName: physical, config: pulled, namespace: namespace.metadata.name, provider: k8sProvider,
       ...(network ? { network } : {}),
@@ -190,6 +204,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
       serverImage,
       credentialsSecretName: secrets.secretName, priorityClasses,
       ...(secretsKey ? { secretsKmsKeyArn: secretsKey.arn } : {}),
+      ...(config.database.mode === DatabaseMode.Rds && backupBase && oidc && awsRegion ? { adminSecretReader: { image: backupBase.image, oidc, region: awsRegion } } : {}),
     });
 
     const postgresPods = { "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "postgres" };
@@ -208,6 +223,8 @@ export class AgentPlatform extends pulumi.ComponentResource {
       resources: { cpuRequest: config.server.cpuRequest, memoryRequest: config.server.memoryRequest, cpuLimit: config.server.cpuLimit, memoryLimit: config.server.memoryLimit },
       autoscaling: { minReplicas: config.server.minReplicas, maxReplicas: config.server.maxReplicas, cpuTargetPercent: config.server.cpuTargetPercent, memoryTargetPercent: config.server.memoryTargetPercent },
       credentialsSecret: { name: secrets.secretName, keys: secrets.secretKeys },
+      // Env from a Secret is read at container start: a new generation of either password restarts the pods.
+      podAnnotations: { "agent-platform/password-generations": `server-${config.server.passwordVersion}.app-${config.database.appPasswordVersion}` },
       databaseSecretName: data.jobs.appSecretName,
       pool: { size: config.database.poolSize, maxOverflow: config.database.maxOverflow, uvicornWorkers: config.server.uvicornWorkers },
       redis: data.redis,
@@ -224,14 +241,10 @@ export class AgentPlatform extends pulumi.ComponentResource {
     }, { parent: this });
 
     let backups: Backups | undefined;
-    if (config.backup.enabled && awsProvider && awsRegion) {
-      const oidcArn = this.cluster instanceof EksCluster ? this.cluster.oidcProviderArn : config.cluster.oidcProviderArn;
-      const oidcUrl = this.cluster instanceof EksCluster ? this.cluster.oidcIssuerUrl : config.cluster.oidcIssuerUrl;
-      if (oidcArn === undefined || oidcUrl === undefined) throw new Error("backups need the cluster's OIDC provider (IRSA)");
+    if (backupBase && oidc && awsProvider && awsRegion) {
       backups = buildBackups(this, {
         instance: name, physicalName: physical, config: pulled, namespace: namespace.metadata.name, provider: k8sProvider, awsProvider, region: awsRegion,
-        endpoint: data.endpoint, clientLabels: data.clientLabels, oidc: { providerArn: oidcArn, issuerUrl: oidcUrl },
-        platform: amiTypeFor(config.cluster.nodeInstanceTypes).includes("ARM") ? "linux/arm64" : "linux/amd64",
+        endpoint: data.endpoint, clientLabels: data.clientLabels, oidc, platform, base: backupBase,
         priorityClassName: priorityClasses.batch,
       });
     }
@@ -247,6 +260,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
       namespace: namespace.metadata.name, instance: name, serverSelector: server.selector, jobSelector: data.jobs.selector, serverPort: server.port,
       ingressFrom, privateNetwork: vpcCidr,
       ...(backups ? { backupSelector: { "app.kubernetes.io/instance": name, "app.kubernetes.io/component": "backup" } } : {}),
+      ...(data.jobs.awsApiSelector ? { awsApiSelector: data.jobs.awsApiSelector } : {}),
       database: inVpc(data.database instanceof PostgresStatefulSet, postgresPods), databasePort: data.endpoint.port,
       cache: inVpc(data.cache instanceof InClusterRedis, { "app.kubernetes.io/instance": name, "app.kubernetes.io/name": "redis" }),
       collector: { podLabels: observability.collector.selector, ports: [COLLECTOR_PORTS.otlpGrpc, COLLECTOR_PORTS.otlpHttp] },

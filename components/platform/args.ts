@@ -114,6 +114,8 @@ export interface AgentPlatformServerArgs {
   memoryLimit?: string;
   /** Uvicorn worker processes per pod (LETTA_UVICORN_WORKERS). Default 1. */
   uvicornWorkers?: number;
+  /** Generation of the server password (LETTA_SERVER_PASSWORD): raise it by one to rotate the password; the server pods restart with the new one (docs/runbooks.md, rotating the server password). Default 1. */
+  passwordVersion?: number;
   /** Where tool code runs. local: inside the server container, with its whole environment (database URI, encryption key, provider keys) and network reach; anyone holding the server password can run code there. e2b: in E2B's remote sandboxes (server.e2bApiKey). modal: tools that ask for Modal run there (server.modalTokenId, server.modalTokenSecret), every other tool still runs locally unless server.e2bApiKey is set too. Default local. */
   toolSandbox?: ToolSandbox;
   /** E2B_API_KEY (set with --secret): with it the server runs tools in E2B, whatever server.toolSandbox says; so it is required with server.toolSandbox=e2b and refused with local. */
@@ -190,6 +192,8 @@ export interface AgentPlatformDatabaseArgs {
   poolSize?: number;
   /** SQLAlchemy pool overflow per uvicorn worker (LETTA_PG_MAX_OVERFLOW). Default 5. */
   maxOverflow?: number;
+  /** Generation of the application role's database password: raise it by one to rotate it; the bootstrap Job sets the new password and the server pods restart with it (docs/runbooks.md, rotating the app role's password). Default 1. */
+  appPasswordVersion?: number;
   /** statefulset mode: PostgreSQL max_connections. Default 200. */
   maxConnections?: number;
   /** statefulset mode: size of the data volume. Default 20Gi. */
@@ -228,7 +232,7 @@ export interface AgentPlatformCacheArgs {
 
 /** Logical database backups to S3 and the restore drill (stack config keys backup.*). */
 export interface AgentPlatformBackupArgs {
-  /** Logical backups of the database to S3. Default true; false when environment=dev. */
+  /** Logical backups of the database to S3. Default true; false when environment=dev with the in-cluster database. Required with database.mode=rds (its bootstrap Job reads the RDS-managed admin password with the backup image). */
   enabled?: boolean;
   /** Backup CronJob schedule (five-field cron or `@daily`). Default 0 3 * * *. */
   schedule?: string;

@@ -3,6 +3,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_SERVICE_ACCOUNT_SUFFIX, BackupJobs, BackupStorage, backupJobPolicy } from "../backup";
 import { createIrsaRole } from "../cluster/irsa-role";
+import { adminSecretReadStatements } from "../database/admin-secret-access";
 import { Environment, type PlatformConfig } from "../config";
 import type { DatabaseEndpoint } from "../database";
 import { ImageBuild } from "../images";
@@ -37,8 +38,15 @@ export interface Backups {
   roleArn: pulumi.Output<string>;
 }
 
-/** Backup storage, the jobs' IRSA role (this bucket's prefix and this key only), the image, and the jobs. */
-export function buildBackups(parent: pulumi.Resource, args: BackupsArgs): Backups {
+/** The bucket and the image: before the data tier, whose bootstrap Job runs the same image on RDS (its AWS CLI). */
+export interface BackupBase {
+  storage: BackupStorage;
+  /** The backup image: pg_dump/psql of the server's major version, the AWS CLI v2, zstd. */
+  image: pulumi.Input<string>;
+}
+
+/** Backup storage and the image (prod backups are protected; see below). */
+export function prepareBackups(parent: pulumi.Resource, args: Pick<BackupsArgs, "instance" | "physicalName" | "config" | "awsProvider" | "platform">): BackupBase {
   const { config, instance } = args;
   const awsOpts = { parent, providers: [args.awsProvider] };
   // Prod backups are protected: the buckets, their keys and settings inherit `protect`, so a stray `pulumi destroy`
@@ -49,17 +57,25 @@ export function buildBackups(parent: pulumi.Resource, args: BackupsArgs): Backup
     ...(config.backup.replicationRegion ? { replicationRegion: config.backup.replicationRegion } : {}),
   }, { ...awsOpts, protect: config.environment === Environment.Prod });
 
-  const role = createIrsaRole(`${instance}-backup-irsa`, {
-    oidcProviderArn: args.oidc.providerArn, oidcIssuerUrl: args.oidc.issuerUrl,
-    namespace: args.namespace, serviceAccount: `${instance}-${BACKUP_SERVICE_ACCOUNT_SUFFIX}`,
-    inlinePolicy: pulumi.all([storage.bucketArn, storage.kmsKeyArn]).apply(([bucketArn, keyArn]) => backupJobPolicy(bucketArn, BACKUP_PREFIX, keyArn)),
-  }, { parent, provider: args.awsProvider });
-
   const image: pulumi.Input<string> = config.backup.image ?? new ImageBuild(`${instance}-backup-image`, {
     repositoryName: `${args.physicalName}-backup`, dockerfileDir: "backup",
     buildArgs: { POSTGRES_IMAGE: POSTGRES_CLIENT_IMAGES[config.database.engineVersion] ?? POSTGRES_CLIENT_IMAGES["17"] ?? "" },
     kmsKeyArn: storage.kmsKeyArn, platform: args.platform,
   }, awsOpts).imageDigestRef;
+  return { storage, image };
+}
+
+/** The jobs' IRSA role (this bucket's prefix and this key only; and the admin secret on RDS) and the jobs. */
+export function buildBackups(parent: pulumi.Resource, args: BackupsArgs & { base: BackupBase }): Backups {
+  const { config, instance } = args;
+  const { storage, image } = args.base;
+  const admin = args.endpoint.adminSecretsManager;
+  const role = createIrsaRole(`${instance}-backup-irsa`, {
+    oidcProviderArn: args.oidc.providerArn, oidcIssuerUrl: args.oidc.issuerUrl,
+    namespace: args.namespace, serviceAccount: `${instance}-${BACKUP_SERVICE_ACCOUNT_SUFFIX}`,
+    inlinePolicy: pulumi.all([storage.bucketArn, storage.kmsKeyArn, admin?.secretArn, admin?.kmsKeyArn]).apply(([bucketArn, keyArn, secretArn, secretKeyArn]) =>
+      backupJobPolicy(bucketArn, BACKUP_PREFIX, keyArn, secretArn && secretKeyArn ? adminSecretReadStatements(secretArn, secretKeyArn, args.region) : [])),
+  }, { parent, provider: args.awsProvider });
 
   const jobs = new BackupJobs(`${instance}-backup-jobs`, {
     namespace: args.namespace, instance, endpoint: args.endpoint, image,

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CACHE_CLIENT_LABEL, ElastiCacheRedis, InClusterRedis, SIDECAR_LISTEN, envoyConfig, tlsSidecarContainer } from "../cache";
 import { CacheMode, DatabaseMode, Environment, type PlatformConfig } from "../config";
+import { AdminSecretAccess } from "../database/admin-secret-access";
 import { DATABASE_CLIENT_LABEL, DatabaseJobs, PostgresStatefulSet, RdsPostgres, type DatabaseEndpoint } from "../database";
 import { platformLabels } from "../workload/namespace";
 import type { PlatformPriorityClasses } from "../workload/priority-classes";
@@ -33,6 +34,11 @@ export interface DataTierArgs {
   secretsKmsKeyArn?: pulumi.Input<string>;
   /** PriorityClasses: batch for the Jobs, serving for the in-cluster data stores. Default: none set. */
   priorityClasses?: PlatformPriorityClasses;
+  /**
+   * database.mode=rds: what the bootstrap Job needs to read the RDS-managed admin secret at run time: an image with
+   * the AWS CLI (the backup image), the cluster's OIDC provider (IRSA) and the region.
+   */
+  adminSecretReader?: { image: pulumi.Input<string>; oidc: { providerArn: pulumi.Input<string>; issuerUrl: pulumi.Input<string> }; region: string };
 }
 
 export interface DataTier {
@@ -75,7 +81,6 @@ export function buildDataTier(parent: pulumi.Resource, args: DataTierArgs): Data
       protect: config.environment === Environment.Prod,
       backupRetentionDays: config.database.backupRetentionDays, port: config.database.port,
       vpcId: network.vpcId, subnetIds: network.privateSubnetIds, clientSecurityGroupId: network.clientSecurityGroupId,
-      namespace: args.namespace, adminSecretName: `${instance}-database-admin`, kubernetesProvider: args.provider,
     }, args.awsOpts);
   } else {
     database = new PostgresStatefulSet(`${instance}-database`, {
@@ -85,8 +90,20 @@ export function buildDataTier(parent: pulumi.Resource, args: DataTierArgs): Data
     }, child);
   }
 
+  let adminSecretReader: { image: pulumi.Input<string>; serviceAccountName: pulumi.Input<string>; region: string } | undefined;
+  const adminSecret = database.endpoint.adminSecretsManager;
+  if (adminSecret) {
+    const reader = args.adminSecretReader;
+    if (!reader) throw new Error("database.mode=rds: the bootstrap Job reads the RDS-managed admin secret with the backup image and an IRSA role (adminSecretReader)");
+    const access = new AdminSecretAccess(`${instance}-database-admin-secret`, {
+      instance, namespace: args.namespace, secret: adminSecret, region: reader.region, oidc: reader.oidc, provider: args.provider,
+    }, args.awsOpts);
+    adminSecretReader = { image: reader.image, serviceAccountName: access.serviceAccountName, region: reader.region };
+  }
+
   const jobs = new DatabaseJobs(`${instance}-database-jobs`, {
     namespace: args.namespace, instance, endpoint: database.endpoint, clientImage: config.database.image, serverImage: args.serverImage, provider: args.provider,
+    appPasswordVersion: config.database.appPasswordVersion, ...(adminSecretReader ? { adminSecretReader } : {}),
     ...(args.credentialsSecretName ? { encryptionKeySecret: { name: args.credentialsSecretName, key: "LETTA_ENCRYPTION_KEY" } } : {}),
     ...(args.secretsKmsKeyArn ? { awsSecretsManager: { kmsKeyArn: args.secretsKmsKeyArn, namePrefix: args.physicalName } } : {}),
     ...(args.priorityClasses ? { priorityClassName: args.priorityClasses.batch } : {}),

@@ -15,6 +15,12 @@ export interface PlatformSecretsArgs {
    * they survive the cluster. Default: not stored in AWS (a stack without AWS, such as dev).
    */
   awsSecretsManager?: { kmsKeyArn: pulumi.Input<string>; namePrefix: string };
+  /**
+   * Generation of the server password, an integer ≥ 1: changing it generates a new password (the Secret, the Secrets
+   * Manager copy and, through the pod template's annotation, the server pods follow). Default 1: no keepers, so the
+   * password of a stack made before this option stays.
+   */
+  passwordVersion?: number;
   /** Provider for the Kubernetes Secret. Required: every Kubernetes resource names its provider. */
   kubernetesProvider: k8s.Provider;
 }
@@ -40,7 +46,13 @@ export class PlatformSecrets extends pulumi.ComponentResource {
     const child = { parent: this };
 
     // Alphanumeric only: the password travels in HTTP headers and shell commands without quoting trouble.
-    const password = new random.RandomPassword(`${name}-server-password`, { length: 40, special: false }, child);
+    // keepers: "when changed, will trigger recreation of resource" (@pulumi/random@4.21.2 randomPassword.d.ts:55).
+    const version = args.passwordVersion ?? 1;
+    const password = new random.RandomPassword(`${name}-server-password`, {
+      length: 40, special: false, ...(version === 1 ? {} : { keepers: { version: String(version) } }),
+    }, child);
+    // Never rotated: LETTA_ENCRYPTION_KEY encrypts values the server stores in Postgres, and the server has no way to
+    // re-encrypt them under a new key (see the secret-rotation exclusion in policy/config/prod.json).
     const encryption = new random.RandomPassword(`${name}-encryption-key`, { length: 64, special: false }, child);
     this.serverPassword = pulumi.secret(password.result);
     this.encryptionKey = pulumi.secret(encryption.result);

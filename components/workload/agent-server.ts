@@ -15,6 +15,11 @@ import { drainSafeDisruptionBudget, hardenedPodBasics, restrictedContainerSecuri
 export interface ClientLabels { [label: string]: string }
 
 export interface AgentServerArgs {
+  /**
+   * Pod template annotations that restart the pods when they change, such as the credentials' generations (env from a
+   * Secret is read only at container start). Default none.
+   */
+  podAnnotations?: Record<string, string>;
   /** Namespace. Required. */
   namespace: pulumi.Input<string>;
   /** Platform instance name, for labels and object names. Required. */
@@ -189,7 +194,7 @@ export class AgentServer extends pulumi.ComponentResource {
         selector: { matchLabels: selector },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: {
-          metadata: { labels: { ...labels, ...args.clientLabels }, annotations: scrapeAnnotations(args.prometheusScrape) },
+          metadata: { labels: { ...labels, ...args.clientLabels }, annotations: { ...scrapeAnnotations(args.prometheusScrape), ...args.podAnnotations } },
           spec: {
             ...hardenedPodBasics(SERVER_UID, serviceAccount.metadata.name),
             ...(args.priorityClassName === undefined ? {} : { priorityClassName: args.priorityClassName }),

@@ -29,6 +29,8 @@ export interface NetworkPoliciesArgs {
   privateNetwork?: pulumi.Input<string>;
   /** Pod labels of the backup jobs, when backups are on. */
   backupSelector?: Record<string, string>;
+  /** Pod labels of database jobs that call AWS APIs with IRSA (the bootstrap Job on RDS): HTTPS egress too. */
+  awsApiSelector?: Record<string, string>;
   database: Destination;
   /** Port of the database (database.port on RDS; 5432 in-cluster): the only port the clients may reach it on. Required. */
   databasePort: pulumi.Input<number>;
@@ -145,6 +147,18 @@ export function createNetworkPolicies(name: string, args: NetworkPoliciesArgs, o
         ingress: [],
         // S3 and STS (IRSA) over HTTPS, and the database.
         egress: [DNS_EGRESS, { to: [peer(args.database)], ports: [{ port: args.databasePort, protocol: "TCP" }] }, { to: [internet(args.privateNetwork)], ports: [{ port: 443, protocol: "TCP" }] }],
+      },
+    }, k8sOpts);
+  }
+
+  if (args.awsApiSelector) {
+    // Added to the database-jobs policy below (policies are additive): STS (IRSA) and Secrets Manager over HTTPS.
+    new k8s.networking.v1.NetworkPolicy(`${name}-aws-api`, {
+      metadata: meta("aws-api"),
+      spec: {
+        podSelector: { matchLabels: args.awsApiSelector },
+        policyTypes: ["Egress"],
+        egress: [DNS_EGRESS, { to: [internet(args.privateNetwork)], ports: [{ port: 443, protocol: "TCP" }] }],
       },
     }, k8sOpts);
   }

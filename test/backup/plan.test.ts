@@ -180,7 +180,11 @@ describe("the backup jobs' IRSA role", () => {
     const bucketArn = String((prod.ofType("aws:s3/bucket:Bucket").find((b) => String(prod.inputs(b).bucketPrefix).startsWith(BACKUPS))?.outputs as Json).arn);
     const keyArn = String((prod.ofType("aws:kms/key:Key").find((k) => String(prod.inputs(k).description).startsWith("Encrypts the logical backups"))?.outputs as Json).arn);
     const resources = role().policy.Statement.flatMap((s) => [s.Resource].flat());
-    expect(new Set(resources)).toEqual(new Set([bucketArn, `${bucketArn}/postgres/*`, keyArn]));
+    // And, on RDS, the admin secret RDS manages and its key (test/backup/admin-secret.test.ts has the rest).
+    const rds = prod.one("aws:rds/instance:Instance").outputs as { masterUserSecrets: { secretArn: string }[]; kmsKeyId: string };
+    const secretArn = rds.masterUserSecrets[0]?.secretArn;
+    const rdsKeyArn = String((prod.ofType("aws:kms/key:Key").find((k) => String(prod.inputs(k).description).startsWith("Encrypts RDS storage"))?.outputs as Json).arn);
+    expect(new Set(resources)).toEqual(new Set([bucketArn, `${bucketArn}/postgres/*`, keyArn, secretArn, rdsKeyArn]));
     const list = role().policy.Statement.find((s) => s.Resource === bucketArn);
     expect(list?.Condition).toEqual({ StringLike: { "s3:prefix": ["postgres/*", "postgres"] } });
     for (const s of role().policy.Statement) for (const action of [s.Action].flat()) expect(action).not.toMatch(/\*/);
@@ -232,7 +236,7 @@ describe("the backup CronJobs", () => {
     const data = named<{ data: Record<string, string> }>(prod, "kubernetes:core/v1:ConfigMap", "agents-backup-scripts").data;
     const shipped = (await import("node:fs")).readdirSync("components/backup/scripts").sort();
     expect(Object.keys(data).sort()).toEqual(shipped);
-    expect(shipped).toEqual(["backup.sh", "common.sh", "hand-over.sql", "restore-drill.sh", "restore.sh"]);
+    expect(shipped).toEqual(["backup.sh", "common.sh", "fetch-admin-credentials.sh", "hand-over.sql", "restore-drill.sh", "restore.sh"]);
     for (const script of shipped) {
       expect(data[script]).toBe(readFileSync(`components/backup/scripts/${script}`, "utf8"));
     }

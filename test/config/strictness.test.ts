@@ -24,7 +24,10 @@ const problemsOf = (name: string, lines: string[]): ConfigIssue[] => readStackFi
 
 const dev = { [`${NS}:environment`]: "dev" };
 const prod = { [`${NS}:environment`]: "prod", [`${NS}:ingress.host`]: "agents.example.com", "aws:region": "eu-west-1", [`${NS}:ingress.certificateArn`]: CERT("eu-west-1"), [`${NS}:cluster.adminPrincipalArns`]: '["arn:aws:iam::123456789012:role/deploy"]', [`${NS}:image.dockerHubCredentialArn`]: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf" };
-const existingWithRds = { ...dev, [`${NS}:database.mode`]: "rds", [`${NS}:cache.mode`]: "in-cluster", "aws:region": "eu-west-1", [`${NS}:cluster.vpcId`]: "vpc-0123456789abcdef0", [`${NS}:cluster.nodeSecurityGroupId`]: "sg-0123456789abcdef0" };
+const existingWithRds = { ...dev, [`${NS}:database.mode`]: "rds", [`${NS}:cache.mode`]: "in-cluster", "aws:region": "eu-west-1", [`${NS}:cluster.vpcId`]: "vpc-0123456789abcdef0", [`${NS}:cluster.nodeSecurityGroupId`]: "sg-0123456789abcdef0",
+  // RDS turns backups on (its bootstrap Job reads the admin secret with IRSA): the cluster's OIDC provider is needed.
+  [`${NS}:cluster.oidcProviderArn`]: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF",
+  [`${NS}:cluster.oidcIssuerUrl`]: "https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF" };
 
 function issuesOf(values: Record<string, string>): ConfigIssue[] {
   try {

@@ -60,14 +60,14 @@ describe("RDS (database.mode=rds, prod)", () => {
     expect(prod.inputs(prod.one("aws:rds/subnetGroup:SubnetGroup")).subnetIds).toEqual(privateIds);
   });
 
-  it("keeps the master password a secret everywhere it goes", () => {
+  it("lets RDS manage the master password (never in Pulumi's state nor in Kubernetes); other stored values are secret", () => {
     const rds = prod.one("aws:rds/instance:Instance").inputs;
-    // Write-only: never `password` (it would be stored in the instance's state); a version that changes with it.
     expect(rds.password).toBeUndefined();
-    expect(isSecretValue(rds.passwordWo)).toBe(true);
-    expect(rds.manageMasterUserPassword).toBeUndefined();
-    const admin = prod.ofType("kubernetes:core/v1:Secret").find((s) => (prod.inputs(s).metadata as Json).name === "agents-database-admin") as CapturedResource;
-    expect(isSecretValue(admin.inputs.stringData) || isSecretValue((admin.inputs.stringData as Json).PGPASSWORD)).toBe(true);
+    expect(rds.passwordWo).toBeUndefined();
+    expect(rds.manageMasterUserPassword).toBe(true);
+    const rdsKey = prod.ofType("aws:kms/key:Key").find((k) => String(prod.inputs(k).description).startsWith("Encrypts RDS storage"));
+    expect(rds.masterUserSecretKmsKeyId).toBe(rdsKey?.outputs?.arn);
+    expect(prod.ofType("kubernetes:core/v1:Secret").map((s) => (prod.inputs(s).metadata as Json).name)).not.toContain("agents-database-admin");
     const stored = prod.ofType("aws:secretsmanager/secretVersion:SecretVersion");
     for (const version of stored) expect(isSecretValue(version.inputs.secretString)).toBe(true);
   });
@@ -152,13 +152,22 @@ describe("the server's database settings", () => {
     const { bootstrap, migrations } = jobs(prod);
     const boot = (prod.inputs(bootstrap) as unknown as Workload).spec.template.spec;
     const env = envOf(boot.containers[0] ?? { name: "", image: "" });
-    expect(boot.containers[0]?.command).toEqual(["psql", "-X", "-v", "ON_ERROR_STOP=1", "-f", "/bootstrap/bootstrap.sql", "-f", "/bootstrap/extensions.sql"]);
+    // sh reads the app password from the mounted Secret file and hands it to psql in PGOPTIONS
+    // (test/database/admin-secret-bootstrap.test.ts runs this command against a real PostgreSQL).
+    expect(boot.containers[0]?.command?.slice(0, 2)).toEqual(["sh", "-c"]);
+    expect(boot.containers[0]?.command?.[2]).toMatch(/exec psql -X -v ON_ERROR_STOP=1 -f '\/bootstrap\/bootstrap\.sql' -f '\/bootstrap\/extensions\.sql'$/);
     expect(env.get("PGSSLMODE")?.value).toBe("require");
     expect(env.get("PGUSER")?.value).toBe("platform_admin");
-    expect(env.get("PGPASSWORD")?.valueFrom?.secretKeyRef).toEqual({ name: "agents-database-admin", key: "PGPASSWORD" });
-    expect(env.get("PGOPTIONS")?.value).toBe("-c bootstrap.app_role=letta -c bootstrap.schema=letta -c bootstrap.app_password=$(APP_PASSWORD)");
-    const names = [...env.keys()];
-    expect(names.indexOf("APP_PASSWORD")).toBeLessThan(names.indexOf("PGOPTIONS"));
+    // RDS: no admin password in the env at all; the init container leaves it in the in-memory password file.
+    expect(env.get("PGPASSWORD")).toBeUndefined();
+    expect(env.get("PGPASSFILE")?.value).toBe("/run/pgpass/pgpass");
+    expect(env.get("PGOPTIONS")?.value).toBe("-c bootstrap.app_role=letta -c bootstrap.schema=letta");
+    expect([...env.values()].filter((e) => e.valueFrom)).toEqual([]);
+    expect(boot.volumes?.find((v) => v.name === "app-password")).toMatchObject({ secret: { secretName: "agents-database-app", items: [{ key: "APP_PASSWORD", path: "APP_PASSWORD" }] } });
+    // In-cluster (dev): the StatefulSet's Kubernetes Secret, as before.
+    const devBoot = envOf((dev.inputs(jobs(dev).bootstrap) as unknown as Workload).spec.template.spec.containers[0] ?? { name: "", image: "" });
+    expect(devBoot.get("PGPASSWORD")?.valueFrom?.secretKeyRef).toEqual({ name: "agents-postgres-admin", key: "PGPASSWORD" });
+    expect(devBoot.get("PGPASSFILE")).toBeUndefined();
     const migrate = (prod.inputs(migrations) as unknown as Workload).spec.template.spec.containers[0];
     expect(migrate).toMatchObject({ image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/agents-prod/docker-hub/letta/letta:0.16.8@sha256:aa66c3eeee13d2dfc40c650d709b550237ee31bfc91942a52fa488a13fa8c102", workingDir: "/app" });
     // alembic upgrade head, through the filter that drops the URI line (test/database/migrations-filter.test.ts runs it).

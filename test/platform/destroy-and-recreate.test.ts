@@ -2,7 +2,6 @@
 // rendered state; each check runs over every resource of its kind, so a new one of that kind is covered too.
 import { beforeAll, describe, expect, it } from "vitest";
 import { toDeployment } from "../../tools/plan/state-export";
-import { isSecretValue } from "../../tools/plan/wire";
 import { runStack, type ProgramRun } from "../support/harness";
 
 let prod: ProgramRun;
@@ -18,7 +17,8 @@ beforeAll(async () => {
 describe("names AWS keeps after a delete", () => {
   it("every Secrets Manager secret is named by a prefix (a deleted one keeps its name for its recovery window)", () => {
     const secrets = prodBuild.ofType("aws:secretsmanager/secret:Secret").map((s) => prodBuild.inputs(s));
-    expect(secrets.length).toBeGreaterThanOrEqual(3);
+    // The server's and the app role's; the admin secret is RDS's own (manageMasterUserPassword), named by RDS.
+    expect(secrets.length).toBeGreaterThanOrEqual(2);
     for (const s of secrets) {
       expect(s.name, String(s.namePrefix)).toBeUndefined();
       expect(String(s.namePrefix)).toMatch(/^agents-prod\/[a-z-]+-$/);
@@ -114,9 +114,12 @@ describe("RDS major version upgrades (database.allowMajorVersionUpgrade)", () =>
 });
 
 describe("the RDS master password in state", () => {
-  it("is a secret input of the instance (passwordWo is kept in Pulumi's state, encrypted, not left out)", () => {
+  it("is not in it at all: RDS manages it (manageMasterUserPassword), no password or passwordWo input", () => {
     const instance = prod.one("aws:rds/instance:Instance");
-    expect(isSecretValue(instance.inputs.passwordWo)).toBe(true);
+    expect(instance.inputs.manageMasterUserPassword).toBe(true);
+    expect(instance.inputs.passwordWo).toBeUndefined();
+    expect(instance.inputs.passwordWoVersion).toBeUndefined();
     expect(instance.inputs.password).toBeUndefined();
+    expect(prod.ofType("random:index/randomPassword:RandomPassword").map((p) => p.name)).not.toContain("agents-database-admin-password");
   });
 });

@@ -63,8 +63,8 @@ describe("Secrets Manager (prod)", () => {
   const versionOf = (secret: CapturedResource): CapturedResource[] =>
     prod.ofType(T.smSecretVersion).filter((v) => prod.inputs(v).secretId === secret.id);
 
-  it("keeps the server's, the database admin's and the database app's credentials", () => {
-    expect(stored().map((s) => s.inputs.namePrefix)).toEqual(expect.arrayContaining(["agents-prod/database-admin-", "agents-prod/database-app-", "agents-prod/server-"]));
+  it("keeps the server's and the database app's credentials; the admin's is the secret RDS manages, not a copy", () => {
+    expect(stored().map((s) => s.inputs.namePrefix).sort()).toEqual(["agents-prod/database-app-", "agents-prod/server-"]);
   });
 
   it("encrypts each with a customer-managed KMS key that rotates", () => {
@@ -92,13 +92,13 @@ describe("Secrets Manager (prod)", () => {
       LETTA_ENCRYPTION_KEY: generated(prod, "agents-secrets-encryption-key"),
     });
     expect(json("agents-prod/database-app").password).toBe(generated(prod, "agents-database-jobs-app-password"));
-    expect(json("agents-prod/database-admin").password).toBe(generated(prod, "agents-database-admin-password"));
   });
 
-  it("exports their ARNs as secretArns: server, databaseAdmin, databaseApp", () => {
+  it("exports their ARNs as secretArns: server, databaseAdmin (RDS's managed secret), databaseApp", () => {
+    const rds = outputsOf(prod.one("aws:rds/instance:Instance")) as { masterUserSecrets: { secretArn: string }[] };
     expect(prod.output("secretArns")).toEqual({
       server: byName("agents-prod/server")?.arn,
-      databaseAdmin: byName("agents-prod/database-admin")?.arn,
+      databaseAdmin: rds.masterUserSecrets[0]?.secretArn,
       databaseApp: byName("agents-prod/database-app")?.arn,
     });
     expect(dev.output("secretArns")).toEqual({});

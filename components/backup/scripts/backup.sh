@@ -13,6 +13,12 @@
 #   AWS_REGION, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE,
 #   AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE (IRSA), AWS_EC2_METADATA_DISABLED, HOME  read by the AWS CLI itself
 #                          (credentials, region; HOME holds ~/.aws), never by this script.
+#   ADMIN_CREDENTIALS_ID   optional. A Secrets Manager secret (ARN or name) holding the password as JSON "password"
+#                          (RDS's managed master user secret): read at the start of every run with the AWS identity
+#                          (IRSA), written as a password file that PGPASSFILE then names; PGPASSWORD is then ignored.
+#   ADMIN_PASSFILE_DIR     optional, default TMPDIR. Where that password file goes (the Jobs mount an in-memory
+#                          emptyDir); it is deleted when the run ends.
+#   SECRETS_ENDPOINT_URL   optional. Another Secrets Manager endpoint (tests): passed to that one aws call.
 #   BACKUP_ZSTD_LEVEL      optional, default 3. zstd compression level (1-19).
 #   BACKUP_ZSTD_THREADS    optional, default 2. zstd worker threads (0: one per CPU the machine has, which ignores
 #                          the container's CPU limit; zstd's memory grows with them: ~55 MiB at 2 threads, level 3).
@@ -169,6 +175,7 @@ cleanup() {
     ((status != 0)) || status=1
     log "FAILED: no backup was made; latest.json was not changed"
   fi
+  remove_admin_passfile
   exit "$status"
 }
 
@@ -191,6 +198,7 @@ abort_incomplete_uploads() {
 trap cleanup EXIT
 trap 'log "interrupted by SIGTERM"; exit 143' TERM
 trap 'log "interrupted by SIGINT"; exit 130' INT
+load_admin_password
 
 # --- A psql session holding the snapshot ---------------------------------------------------------------------------
 stamp="$(date -u +%Y%m%dT%H%M%SZ)-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"

@@ -86,3 +86,40 @@ json_sql() { # file, SQL, extra psql arguments
   shift 2
   { printf '%s\n' "$LOAD_DOC"; printf '%s\n' "$sql"; } | psql_run -v "doc_file=${file}" "$@"
 }
+
+# The admin password, when ADMIN_CREDENTIALS_ID names a Secrets Manager secret (on RDS: the master user secret RDS manages
+# and rotates, JSON with "username" and "password"): read at every run with the pod's own AWS identity (IRSA), so a
+# rotation since the last run is simply picked up, and written as a libpq password file (mode 0600) in
+# ADMIN_PASSFILE_DIR (the Jobs mount an in-memory emptyDir there; default TMPDIR), which PGPASSFILE then names. The
+# password never enters the environment, a command line or a Kubernetes Secret. ADMIN_CREDENTIALS_ID is then unset, so a
+# script this one runs (the drill runs restore.sh) uses the same file. Unset: libpq's own PGPASSWORD or PGPASSFILE.
+# SECRETS_ENDPOINT_URL: another Secrets Manager endpoint (tests), as --endpoint-url.
+admin_passfile=""
+# Reads the secret's JSON on stdin; prints one .pgpass line (any host, port, database and user) with libpq's escapes.
+# shellcheck disable=SC2016 # Python source, not shell
+readonly PGPASS_LINE_PY='
+import json, sys
+try:
+    password = json.load(sys.stdin)["password"]
+except (ValueError, KeyError, TypeError):
+    sys.exit("the secret is not JSON with a \"password\" field")
+if not isinstance(password, str) or password == "" or "\n" in password or "\r" in password:
+    sys.exit("the secret'"'"'s \"password\" is not a one-line, non-empty string")
+sys.stdout.write("*:*:*:*:" + password.replace("\\", "\\\\").replace(":", "\\:") + "\n")
+'
+load_admin_password() {
+  [[ -n ${ADMIN_CREDENTIALS_ID:-} ]] || return 0
+  command -v python3 >/dev/null || fail "'python3' is not on PATH (it parses the secret's JSON; Debian's awscli package depends on it)"
+  local dir=${ADMIN_PASSFILE_DIR:-${TMPDIR:-/tmp}} secret endpoint=()
+  [[ -n ${SECRETS_ENDPOINT_URL:-} ]] && endpoint=(--endpoint-url "$SECRETS_ENDPOINT_URL")
+  admin_passfile=$(mktemp "${dir}/pgpass.XXXXXX") || fail "cannot create the password file in ADMIN_PASSFILE_DIR ${dir} (it must be a writable directory)"
+  chmod 600 "$admin_passfile"
+  secret=$(aws "${endpoint[@]}" secretsmanager get-secret-value --secret-id "$ADMIN_CREDENTIALS_ID" --query SecretString --output text) ||
+    fail "could not read the admin password from Secrets Manager secret ${ADMIN_CREDENTIALS_ID} (see aws's error above: the pod's role needs secretsmanager:GetSecretValue on it and kms:Decrypt on its key)"
+  printf '%s' "$secret" | python3 -c "$PGPASS_LINE_PY" >"$admin_passfile" || fail "Secrets Manager secret ${ADMIN_CREDENTIALS_ID}: see python's message above"
+  secret=""
+  export PGPASSFILE=$admin_passfile
+  unset ADMIN_CREDENTIALS_ID PGPASSWORD
+}
+# For each script's cleanup: the password file goes with the run.
+remove_admin_passfile() { [[ -z $admin_passfile ]] || rm -f "$admin_passfile"; }

@@ -15,6 +15,12 @@
 #   S3_ENDPOINT_URL        optional. An S3-compatible endpoint: passed to every aws call as --endpoint-url.
 #   AWS_REGION, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE,
 #   AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE (IRSA), AWS_EC2_METADATA_DISABLED, HOME  read by the AWS CLI itself.
+#   ADMIN_CREDENTIALS_ID   optional. A Secrets Manager secret (ARN or name) holding the password as JSON "password"
+#                          (RDS's managed master user secret): read at the start of every run with the AWS identity
+#                          (IRSA), written as a password file that PGPASSFILE then names; PGPASSWORD is then ignored.
+#   ADMIN_PASSFILE_DIR     optional, default TMPDIR. Where that password file goes (the Jobs mount an in-memory
+#                          emptyDir); it is deleted when the run ends; restore.sh, run by the drill, uses the same file.
+#   SECRETS_ENDPOINT_URL   optional. Another Secrets Manager endpoint (tests): passed to that one aws call.
 #   DRILL_DATABASE         optional. Name of the scratch database, default restore_drill_<UTC time>; it must not
 #                          exist (the drill never touches a database it did not create) and is always dropped.
 #   RESTORE_JOBS           optional, default 1: passed to restore.sh (see there).
@@ -73,11 +79,13 @@ finish() {
     log "result: ${result}"
   fi
   [[ -n $work ]] && rm -rf "$work"
+  remove_admin_passfile
   exit "$status"
 }
 trap finish EXIT
 trap 'fail "interrupted by SIGTERM"' TERM
 trap 'fail "interrupted by SIGINT"' INT
+load_admin_password
 
 # --- Configuration ------------------------------------------------------------------------------------------------
 parse_backup_s3_uri

@@ -18,6 +18,12 @@
 #   S3_ENDPOINT_URL        optional. An S3-compatible endpoint: passed to every aws call as --endpoint-url.
 #   AWS_REGION, AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE,
 #   AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE (IRSA), AWS_EC2_METADATA_DISABLED, HOME  read by the AWS CLI itself.
+#   ADMIN_CREDENTIALS_ID   optional. A Secrets Manager secret (ARN or name) holding the password as JSON "password"
+#                          (RDS's managed master user secret): read at the start of every run with the AWS identity
+#                          (IRSA), written as a password file that PGPASSFILE then names; PGPASSWORD is then ignored.
+#   ADMIN_PASSFILE_DIR     optional, default TMPDIR. Where that password file goes (the Jobs mount an in-memory
+#                          emptyDir); it is deleted when the run ends.
+#   SECRETS_ENDPOINT_URL   optional. Another Secrets Manager endpoint (tests): passed to that one aws call.
 #   RESTORE_CLEAN          optional, default false. true: restore into a database that is not empty: every object in
 #                          the dump is dropped first if it exists (pg_restore --clean --if-exists); objects that are
 #                          not in the dump stay, and a table among them is reported as a difference.
@@ -90,11 +96,13 @@ cleanup() {
     [[ -n $error_message ]] || error_message="exited with status ${status}"
     write_result failed
   fi
+  remove_admin_passfile
   exit "$status"
 }
 trap cleanup EXIT
 trap 'fail "interrupted by SIGTERM"' TERM
 trap 'fail "interrupted by SIGINT"' INT
+load_admin_password
 
 # --- Configuration ------------------------------------------------------------------------------------------------
 parse_backup_s3_uri

@@ -1,11 +1,12 @@
 /**
  * Secrets Manager rules (catalogue §3.5, §5.2): rotation (a stack rule, joining each Secret to the SecretRotation
- * whose secretId was computed from it) and the customer-managed key.
+ * whose secretId was computed from it, and each RDS-managed master user secret to the SecretRotation whose secretId
+ * was computed from its instance or cluster) and the customer-managed key.
  */
 import { always, type ResourceRule, type StackRule } from "../../../lib/rule";
 import type { StackResource } from "../../../lib/stack-view";
 import { num, records, show, str } from "../../../lib/values";
-import { customerManagedKeyProblem, isSet, SECRET, SECRET_ROTATION } from "../lib/props";
+import { customerManagedKeyProblem, isSet, RDS_CLUSTER, RDS_INSTANCE, SECRET, SECRET_ROTATION } from "../lib/props";
 
 /** Days between rotations from `rate(N days|hours|minutes)`; undefined for cron (accepted, CKV_AWS_304) or other text. */
 function rateDays(expression: string): number | undefined {
@@ -41,7 +42,7 @@ export const secretRotation: StackRule = {
   id: "secret-rotation",
   title: "Secrets Manager secrets rotate",
   description:
-    "Every Secrets Manager secret has an aws.secretsmanager.SecretRotation (joined by the secretId computed from it, or a literal secretId equal to the secret's name) that rotates at least every maxRotationDays (default 90). Secrets that cannot be rotated automatically, such as third-party API keys, are excluded by name in the pack config with a reason (the pack's shared `exclude`).",
+    "Every Secrets Manager secret has an aws.secretsmanager.SecretRotation (joined by the secretId computed from it, or a literal secretId equal to the secret's name) that rotates at least every maxRotationDays (default 90). The secret RDS creates for an instance or cluster with manageMasterUserPassword: true is no Secret of the program: RDS rotates it every 7 days unless told otherwise (@pulumi/aws@7.48.0 rds/instance.d.ts:275), so it passes without a SecretRotation, and a SecretRotation whose secretId is computed from that instance or cluster (masterUserSecrets[0].secretArn) must keep it within maxRotationDays (rotationEnabled false fails). Secrets that cannot be rotated automatically, such as third-party API keys, are excluded by name in the pack config with a reason (the pack's shared `exclude`).",
   severity: "medium",
   enforcement: always("mandatory"),
   references: [
@@ -52,7 +53,7 @@ export const secretRotation: StackRule = {
   ],
   remediation:
     "Add an aws.secretsmanager.SecretRotation with secretId: secret.id, a rotation Lambda and rotationRules.automaticallyAfterDays ≤ 90; for a secret that cannot rotate (a vendor API key), add { resource, reason } to this rule's exclude in the pack config.",
-  targets: [SECRET, SECRET_ROTATION],
+  targets: [SECRET, SECRET_ROTATION, RDS_INSTANCE, RDS_CLUSTER],
   configSchema: {
     maxRotationDays: { type: "integer", default: 90, description: "Longest accepted rotation interval, days (FSBP SecretsManager.4 default 90)." },
   },
@@ -90,6 +91,17 @@ export const secretRotation: StackRule = {
       }
       const gaps = rotations.map((r) => rotationGap(r, maxDays));
       if (gaps.every((g) => g !== undefined)) report(`${secret.name}: ${gaps.join("; ")}; it must rotate at least every ${maxDays} days (automaticallyAfterDays ≤ ${maxDays}, rate(≤ ${maxDays} days) or cron(...)).`, secret.urn);
+    }
+
+    // The master user secrets RDS manages: rotated by RDS (7 days) unless a SecretRotation of theirs says otherwise.
+    for (const db of stack.ofType(RDS_INSTANCE, RDS_CLUSTER)) {
+      if (db.props["manageMasterUserPassword"] !== true) continue;
+      const rotations = stack.linked(db, [SECRET_ROTATION], "secretId");
+      if (rotations.length === 0) continue;
+      const gaps = rotations.map((r) => rotationGap(r, maxDays));
+      if (gaps.every((g) => g !== undefined)) {
+        report(`${db.name}: the master user secret RDS manages (manageMasterUserPassword) is held back by ${gaps.join("; ")}; it must rotate at least every ${maxDays} days (RDS's own default is 7).`, db.urn);
+      }
     }
   },
 };

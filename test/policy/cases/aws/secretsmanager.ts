@@ -1,5 +1,5 @@
 import type { FixtureResource, PolicyCase } from "../../support/cases";
-import { OMIT, SECRET, SECRET_ROTATION, UNKNOWN, patch, rotatedSecret, secret, secretRotation } from "../../fixtures/aws/data-services";
+import { OMIT, RDS_INSTANCE, SECRET, SECRET_ROTATION, UNKNOWN, patch, rdsInstance, rotatedSecret, secret, secretRotation } from "../../fixtures/aws/data-services";
 
 const rotatedEvery = (rules: Record<string, unknown>) => rotatedSecret(secretRotation(rules));
 /** The program's secrets: stored with a CMK, no SecretRotation. */
@@ -42,6 +42,27 @@ const rotation: PolicyCase[] = [
   { rule: "secret-rotation", name: "rotationRules unknown at preview", expect: "undecided", resources: rotatedSecret(patch(secretRotation(), { rotationRules: UNKNOWN.object })) },
 ];
 
+/** RdsPostgres: RDS manages the master password; the rotation's secretId is computed from the instance (masterUserSecrets[0].secretArn). */
+const RDS_SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0f0e0d0c-0b0a-4909-8807-060504030201-AbCdEf";
+const managedDb = (rotation?: Record<string, unknown>, instance: Record<string, unknown> = {}): FixtureResource[] => [
+  { type: RDS_INSTANCE, name: "agents-database-instance", props: patch(rdsInstance(), instance) },
+  ...(rotation ? [{ type: SECRET_ROTATION, name: "agents-database-admin-rotation", props: { secretId: RDS_SECRET_ARN, rotateImmediately: false, ...rotation }, propertyDependencies: { secretId: ["agents-database-instance"] } }] : []),
+];
+const weekly = { rotationRules: { scheduleExpression: "cron(0 10 ? * TUE *)", duration: "2h" } };
+
+const rdsManaged: PolicyCase[] = [
+  { rule: "secret-rotation", name: "RDS-managed master secret without a SecretRotation (RDS rotates it every 7 days)", expect: "pass", resources: managedDb() },
+  { rule: "secret-rotation", name: "RDS-managed master secret with the program's weekly rotation", expect: "pass", resources: managedDb(weekly) },
+  {
+    rule: "secret-rotation", name: "RDS-managed master secret with rotation turned off", expect: "fail",
+    message: "agents-database-instance: the master user secret RDS manages (manageMasterUserPassword) is held back by SecretRotation agents-database-admin-rotation has rotationEnabled false",
+    resources: managedDb({ rotationEnabled: false }),
+  },
+  { rule: "secret-rotation", name: "RDS-managed master secret rotated only yearly", expect: "fail", message: "rotationRules.automaticallyAfterDays 365", resources: managedDb({ rotationRules: { automaticallyAfterDays: 365 } }) },
+  // Without manageMasterUserPassword RDS creates no secret: a SecretRotation computed from the instance judges nothing.
+  { rule: "secret-rotation", name: "instance with passwordWo: no RDS-managed secret to judge", expect: "pass", resources: managedDb({ rotationEnabled: false }, { manageMasterUserPassword: OMIT, passwordWo: "generated", passwordWoVersion: 1 }) },
+];
+
 const single = (changes: Record<string, unknown> = {}): FixtureResource[] => [{ type: SECRET, name: "db-admin", props: patch(secret(), changes) }];
 
 const cmk: PolicyCase[] = [
@@ -53,4 +74,4 @@ const cmk: PolicyCase[] = [
   { rule: "secret-cmk", name: "kmsKeyId unknown at preview", expect: "undecided", resources: single({ kmsKeyId: UNKNOWN.string }) },
 ];
 
-export const secretsCases: PolicyCase[] = [...rotation, ...cmk];
+export const secretsCases: PolicyCase[] = [...rotation, ...rdsManaged, ...cmk];
