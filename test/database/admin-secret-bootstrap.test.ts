@@ -102,10 +102,10 @@ describe("the bootstrap Job on RDS (prod, rendered)", () => {
     expect(dev.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => (dev.inputs(p).metadata as Json).name)).not.toContain("agents-aws-api");
   });
 
-  it("dev (in-cluster database) keeps its Kubernetes Secret: no init container, no ServiceAccount of its own", () => {
+  it("dev (in-cluster database) keeps its Kubernetes Secret: no init container, not the admin-secret reader's ServiceAccount", () => {
     const pod = podOf(dev);
     expect(pod.initContainers).toBeUndefined();
-    expect(pod.serviceAccountName).toBeUndefined();
+    expect(pod.serviceAccountName).toBe("agents-db-bootstrap"); // its own (test/database/job-accounts-and-port.test.ts), not the IRSA one
     expect(envOf(pod.containers[0] as Container).get("PGPASSWORD")?.valueFrom?.secretKeyRef?.name).toBe("agents-postgres-admin");
   });
 });

@@ -57,11 +57,12 @@ describe("prod: every image from the account's ECR, by digest", () => {
       expect(image.startsWith(`${ECR}/agents-prod/docker-hub/`), `${where}: ${image}`).toBe(true);
     }
     expect(all["Deployment/agents-server/server"]).toBe(`${ECR}/agents-prod/docker-hub/${LETTA_SERVER_IMAGE}`);
-    // The backup jobs run the digest the build pushed, built from the digest-pinned PostgreSQL base.
+    // The backup jobs, and the bootstrap Job's admin-secret reader (an init container), run the digest the build
+    // pushed, built from the digest-pinned PostgreSQL base.
     const build = runs.prod!.ofType("docker:index/image:Image").map((i) => runs.prod!.inputs(i)).find((i) => String(i.imageName).includes("-backup:"));
     expect((build?.build as { args: unknown }).args).toEqual({ POSTGRES_IMAGE: POSTGRES_CLIENT_IMAGES["17"] });
     const backups = Object.entries(all).filter(([, i]) => BUILT.test(i)).map(([w]) => w.split("/")[0]);
-    expect(backups).toEqual(["CronJob", "CronJob", "CronJob"]);
+    expect(backups).toEqual(["CronJob", "CronJob", "CronJob", "Job"]);
   });
 
   it("creates one rule per upstream the images use: Docker Hub, with the configured credential", () => {

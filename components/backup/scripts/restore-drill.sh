@@ -47,15 +47,22 @@ bucket=""
 work=""
 # psql_run and json_sql: common.sh.
 
+# WITH (FORCE) ends the scratch database's other sessions, but refuses when one belongs to a role this one may not
+# signal; a restore's sessions can still be exiting when pg_restore returns (seen on a loaded machine), so a refused
+# drop is tried again for about ten seconds before the drill reports it.
 drop_scratch() {
   [[ $scratch_created == true ]] || return 0
-  if psql_run -v "db=${scratch}" <<<"SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', :'db') \\gexec"; then
-    scratch_created=false
-    log "dropped the scratch database ${scratch}"
-  else
-    log "ERROR: could not drop the scratch database ${scratch}: drop it by hand"
-    return 1
-  fi
+  local attempt
+  for attempt in 1 2 3 4 5 6; do
+    if psql_run -v "db=${scratch}" <<<"SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', :'db') \\gexec"; then
+      scratch_created=false
+      log "dropped the scratch database ${scratch}"
+      return 0
+    fi
+    ((attempt == 6)) || sleep 2
+  done
+  log "ERROR: could not drop the scratch database ${scratch}: drop it by hand"
+  return 1
 }
 
 # On every exit: drop the scratch database, then write the result object (status failed unless all went well).
