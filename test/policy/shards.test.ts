@@ -87,12 +87,13 @@ describe("counts per policy", () => {
 });
 
 describe("shardCount", () => {
-  it("one host below the threshold, one per core (at most 4) above it, POLICY_SHARDS when set", () => {
-    expect(shardCount(SHARD_MIN_RESOURCES - 1, {})).toBe(1);
-    expect(shardCount(SHARD_MIN_RESOURCES, {})).toBeGreaterThanOrEqual(1);
-    expect(shardCount(SHARD_MIN_RESOURCES, {})).toBeLessThanOrEqual(4);
-    expect(shardCount(10, { POLICY_SHARDS: "3" })).toBe(3);
-    expect(shardCount(10_000, { POLICY_SHARDS: "1" })).toBe(1);
-    expect(shardCount(10, { POLICY_SHARDS: "zero" })).toBe(1);
+  it("one host below the resource or the core threshold, one per core (at most 4) above both, POLICY_SHARDS when set", () => {
+    expect(shardCount(SHARD_MIN_RESOURCES - 1, {}, 8)).toBe(1);
+    expect(shardCount(SHARD_MIN_RESOURCES, {}, 2)).toBe(1);
+    expect(shardCount(SHARD_MIN_RESOURCES, {}, 4)).toBe(4);
+    expect(shardCount(SHARD_MIN_RESOURCES, {}, 16)).toBe(4);
+    expect(shardCount(10, { POLICY_SHARDS: "3" }, 2)).toBe(3);
+    expect(shardCount(10_000, { POLICY_SHARDS: "1" }, 8)).toBe(1);
+    expect(shardCount(10, { POLICY_SHARDS: "zero" }, 8)).toBe(1);
   });
 });

@@ -15,15 +15,21 @@ import { availableParallelism } from "node:os";
 import type { PackHost } from "./server/pack-client";
 import type { AnalyzerInfo, PolicyConfig, SnapshotEvent, SnapshotResource, SnapshotResult } from "./server/types";
 
-/** Below this many resources, a second host's start (loading the SDK and the pack, about 0.5 s) costs more than it saves. */
+/** Below this many resources, a second host's start (loading the SDK and the pack, about 1 s) costs more than it saves. */
 export const SHARD_MIN_RESOURCES = 2000;
+/**
+ * Fewer cores than this: one host. On 2 cores, two hosts gave 6.4-6.9 s against 6.9 s for one on 10,000 resources
+ * (docs/performance.md, 2026-12-03), for 300 MiB more: the second host's start and the garbage collectors' threads
+ * take the second core. Machines with 4 or more cores were not available to measure.
+ */
+export const SHARD_MIN_CORES = 4;
 const MAX_SHARDS = 4;
 
-/** How many hosts a pack gets for a snapshot of this size: POLICY_SHARDS if set, else one per core for large stacks. */
-export function shardCount(resources: number, env: NodeJS.ProcessEnv = process.env): number {
+/** How many hosts a pack gets: POLICY_SHARDS if set, else one per core (at most 4) for large stacks on 4+ cores. */
+export function shardCount(resources: number, env: NodeJS.ProcessEnv = process.env, cores: number = availableParallelism()): number {
   const forced = Number(env["POLICY_SHARDS"]);
   if (Number.isInteger(forced) && forced >= 1) return Math.min(forced, 16);
-  return resources < SHARD_MIN_RESOURCES ? 1 : Math.max(1, Math.min(availableParallelism(), MAX_SHARDS));
+  return resources < SHARD_MIN_RESOURCES || cores < SHARD_MIN_CORES ? 1 : Math.min(cores, MAX_SHARDS);
 }
 
 /** The shard's config: the pack's, with the stack policies other shards own disabled. */
