@@ -102,10 +102,13 @@ function freshBundle(entry) {
  * Entry points that run the policy runner also load its worker and this project's pack in their own module scope
  * (a worker thread, the pack's main module): built beside them, those start without tsx (tools/policy/analyze.ts).
  */
-const COMPANIONS = ["tools/policy/server/pack-worker.ts", "tools/policy/own-pack.ts"];
+const OWN_PACK = "tools/policy/own-pack.ts";
+const PACK_WORKER = "tools/policy/server/pack-worker.ts";
 function companionsOf(entry) {
   const name = path.relative(ROOT, path.resolve(ROOT, entry)).split(path.sep).join("/");
-  return /^tools\/(plan|policy|bench)\//.test(name) ? COMPANIONS : [];
+  // The plan hosts the pack in its own thread; the policy runner and the benches may start workers too.
+  if (name.startsWith("tools/plan/")) return [OWN_PACK];
+  return /^tools\/(policy|bench)\//.test(name) ? [OWN_PACK, PACK_WORKER] : [];
 }
 
 module.exports = { ensureBuilt, freshBundle, companionsOf, bundlePaths, ROOT };

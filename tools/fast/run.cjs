@@ -11,9 +11,8 @@ if (!entry) {
   console.error("usage: node tools/fast/run.cjs ENTRY.ts [ARGS...]");
   process.exit(2);
 }
-// Sequential: esbuild builds are CPU-bound, and a fresh bundle costs only the check of its inputs.
-const built = companionsOf(entry).reduce((previous, companion) => previous.then(() => ensureBuilt(companion)), Promise.resolve());
-built.then(() => ensureBuilt(entry)).then(
+// Side by side: esbuild spreads each build over the cores, and a fresh bundle costs only the check of its inputs.
+Promise.all([ensureBuilt(entry), ...companionsOf(entry).map((companion) => ensureBuilt(companion))]).then(([bundle]) => bundle).then(
   (bundle) => {
     process.argv = [process.argv[0], bundle, ...args];
     loadBundle(bundle);
