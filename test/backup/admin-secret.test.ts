@@ -8,7 +8,6 @@
 //   each role reads exactly this secret and decrypts with its key only through Secrets Manager.
 // What is not proven here: IRSA itself (the EKS webhook's token, STS), and KMS/Secrets Manager's real authorization;
 // see docs/verification.md.
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -19,6 +18,7 @@ import { named } from "../support/k8s";
 import { findPostgresBinDir, startPostgres, type PostgresServer } from "../support/postgres";
 import { S3RVER_AWS_ENV, startS3, type S3Server } from "../support/s3";
 import { startSecretsManager, type FakeSecretsManager } from "../support/secrets-manager";
+import { runChild, type ChildResult } from "../support/child";
 
 const SCRIPTS_DIR = path.resolve(__dirname, "../../components/backup/scripts");
 const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0f0e0d0c-0b0a-4909-8807-060504030201-AbCdEf";
@@ -30,16 +30,7 @@ type Json = Record<string, unknown>;
 /** libpq's environment without PGPASSWORD: the scripts must find the password themselves. */
 const withoutPassword = (env: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(env).filter(([name]) => name !== "PGPASSWORD"));
 
-interface Run { status: number | null; stderr: string }
-function runScript(script: string, env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn("bash", [path.join(SCRIPTS_DIR, script)], { env, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => { stderr += chunk; });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.on("close", (status) => { clearTimeout(timer); resolve({ status, stderr }); });
-  });
-}
+const runScript = (script: string, env: Record<string, string>): Promise<ChildResult> => runChild("bash", [path.join(SCRIPTS_DIR, script)], env, 120_000);
 
 describe("the scripts read the admin password from Secrets Manager", () => {
   let pg: PostgresServer | undefined;

@@ -7,7 +7,7 @@
 //   PostgreSQL 15 whose admin is a non-superuser with CREATEROLE as on RDS, and the AWS CLI talking to a stand-in
 //   Secrets Manager (test/support/secrets-manager.ts). Debian's PostgreSQL has no pgvector: extensions.sql is replaced
 //   by an empty file here (test/database/bootstrap-sql.test.ts runs it on PGlite).
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -20,6 +20,7 @@ import { findPostgresBinDir, startPostgres, type PostgresServer } from "../suppo
 import { S3RVER_AWS_ENV } from "../support/s3";
 import { startSecretsManager, type FakeSecretsManager } from "../support/secrets-manager";
 import { expectRestricted } from "../support/workload";
+import { runChild, type ChildResult } from "../support/child";
 
 type Json = Record<string, unknown>;
 const REPO = path.resolve(__dirname, "../..");
@@ -111,15 +112,7 @@ describe("the bootstrap Job on RDS (prod, rendered)", () => {
 });
 
 /** Asynchronously: the Secrets Manager stand-in answers from this process while the child runs. */
-function run(command: string, args: string[], env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => { stderr += chunk; });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("close", (status) => { clearTimeout(timer); resolve({ status, stderr }); });
-  });
-}
+const run = (command: string, args: string[], env: Record<string, string>): Promise<ChildResult> => runChild(command, args, env, 60_000);
 
 describe("the rendered bootstrap, run against a real PostgreSQL", () => {
   let pg: PostgresServer | undefined;
