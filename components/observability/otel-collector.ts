@@ -96,7 +96,7 @@ export class OtelCollector extends pulumi.ComponentResource {
     // The health_check extension serves one status on one path: 200 once every pipeline has started (Ready), 503
     // before and while shutting down (open-telemetry/opentelemetry-collector-contrib, extension/healthcheckextension:
     // healthcheckextension.go mounts only config.path; internal/healthcheck/handler.go maps Ready to 200 and
-    // Unavailable to 503; read at a stored commit of the extension, not at the v0.149.0 tag, which could not be
+    // Unavailable to 503; read at a stored commit of the extension, not at the pinned v0.148.0 tag, which could not be
     // fetched here). So readiness asks that status, and liveness only that the process still holds its health port
     // open: a collector that is starting or draining is taken out of the Service, not restarted.
     const readinessProbe = { httpGet: { path: "/", port: "health" }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 2 };
