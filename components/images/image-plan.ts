@@ -43,7 +43,8 @@ export function usedImages(c: ImageSettings): UsedImage[] {
  */
 export function cacheNamespace(physicalName: string): string {
   const clean = physicalName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "stack";
-  if (clean.length <= 19) return clean;
+  // Only a name that is already its own clean form stays bare: "dev_a" and "dev-a" must not share "dev-a".
+  if (clean === physicalName && clean.length <= 19) return clean;
   const hash = createHash("sha256").update(physicalName).digest("hex").slice(0, 6);
   return `${clean.slice(0, 12).replace(/-+$/, "")}-${hash}`;
 }

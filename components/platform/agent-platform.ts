@@ -189,7 +189,7 @@ export class AgentPlatform extends pulumi.ComponentResource {
     const oidcUrl = this.cluster instanceof EksCluster ? this.cluster.oidcIssuerUrl : config.cluster.oidcIssuerUrl;
     const platform = amiTypeFor(config.cluster.nodeInstanceTypes).includes("ARM") ? "linux/arm64" : "linux/amd64";
     const backupBase: BackupBase | undefined = config.backup.enabled && awsProvider && awsRegion
-      ? prepareBackups(this, { instance: name, physicalName: physical, config, awsProvider, platform })
+      ? prepareBackups(this, { instance: name, physicalName: physical, config: pulled, awsProvider, platform })
       : undefined;
     // The schema refuses database.mode=rds without backup.enabled; this guards programmatic use.
     if (config.database.mode === DatabaseMode.Rds && !backupBase) throw new Error("database.mode=rds needs the backup image: backup.enabled and the AWS provider");

@@ -67,6 +67,11 @@ describe("cacheNamespace", () => {
     }
   });
 
+  it("keeps names apart that clean to the same text, and leaves a clean short name bare", () => {
+    expect(new Set(["dev_a", "dev-a", "Dev-a", "dev.a"].map(cacheNamespace)).size).toBe(4);
+    expect(cacheNamespace("agents-prod")).toBe("agents-prod");
+  });
+
   it("keeps two long names apart", () => {
     expect(cacheNamespace("a-very-long-platform-name-prod")).not.toBe(cacheNamespace("a-very-long-platform-name-staging"));
   });

@@ -158,6 +158,14 @@ describe("image.registry: a private mirror for clusters without public registrie
     expect(run.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.endsWith("-pull-through"))).toEqual([]);
   });
 
+  it("serves a prebuilt backup.image from the mirror too, in the backup CronJobs and the bootstrap's reader", async () => {
+    const prebuilt = "docker.io/example/pg-backup:17@sha256:" + "a".repeat(64);
+    const run = await runStack("prod", { "image.registry": "registry.example.com/mirror", "backup.image": prebuilt });
+    const backupImages = Object.entries(images(run)).filter(([, image]) => image.includes("pg-backup"));
+    expect(backupImages.map(([where]) => where.split("/")[0]).sort()).toEqual(["CronJob", "CronJob", "CronJob", "Job"]);
+    for (const [where, image] of backupImages) expect(image, where).toBe(`registry.example.com/mirror/example/pg-backup:17@sha256:${"a".repeat(64)}`);
+  });
+
   it("is refused with image.pullThroughCache=true", () => {
     const error = rejects({ ...stackConfig("prod"), [`${NS}:image.registry`]: "registry.example.com/mirror", [`${NS}:image.pullThroughCache`]: "true" });
     expect(error.issues.map((i) => i.key)).toEqual([`${NS}:image.pullThroughCache`]);
