@@ -2,7 +2,7 @@
  * Turns a pack rule into a CrossGuard policy. The policy's own enforcement level is the rule's prod level (secure by
  * default); dev stacks lower stack-sensitive rules through policy/config/dev.json, the engine's native mechanism.
  */
-import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import type { Rule, RuleContext, Props } from "./rule";
 import { configSchemaFor, matchExclusion, ruleConfig } from "./settings";
 import { StackView } from "./stack-view";
@@ -34,23 +34,6 @@ function metadata(rule: Rule) {
       : {}),
     configSchema: configSchemaFor(rule),
   };
-}
-
-/**
- * One view per resource list. The server builds a fresh list for every stack policy (server.js:341-386), so under the
- * engine and the runner each policy builds its own view; the cache only spares a second build within one call. The
- * server's resources already have the view's shape (parent, dependencies and propertyDependencies linked to the
- * resource objects, server.js:361-386), so the view reads them as they are instead of copying 10,000 objects per
- * stack policy.
- */
-const views = new WeakMap<readonly PolicyResource[], StackView>();
-function viewOf(resources: readonly PolicyResource[]): StackView {
-  let view = views.get(resources);
-  if (!view) {
-    view = new StackView(resources);
-    views.set(resources, view);
-  }
-  return view;
 }
 
 /**
@@ -90,7 +73,9 @@ export function toPolicy(rule: Rule): PackPolicy {
     validateStack: typed(rule, (args: StackValidationArgs, report: ReportViolation) => {
       if (!args.resources.some((r) => targets.has(r.type))) args.notApplicable(noTarget);
       const config = ruleConfig(rule, args.getConfig());
-      const view = viewOf(args.resources);
+      // The server builds a fresh list for every stack policy (server.js:341-386), already linked (parent,
+      // dependencies, propertyDependencies as resource objects), so the view reads it as it is.
+      const view = new StackView(args.resources);
       const ctx: RuleContext = {
         config,
         report: (message, urn) => {

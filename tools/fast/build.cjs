@@ -6,7 +6,7 @@
 // Plain CommonJS on purpose: it must run before anything is compiled.
 "use strict";
 /* global __dirname, __filename */
-const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
+const { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -87,7 +87,7 @@ async function ensureBuilt(entry) {
   const code = readFileSync(temporary, "utf8").replace(/sourceMappingURL=.*\.map\s*$/, `sourceMappingURL=${path.basename(bundle)}.map\n`);
   writeFileSync(temporary, code);
   renameSync(temporary, bundle);
-  require("node:fs").rmSync(`${temporary}.map`, { force: true });
+  rmSync(`${temporary}.map`, { force: true });
   writeFileSync(stamp, `${JSON.stringify({ root: ROOT, esbuild: esbuild.version, inputs }, null, 1)}\n`);
   return bundle;
 }
@@ -106,9 +106,10 @@ const OWN_PACK = "tools/policy/own-pack.ts";
 const PACK_WORKER = "tools/policy/server/pack-worker.ts";
 function companionsOf(entry) {
   const name = path.relative(ROOT, path.resolve(ROOT, entry)).split(path.sep).join("/");
-  // The plan hosts the pack in its own thread; the policy runner and the benches may start workers too.
+  // The plan's gate hosts the pack in its own thread, one host (tools/plan/gate.ts); the policy runner and the
+  // benches may start workers too.
   if (name.startsWith("tools/plan/")) return [OWN_PACK];
   return /^tools\/(policy|bench)\//.test(name) ? [OWN_PACK, PACK_WORKER] : [];
 }
 
-module.exports = { ensureBuilt, freshBundle, companionsOf, bundlePaths, ROOT };
+module.exports = { ensureBuilt, freshBundle, companionsOf };

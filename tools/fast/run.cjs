@@ -12,8 +12,8 @@ if (!entry) {
   process.exit(2);
 }
 // Side by side: esbuild spreads each build over the cores, and a fresh bundle costs only the check of its inputs.
-Promise.all([ensureBuilt(entry), ...companionsOf(entry).map((companion) => ensureBuilt(companion))]).then(([bundle]) => bundle).then(
-  (bundle) => {
+Promise.all([ensureBuilt(entry), ...companionsOf(entry).map((companion) => ensureBuilt(companion))]).then(
+  ([bundle]) => {
     process.argv = [process.argv[0], bundle, ...args];
     loadBundle(bundle);
   },

@@ -42,7 +42,7 @@ export async function runGate(deployment: DeploymentV3, environment: string | un
   const configFile = packConfigFileFor(environment);
   const resources = resourcesOfExport(JSON.parse(JSON.stringify(deployment)) as unknown, "the plan");
   // The pack runs through its own @pulumi/policy server, as the CLI runs it (tools/policy/analyze.ts).
-  const result = await analyze(resources, readPackConfigFile(configFile) as PackConfig, configFile, { inProcess: true });
+  const result = await analyze(resources, readPackConfigFile(configFile) as PackConfig, configFile, { inProcess: true, shards: 1 });
   const validation = await validatePlan(resources);
   const types = new Map(resources.map((r) => [r.urn, r.type]));
   const findings = result.evaluation.findings.map((f): GateFinding => ({

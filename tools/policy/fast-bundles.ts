@@ -1,5 +1,5 @@
 /**
- * The bundles tools/fast builds beside the plan's and the runner's own (tools/fast/build.cjs COMPANIONS): the pack
+ * The bundles tools/fast builds beside the plan's and the runner's own (tools/fast/build.cjs companionsOf): the pack
  * worker and this project's pack, so a worker thread or the pack's main module starts as plain JavaScript instead of
  * registering tsx and transpiling the sources again. Only a bundle whose recorded inputs are unchanged is used;
  * otherwise (tests after an edit, a first run) the sources load through tsx as before.

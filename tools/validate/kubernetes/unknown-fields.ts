@@ -1,13 +1,14 @@
 // Fields the Kubernetes API does not define. The schema check of test/support/kubernetes-schema.ts (kubernetes-models'
 // validators, generated from the Kubernetes OpenAPI schema) accepts unknown fields, which the API server drops or
-// rejects under strict field validation (`kubectl --validate=strict`, the default since 1.27): a misspelt
+// rejects under strict field validation (`kubectl --validate=strict`; which mode pulumi-kubernetes requests was not
+// checked here): a misspelt
 // `readinessProbe` silently does nothing. This walks each object against kubernetes-models' own TypeScript
 // interfaces (generated from the same OpenAPI schema), read with the TypeScript compiler, and names every field that
 // no interface on its path declares.
 //
-// Reading the interfaces takes the TypeScript compiler about a second, so what the walk needs of them (for each kind,
-// which fields each object on its path declares) is kept as a table under dist/fast/, keyed by the kubernetes-models
-// version and this file's contents; the compiler loads only when the plan has a kind the table lacks.
+// Reading the interfaces takes the TypeScript compiler about half a second, so what the walk needs of them (for each
+// kind, which fields each object on its path declares) is kept as a table under dist/fast/, keyed by the versions it
+// is read from and TABLE_FORMAT; the compiler loads only when the plan has a kind the table lacks.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -16,7 +17,11 @@ import type ts from "typescript";
 import { type Finding, type PlanResource } from "../finding";
 
 const requireHere = createRequire(__filename);
-const SOURCE = `kubernetes-models@${(requireHere("kubernetes-models/package.json") as { version: string }).version} type definitions (generated from the Kubernetes OpenAPI schema)`;
+const versionOf = (pkg: string): string => (requireHere(`${pkg}/package.json`) as { version: string }).version;
+const MODELS_VERSION = versionOf("kubernetes-models");
+const SOURCE = `kubernetes-models@${MODELS_VERSION} type definitions (generated from the Kubernetes OpenAPI schema)`;
+/** Raise when the table's shape or the way it is read from the interfaces changes: old tables are then not read. */
+const TABLE_FORMAT = 1;
 
 interface Kind {
   apiVersion: string;
@@ -142,8 +147,11 @@ function buildTable(key: string, kinds: Kind[]): FieldTable {
 
 /** The field table for `kinds`: from the cache when it has them all, else built (with the cached kinds) and stored. */
 function fieldTable(kinds: Kind[], cacheDir: string | undefined): FieldTable {
-  const version = (requireHere("kubernetes-models/package.json") as { version: string }).version;
-  const key = createHash("sha256").update(version).update(readFileSync(path.join(__dirname, "unknown-fields.ts"), "utf8")).digest("hex").slice(0, 16);
+  // What the table is read from: the models (ObjectMeta and the other apimachinery types come from their own
+  // package), the compiler that reads them, and this file's reading of them (TABLE_FORMAT).
+  const key = createHash("sha256")
+    .update([TABLE_FORMAT, MODELS_VERSION, versionOf("@kubernetes-models/apimachinery"), versionOf("typescript")].join("\0"))
+    .digest("hex").slice(0, 16);
   const file = cacheDir ? path.join(cacheDir, `kubernetes-fields-${key}.json`) : undefined;
   let cached: FieldTable | undefined;
   try {
@@ -201,8 +209,12 @@ function objectsOf(resources: readonly PlanResource[]): Array<{ resource: PlanRe
     .map((r) => ({ resource: r, object: r.inputs as Record<string, unknown> & Kind }));
 }
 
-/** Where the field table is kept between runs: dist/fast/, beside the bundles (generated, never committed). */
-export const DEFAULT_FIELD_CACHE = path.resolve(__dirname, "..", "..", "..", "dist", "fast");
+/**
+ * Where the field table is kept between runs: the project's dist/fast/, beside the bundles (generated, never
+ * committed). Found from the installed models (`<project>/node_modules/kubernetes-models`), so it is the same folder
+ * from the sources, the bundle and a tsc build under dist/.
+ */
+export const DEFAULT_FIELD_CACHE = path.join(path.dirname(requireHere.resolve("kubernetes-models/package.json")), "..", "..", "dist", "fast");
 
 export function checkUnknownKubernetesFields(resources: readonly PlanResource[], cacheDir: string | undefined = DEFAULT_FIELD_CACHE): Finding[] {
   const objects = objectsOf(resources);

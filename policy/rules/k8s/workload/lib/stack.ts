@@ -11,10 +11,13 @@ import { HPA_TYPES, SCALABLE } from "./kinds";
 import { labelsOf, type Labels } from "./selector";
 
 /**
- * What a stack rule reads of a resource: its declared inputs. Stack policies get the resource's outputs, and for a
- * Kubernetes object that is the live object with the API server's defaults filled in (spec.replicas of an
- * HPA-scaled Deployment, serviceAccountName "default", ...); pulumi-kubernetes keeps the declared inputs beside it
- * under `__inputs`. Before the object exists (the preview of a create) the outputs are the inputs themselves.
+ * What a stack rule reads of a resource. Stack policies get the resource's outputs: before the object exists (the
+ * preview of a create) the inputs themselves, after deploy the live object with the API server's defaults filled in.
+ * pulumi-kubernetes keeps the declared inputs beside it under `__inputs`, but the CLI drops top-level internal keys
+ * from what it sends AnalyzeStack (pulumi/pulumi@v3.259.0:sdk/go/common/resource/plugin/rpc.go:104), so `__inputs`
+ * reaches a rule only from runners that keep it. Where a server default changes a verdict, the rule reads through a
+ * helper that knows it (declaredReplicas); test/policy/live-objects.test.ts holds every stack rule to the same
+ * findings on the live copies of the dev and prod plans.
  */
 export function declared(r: { props: Props }): Props {
   const inputs = r.props["__inputs"];
