@@ -3,7 +3,7 @@ import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createIrsaRole } from "../cluster/irsa-role";
-import { platformLabels } from "../workload/namespace";
+import { createDatabaseJobServiceAccount, databaseJobServiceAccountName } from "./job-service-accounts";
 
 /** Where a pod's admin password file lives: an in-memory emptyDir, so the password never touches a node's disk. */
 export const ADMIN_PASSFILE_DIR = "/run/pgpass";
@@ -63,20 +63,18 @@ export class AdminSecretAccess extends pulumi.ComponentResource {
 
   constructor(name: string, args: AdminSecretAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("agent-platform:database:AdminSecretAccess", name, {}, opts);
-    const serviceAccount = `${args.instance}-db-admin-secret`;
+    // The bootstrap Job's own ServiceAccount (the one it has without RDS too), with the role annotated on it.
+    const serviceAccount = databaseJobServiceAccountName(args.instance, "bootstrap");
     const role = createIrsaRole(`${name}-irsa`, {
       oidcProviderArn: args.oidc.providerArn, oidcIssuerUrl: args.oidc.issuerUrl, namespace: args.namespace, serviceAccount,
       inlinePolicy: pulumi.all([args.secret.secretArn, args.secret.kmsKeyArn]).apply(([secretArn, keyArn]) =>
         JSON.stringify({ Version: "2012-10-17", Statement: adminSecretReadStatements(secretArn, keyArn, args.region) })),
     }, { parent: this });
-    const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
-      metadata: {
-        name: serviceAccount, namespace: args.namespace, labels: platformLabels(args.instance, "database-jobs"),
-        annotations: { "eks.amazonaws.com/role-arn": role.arn },
-      },
-      // No Kubernetes API token: the EKS pod identity webhook mounts its own projected web identity token for STS.
-      automountServiceAccountToken: false,
-    }, { parent: this, provider: args.provider });
+    // No Kubernetes API token (createDatabaseJobServiceAccount): the EKS pod identity webhook projects its own web
+    // identity token for STS (not checked here against aws/amazon-eks-pod-identity-webhook; docs/verification.md).
+    const sa = createDatabaseJobServiceAccount(`${name}-sa`, {
+      namespace: args.namespace, instance: args.instance, role: "bootstrap", annotations: { "eks.amazonaws.com/role-arn": role.arn }, provider: args.provider,
+    }, { parent: this });
     this.serviceAccountName = sa.metadata.name;
     this.roleArn = role.arn;
     this.registerOutputs({ serviceAccountName: this.serviceAccountName, roleArn: this.roleArn });

@@ -42,13 +42,13 @@ const rdsSecretArn = (): string => String((prod.one("aws:rds/instance:Instance")
 describe("the bootstrap Job on RDS (prod, rendered)", () => {
   it("runs as its own ServiceAccount, whose IRSA role only that ServiceAccount assumes", () => {
     const pod = podOf(prod);
-    expect(pod.serviceAccountName).toBe("agents-db-admin-secret");
-    const sa = named<{ metadata: { annotations: Json }; automountServiceAccountToken: boolean }>(prod, "kubernetes:core/v1:ServiceAccount", "agents-db-admin-secret");
+    expect(pod.serviceAccountName).toBe("agents-db-bootstrap");
+    const sa = named<{ metadata: { annotations: Json }; automountServiceAccountToken: boolean }>(prod, "kubernetes:core/v1:ServiceAccount", "agents-db-bootstrap");
     const role = prod.ofType("aws:iam/role:Role").find((r) => r.name === "agents-database-admin-secret-irsa");
     expect(sa.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe(role?.outputs?.arn);
     expect(sa.automountServiceAccountToken).toBe(false);
     const trust = JSON.stringify(JSON.parse(String(prod.inputs(role as CapturedResource).assumeRolePolicy)));
-    expect(trust).toContain('"system:serviceaccount:agent-platform:agents-db-admin-secret"');
+    expect(trust).toContain('"system:serviceaccount:agent-platform:agents-db-bootstrap"');
     expect(trust).toContain('"sts.amazonaws.com"');
   });
 
@@ -103,10 +103,12 @@ describe("the bootstrap Job on RDS (prod, rendered)", () => {
     expect(dev.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => (dev.inputs(p).metadata as Json).name)).not.toContain("agents-aws-api");
   });
 
-  it("dev (in-cluster database) keeps its Kubernetes Secret: no init container, not the admin-secret reader's ServiceAccount", () => {
+  it("dev (in-cluster database) keeps its Kubernetes Secret: no init container, a ServiceAccount without an IRSA role", () => {
     const pod = podOf(dev);
     expect(pod.initContainers).toBeUndefined();
-    expect(pod.serviceAccountName).toBe("agents-db-bootstrap"); // its own (test/database/job-accounts-and-port.test.ts), not the IRSA one
+    expect(pod.serviceAccountName).toBe("agents-db-bootstrap");
+    const sa = named<{ metadata: { annotations?: Json } }>(dev, "kubernetes:core/v1:ServiceAccount", "agents-db-bootstrap");
+    expect(sa.metadata.annotations).toBeUndefined();
     expect(envOf(pod.containers[0] as Container).get("PGPASSWORD")?.valueFrom?.secretKeyRef?.name).toBe("agents-postgres-admin");
   });
 });

@@ -20,10 +20,9 @@ describe.each(["dev", "prod"] as const)("%s: database Jobs' ServiceAccounts", (s
   const run = () => (stack === "dev" ? dev : prod);
 
   it("bootstrap and migrations each run as their own ServiceAccount, which mounts no token", () => {
-    // On RDS (prod) the bootstrap runs as the IRSA ServiceAccount that may read the RDS-managed admin secret
-    // (components/database/admin-secret-access.ts), in dev as one of its own.
-    const bootstrapAccount = stack === "prod" ? "agents-db-admin-secret" : "agents-db-bootstrap";
-    const cases = [["agents-db-bootstrap-", bootstrapAccount], ["agents-db-migrate-", "agents-db-migrations"]] as const;
+    // On RDS (prod) the bootstrap's ServiceAccount also carries the IRSA role that reads the RDS-managed admin secret
+    // (components/database/admin-secret-access.ts; test/database/admin-secret-bootstrap.test.ts).
+    const cases = [["agents-db-bootstrap-", "agents-db-bootstrap"], ["agents-db-migrate-", "agents-db-migrations"]] as const;
     for (const [jobPrefix, accountName] of cases) {
       const [pod, ...more] = templates(run(), jobPrefix);
       expect(more).toHaveLength(0);
