@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createIrsaRole } from "../cluster/irsa-role";
 import { createDatabaseJobServiceAccount, databaseJobServiceAccountName } from "./job-service-accounts";

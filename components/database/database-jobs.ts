@@ -11,6 +11,7 @@ import { adminConnectionEnv, APP_ROLE, APP_SCHEMA, type DatabaseEndpoint } from 
 import { createDatabaseJobServiceAccount, type DatabaseJobRole } from "./job-service-accounts";
 import { DATABASE_CLIENT_LABEL } from "./postgres-statefulset";
 import { bootstrapSqlFiles } from "./sql-files";
+import { versionedPassword } from "../secrets/versioned-password";
 
 export interface DatabaseJobsArgs {
   /** Namespace. Required. */
@@ -100,14 +101,9 @@ export class DatabaseJobs extends pulumi.ComponentResource {
     const { endpoint } = args;
     const labels = { ...platformLabels(args.instance, "database-jobs"), [DATABASE_CLIENT_LABEL]: "true" };
 
-    // Version 1 has no keepers, so stacks made before the key keep their password; any other version replaces it
-    // ("keepers: Arbitrary map of values that, when changed, will trigger recreation of resource",
-    // @pulumi/random@4.21.2 randomPassword.d.ts:55). The version also names the bootstrap Job below, so it re-runs.
-    const version = args.appPasswordVersion ?? 1;
-    const appPassword = new random.RandomPassword(`${name}-app-password`, {
-      length: 40, special: false, ...(version === 1 ? {} : { keepers: { version: String(version) } }),
-    }, child);
-    // A fresh id whenever the password changes, so the bootstrap Job re-runs and sets it; not derived from the secret.
+    // database.appPasswordVersion rotates it; a fresh revision id whenever it changes names the bootstrap Job, so the
+    // Job re-runs and sets it (the id is not derived from the secret).
+    const appPassword = versionedPassword(`${name}-app-password`, args.appPasswordVersion ?? 1, child);
     const passwordRevision = new random.RandomId(`${name}-app-password-revision`, { byteLength: 4, keepers: { password: appPassword.result } }, child);
 
     const appSecret = new k8s.core.v1.Secret(`${name}-app`, {
@@ -178,7 +174,7 @@ export class DatabaseJobs extends pulumi.ComponentResource {
 
     this.bootstrap = new k8s.batch.v1.Job(`${name}-bootstrap`, {
       metadata: {
-        name: pulumi.interpolate`${args.instance}-db-bootstrap-${passwordRevision.hex}-${shortHash(...Object.values(sql), ...Object.values(readerScripts), args.clientImage, ...(version === 1 ? [] : [`app-password-${version}`]))}`,
+        name: pulumi.interpolate`${args.instance}-db-bootstrap-${passwordRevision.hex}-${shortHash(...Object.values(sql), ...Object.values(readerScripts), args.clientImage)}`,
         namespace: args.namespace, labels: jobLabels("bootstrap"),
       },
       spec: {

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { versionedPassword } from "./versioned-password";
 
 export interface PlatformSecretsArgs {
   /** Namespace of the Kubernetes Secret. Required. */
@@ -45,12 +46,7 @@ export class PlatformSecrets extends pulumi.ComponentResource {
     super("agent-platform:secrets:PlatformSecrets", name, {}, opts);
     const child = { parent: this };
 
-    // Alphanumeric only: the password travels in HTTP headers and shell commands without quoting trouble.
-    // keepers: "when changed, will trigger recreation of resource" (@pulumi/random@4.21.2 randomPassword.d.ts:55).
-    const version = args.passwordVersion ?? 1;
-    const password = new random.RandomPassword(`${name}-server-password`, {
-      length: 40, special: false, ...(version === 1 ? {} : { keepers: { version: String(version) } }),
-    }, child);
+    const password = versionedPassword(`${name}-server-password`, args.passwordVersion ?? 1, child);
     // Never rotated: LETTA_ENCRYPTION_KEY encrypts values the server stores in Postgres, and the server has no way to
     // re-encrypt them under a new key (see the secret-rotation exclusion in policy/config/prod.json).
     const encryption = new random.RandomPassword(`${name}-encryption-key`, { length: 64, special: false }, child);

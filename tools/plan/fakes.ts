@@ -59,6 +59,11 @@ const EC2_IDS: Record<string, { prefix: string; arnType?: string }> = {
   "aws:ec2/vpcEndpoint:VpcEndpoint": { prefix: "vpce", arnType: "vpc-endpoint" },
 };
 
+/** The seed of a random resource's fake value: its name, and its keepers when it has any. */
+function randomSeed(name: string, inputs: Record<string, unknown>): string {
+  return inputs.keepers === undefined ? name : `${name}\0${JSON.stringify(inputs.keepers)}`;
+}
+
 /** The EC2 id of a resource: `sg-` and 17 hex digits derived from its name. */
 export function ec2Id(prefix: string, name: string): string {
   return `${prefix}-${hex(`${prefix}:${name}`, 17)}`;
@@ -144,17 +149,19 @@ export function fakeOutputs(type: string, name: string, inputs: Inputs, region: 
     return ec2.arnType ? { ...named, arn: arnOf("ec2", `${ec2.arnType}/${ec2Id(ec2.prefix, name)}`) } : named;
   }
   switch (type) {
+    // A random resource is replaced, with a new value, when its keepers change (@pulumi/random@4.21.2
+    // randomPassword.d.ts:55), so the fake value follows them too.
     case "random:index/randomPassword:RandomPassword":
     case "random:index/randomString:RandomString": {
-      const result = fakeText(name, Number(inputs.length ?? 32));
-      return { result, bcryptHash: `$2a$10$${fakeText(`${name}-bcrypt`, 53)}` };
+      const result = fakeText(randomSeed(name, inputs), Number(inputs.length ?? 32));
+      return { result, bcryptHash: `$2a$10$${fakeText(`${randomSeed(name, inputs)}-bcrypt`, 53)}` };
     }
     case "random:index/randomBytes:RandomBytes": {
-      const bytes = digest(name, Number(inputs.length ?? 32));
+      const bytes = digest(randomSeed(name, inputs), Number(inputs.length ?? 32));
       return { base64: bytes.toString("base64"), hex: bytes.toString("hex") };
     }
     case "random:index/randomId:RandomId": {
-      const bytes = digest(name, Number(inputs.byteLength ?? 8));
+      const bytes = digest(randomSeed(name, inputs), Number(inputs.byteLength ?? 8));
       return { hex: bytes.toString("hex"), b64Url: bytes.toString("base64url"), b64Std: bytes.toString("base64"), dec: BigInt(`0x${bytes.toString("hex")}`).toString() };
     }
     // @pulumi/tls: placeholder PEM text (no key is generated offline; a real up generates one and keeps it in state).
