@@ -46,7 +46,10 @@ const telemetryEndpoint = (kind: EndpointKind) => z.string().superRefine((value,
 export const rawConfigSchema = z.strictObject({
   environment: doc(z.enum(values(Environment)).default(Environment.Prod),
     "Kind of stack. prod enforces the production invariants; dev relaxes defaults for a laptop cluster. Default prod, so a stack that sets nothing gets the hardened setup."),
-  namespace: doc(dnsLabel.default("agent-platform"), "Kubernetes namespace for every object the platform creates. Default agent-platform."),
+  // The namespace names the platform's PriorityClasses, and the API server reserves the system- prefix for its own
+  // (components/workload/priority-classes.ts cites it).
+  namespace: doc(dnsLabel.refine((ns) => !ns.startsWith("system-"), { message: "must not start with \"system-\": it names the platform's PriorityClasses, and the API server reserves that prefix" }).default("agent-platform"),
+    "Kubernetes namespace for every object the platform creates. Default agent-platform."),
 
   cluster: z.strictObject({
     mode: doc(z.enum(values(ClusterMode)).optional(),

@@ -1,6 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../config/errors";
 import { platformLabels } from "./namespace";
 
 /**
@@ -28,7 +27,9 @@ export type PlatformPriorityClasses = Record<PriorityTier, pulumi.Output<string>
 
 /**
  * PriorityClass objects are cluster-scoped: named after the platform's namespace (the platform creates its
- * namespace, so no two platforms in a cluster share one), `<namespace>-<tier>`. The API server reserves the
+ * namespace, so no two platforms in a cluster share one: a second create of an existing Namespace fails, unless the
+ * provider is told to upsert existing objects; that provider behaviour was not checked here at @pulumi/kubernetes
+ * 4.34.2), `<namespace>-<tier>`. The API server reserves the
  * "system-" prefix for its own classes (SystemPriorityClassPrefix, same types.go: "Other priority classes are not
  * allowed to start with this prefix").
  */
@@ -47,9 +48,6 @@ export interface PriorityClassesArgs {
 
 /** The serving, observability and batch PriorityClasses of one platform instance; none is the cluster default. */
 export function createPriorityClasses(name: string, args: PriorityClassesArgs, opts: pulumi.CustomResourceOptions): PlatformPriorityClasses {
-  if (args.namespace.startsWith("system-")) {
-    throw new ConfigError([{ key: "agent-platform:namespace", value: JSON.stringify(args.namespace), message: "must not start with \"system-\": it names the platform's PriorityClasses, and the API server reserves that prefix" }]);
-  }
   const make = (tier: PriorityTier): pulumi.Output<string> => {
     const t = PRIORITY_TIERS[tier];
     return new k8s.scheduling.v1.PriorityClass(`${name}-${tier}`, {
