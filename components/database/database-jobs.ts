@@ -62,11 +62,11 @@ const APP_PASSWORD_DIR = "/run/app-password";
  * env (k8s-secrets-not-in-env), and reaches the SQL as a session setting in PGOPTIONS, for psql alone. The password is
  * alphanumeric, so it needs no escaping there.
  */
-export function bootstrapCommand(passwordFile = `${APP_PASSWORD_DIR}/APP_PASSWORD`, sqlDir = "/bootstrap"): string[] {
+export function bootstrapCommand(): string[] {
   return ["sh", "-c", [
     "set -eu",
-    `app_password=$(cat '${passwordFile}')`,
-    `PGOPTIONS="\${PGOPTIONS} -c bootstrap.app_password=\${app_password}" exec psql -X -v ON_ERROR_STOP=1 -f '${sqlDir}/bootstrap.sql' -f '${sqlDir}/extensions.sql'`,
+    `app_password=$(cat '${APP_PASSWORD_DIR}/APP_PASSWORD')`,
+    `PGOPTIONS="\${PGOPTIONS} -c bootstrap.app_password=\${app_password}" exec psql -X -v ON_ERROR_STOP=1 -f '/bootstrap/bootstrap.sql' -f '/bootstrap/extensions.sql'`,
   ].join("; ")];
 }
 

@@ -37,7 +37,7 @@ export const ENVOY_IMAGE = "envoyproxy/envoy:v1.34.10@sha256:3343a698c1bdfdbb174
  * the server. Digests: 17.6-bookworm seen in 10 public files; 16.10-bookworm in 6 (two other digests of the tag, older
  * rebuilds, in 3 more). Not verified here. The build runs where `pulumi up` runs and pulls this by digest.
  */
-export const POSTGRES_CLIENT_IMAGES: Readonly<Record<string, string>> = {
+export const POSTGRES_CLIENT_IMAGES: Readonly<Record<"16" | "17", string>> = {
   "16": "postgres:16.10-bookworm@sha256:38471f330eb885e04de130b768d6db4e10469e2311879c7e5c699f6d2d8a1c74",
   "17": "postgres:17.6-bookworm@sha256:f3bd19c606e442c3d7bdfa8002e03fe260a1023351e0ea4598032022b68dd6e3",
 };

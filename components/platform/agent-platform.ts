@@ -167,12 +167,14 @@ export class AgentPlatform extends pulumi.ComponentResource {
       kubernetesProvider: k8sProvider,
     }, { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) });
 
+    // Images built by the stack (the server's with image.build, the backup image) match the nodes' architecture.
+    const platform = amiTypeFor(config.cluster.nodeInstanceTypes).includes("ARM") ? "linux/arm64" : "linux/amd64";
     // With image.build, the server and its migrations run the digest of the image built from server.image.
     let serverImage: pulumi.Input<string> = pulled.server.image;
     if (config.image.build && secretsKey) {
       const build = new ImageBuild(`${name}-image`, {
         repositoryName: `${physical}-server`, dockerfileDir: "server", buildArgs: { BASE_IMAGE: config.server.image }, kmsKeyArn: secretsKey.arn,
-        platform: amiTypeFor(config.cluster.nodeInstanceTypes).includes("ARM") ? "linux/arm64" : "linux/amd64",
+        platform,
       }, { parent: this, ...(awsProvider ? { providers: [awsProvider] } : {}) });
       serverImage = build.imageDigestRef;
     }
@@ -187,7 +189,6 @@ export class AgentPlatform extends pulumi.ComponentResource {
     // image (its AWS CLI) runs in both, so the bucket and the image come before the data tier.
     const oidcArn = this.cluster instanceof EksCluster ? this.cluster.oidcProviderArn : config.cluster.oidcProviderArn;
     const oidcUrl = this.cluster instanceof EksCluster ? this.cluster.oidcIssuerUrl : config.cluster.oidcIssuerUrl;
-    const platform = amiTypeFor(config.cluster.nodeInstanceTypes).includes("ARM") ? "linux/arm64" : "linux/amd64";
     const backupBase: BackupBase | undefined = config.backup.enabled && awsProvider && awsRegion
       ? prepareBackups(this, { instance: name, physicalName: physical, config: pulled, awsProvider, platform })
       : undefined;

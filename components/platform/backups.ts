@@ -12,9 +12,6 @@ import { POSTGRES_CLIENT_IMAGES } from "../images/pins";
 /** Key prefix of the logical backups in the bucket. */
 export const BACKUP_PREFIX = "postgres";
 
-// The pinned PostgreSQL image the backup image is built from, per server major version (pg_dump ≥ server), by digest.
-export { POSTGRES_CLIENT_IMAGES };
-
 export interface BackupsArgs {
   instance: string;
   physicalName: string;
@@ -59,7 +56,7 @@ export function prepareBackups(parent: pulumi.Resource, args: Pick<BackupsArgs, 
 
   const image: pulumi.Input<string> = config.backup.image ?? new ImageBuild(`${instance}-backup-image`, {
     repositoryName: `${args.physicalName}-backup`, dockerfileDir: "backup",
-    buildArgs: { POSTGRES_IMAGE: POSTGRES_CLIENT_IMAGES[config.database.engineVersion] ?? POSTGRES_CLIENT_IMAGES["17"] ?? "" },
+    buildArgs: { POSTGRES_IMAGE: POSTGRES_CLIENT_IMAGES[config.database.engineVersion] },
     kmsKeyArn: storage.kmsKeyArn, platform: args.platform,
   }, awsOpts).imageDigestRef;
   return { storage, image };
