@@ -41,7 +41,7 @@ const replicas: PolicyCase[] = [
     // A known false negative: a replicas declared after the first deploy is seen only as the live count (the
     // preview of an update gives the dry-run object), so it is caught at the creation's preview only.
     rule: "k8s-hpa-no-static-replicas",
-    name: "after deploy: replicas declared in __inputs (not sent) cannot be told from the live count",
+    name: "KNOWN FALSE NEGATIVE after deploy: replicas declared in __inputs (not sent) cannot be told from the live count",
     expect: "pass",
     resources: [{ ...dep(3), outputs: { ...setPath(setPath(dep().props, "spec.replicas", 4), "metadata.uid", "0b5e…"), __inputs: dep(3).props } }, linkedHpa()],
   },
